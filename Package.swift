@@ -1,0 +1,59 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// The pipeline, one module per stage, each depending only on those before it:
+//   CaseCore (values, no I/O) -> Ingest (libcsv streaming) -> Facts (per-patient store)
+//   -> Rules (criteria files and their evaluation) -> Report (writers)
+//   -> CaseFinderKit (wires the stages) -> casefind (command line only).
+let package = Package(
+    name: "casefinder",
+    products: [
+        .executable(name: "casefind", targets: ["casefind"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CCSV",
+            path: "Sources/CCSV",
+            providers: [.apt(["libcsv-dev"])]
+        ),
+        .target(name: "CaseCore"),
+        .target(
+            name: "ConfigFile",
+            dependencies: ["CaseCore", .product(name: "Yams", package: "Yams")]
+        ),
+        .target(
+            name: "Ingest",
+            dependencies: ["CaseCore", "CCSV", "ConfigFile", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(name: "Facts", dependencies: ["CaseCore", "Ingest"]),
+        .target(name: "Rules", dependencies: ["CaseCore", "ConfigFile", "Facts"]),
+        .target(name: "Report", dependencies: ["CaseCore", "Rules"]),
+        .target(
+            name: "CaseFinderKit",
+            dependencies: [
+                "CaseCore", "Ingest", "Facts", "Rules", "Report", .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .executableTarget(
+            name: "casefind",
+            dependencies: [
+                "CaseFinderKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(name: "TestSupport", dependencies: ["CaseCore", "Ingest"], path: "Tests/TestSupport"),
+        .testTarget(name: "CaseCoreTests", dependencies: ["CaseCore"]),
+        .testTarget(name: "IngestTests", dependencies: ["Ingest", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "RulesTests", dependencies: ["Rules", "Facts", "Ingest", "TestSupport"]),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["CaseFinderKit", "TestSupport"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

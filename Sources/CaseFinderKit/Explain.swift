@@ -1,0 +1,89 @@
+import CaseCore
+import Facts
+import Ingest
+import Rules
+
+/// `casefind explain`: every rule for one patient and why it did or did not hold.
+public enum Explain {
+    /// Text for a person identifier typed by the user; loads every extract (rejects are
+    /// counted, not written).
+    public static func explain(_ identifier: String, _ options: SearchOptions) throws(ConfigurationError) -> String {
+        let sink = DiagnosticCollector()
+        let loaded = try Pipeline.load(options, sink: sink)
+        guard let key = loaded.reader.people.lookup(identifier) else {
+            return "\(identifier) is not a valid NHS number (10 digits with a Modulus 11 check digit)"
+        }
+        let shown = loaded.reader.people.display(key)
+        guard let p = loaded.store.patient(key) else {
+            return "\(shown) is not on the spine (patients.csv): only registered patients can be case-found"
+        }
+        return describe(p, loaded: loaded, shown: shown)
+    }
+
+    static func describe(_ p: PatientFacts, loaded: LoadedExtracts, shown: String) -> String {
+        let criteria = loaded.criteria
+        let asOf = loaded.options.asOf
+        let e = Evaluator(criteria: criteria, asOf: asOf, explaining: true).evaluate(p)
+        var out: [String] = []
+        out.append("patient \(shown) (patients.csv line \(p.line)), criteria \(criteria.id), as of \(asOf)")
+        if let practice = loaded.store.practices[p.practice] {
+            out.append("  practice \(p.practice): locality \(practice.locality), PCT \(practice.pct)")
+        } else {
+            out.append("  practice \(p.practice): not in practices.csv, so locality UNMAPPED")
+        }
+        out.append("  born \(p.dateOfBirth): aged \(e.age) at \(asOf)")
+        out.append("  \(e.death.map { "dead: \($0)" } ?? "alive at \(asOf)")")
+        let minAge = criteria.population.minAge
+        if e.eligible {
+            out.append("  population: alive and aged \(minAge) or over: yes")
+        } else {
+            let why = e.death != nil ? "dead" : "aged \(e.age), under \(minAge)"
+            out.append("  population: alive and aged \(minAge) or over: NO (\(why)); never case-found, whatever the criteria below say")
+        }
+        out.append("  \(p.spells.count) spell(s), \(p.substances.count) substance(s) in the prescription windows, \(p.residences.count) register entr\(p.residences.count == 1 ? "y" : "ies"), \(p.nominations.count) nomination(s)")
+        for (c, r) in zip(criteria.criteria, e.results) {
+            out.append("  rank \(c.rank) \(c.id) (\(c.label)): \(r.met ? "MET" : "not met")")
+            for reason in r.reasons { out.append("      - \(reason)") }
+        }
+        if let priority = e.priority {
+            out.append("  case-found: priority \(priority); criteria met: \(e.criteriaMet.map(\.id).joined(separator: ";"))")
+        } else {
+            out.append("  not case-found")
+        }
+        return out.joined(separator: "\n")
+    }
+}
+
+/// `casefind validate`: read everything, write nothing, report what would be rejected.
+public enum Validate {
+    public struct Report {
+        public var diagnostics: [Diagnostic]
+        public var stats: [FileStats]
+        public var text: String
+    }
+
+    /// NHS numbers are withheld from the report (it goes to a terminal or a cron log).
+    public static func validate(_ options: SearchOptions, limit: Int = 1000) throws(ConfigurationError) -> Report {
+        let sink = DiagnosticCollector()
+        let loaded = try Pipeline.load(options, sink: sink)
+        let stats = ExtractKind.allCases.sorted().compactMap { loaded.reader.stats[$0] }
+        var lines: [String] = []
+        for d in sink.diagnostics.prefix(limit) {
+            var shown = d
+            if d.field == "nhs_number" { shown.value = "(withheld)" }
+            lines.append(shown.rendered)
+        }
+        if sink.diagnostics.count > limit { lines.append("... and \(sink.diagnostics.count - limit) more") }
+        for s in stats {
+            if s.present {
+                lines.append(
+                    "\(s.fileName): read \(s.read), accepted \(s.accepted), rejected \(s.rejected), unregistered \(s.unregistered), warnings \(s.warnings)")
+            } else {
+                lines.append("\(s.fileName): absent (no such data)")
+            }
+        }
+        let rejected = stats.reduce(0) { $0 + $1.rejected }
+        lines.append(rejected == 0 ? "valid: no row would be rejected" : "\(rejected) row(s) would be rejected")
+        return Report(diagnostics: sink.diagnostics, stats: stats, text: lines.joined(separator: "\n"))
+    }
+}

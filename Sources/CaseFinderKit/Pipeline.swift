@@ -1,0 +1,153 @@
+import CaseCore
+import Crypto
+import Facts
+import Foundation
+import Ingest
+import Report
+import Rules
+
+/// What a search reads and at which date.
+public struct SearchOptions: Sendable {
+    public var extracts: String
+    public var criteriaPath: String
+    /// A column mapping file; nil for the contract's own layout.
+    public var mappingPath: String?
+    public var asOf: Day
+
+    public init(extracts: String, criteriaPath: String, mappingPath: String? = nil, asOf: Day) {
+        self.extracts = extracts
+        self.criteriaPath = criteriaPath
+        self.mappingPath = mappingPath
+        self.asOf = asOf
+    }
+}
+
+/// The extracts read into the fact store, with the configuration that read them.
+public struct LoadedExtracts {
+    public var options: SearchOptions
+    public var criteria: CriteriaSet
+    public var criteriaSHA256: String
+    public var mapping: ColumnMapping
+    public var reader: ExtractReader
+    public var store: FactStore
+    public var timings: [String: Double]
+}
+
+/// The outcome of applying the criteria to every registered patient.
+public struct SearchResult {
+    /// Case-found patients, sorted by locality, then priority, admissions (most first), NHS number.
+    public var cases: [CaseRow]
+    public var exceptions: [ExceptionRow]
+    /// The funnel: registered, alive, aged N+, each criterion, any criterion.
+    public var attrition: [(step: String, patients: Int)]
+    public var unmappedPractice: Int
+    public var timings: [String: Double]
+}
+
+/// The case-finding pipeline: configuration, ingest, fact store, rules, case list.
+public enum Pipeline {
+    /// Reads the criteria file and mapping (configuration errors stop here, before any extract
+    /// is read), then every extract in dependency order.
+    public static func load(
+        _ options: SearchOptions, sink: DiagnosticSink, progress: (String) -> Void = { _ in }
+    ) throws(ConfigurationError) -> LoadedExtracts {
+        var timings: [String: Double] = [:]
+        var clock = Date()
+        func lap(_ name: String) {
+            timings[name] = (timings[name] ?? 0) + Date().timeIntervalSince(clock)
+            clock = Date()
+        }
+        let criteria = try CriteriaSet.load(path: options.criteriaPath)
+        let criteriaSHA = sha256(ofFile: options.criteriaPath)
+        let mapping = try options.mappingPath.map { path throws(ConfigurationError) in try ColumnMapping.load(path: path) } ?? .contract
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: options.extracts, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ConfigurationError("extracts folder '\(options.extracts)' does not exist")
+        }
+        lap("configuration")
+        let reader = ExtractReader(
+            directory: options.extracts, mapping: mapping, missingBefore: criteria.missingBefore,
+            caseloadLimits: criteria.caseloadLimits, sink: sink)
+        let store = FactStore(
+            asOf: options.asOf, prescriptionHorizon: criteria.prescriptionHorizon(options.asOf),
+            deathDischargeMethods: criteria.population.deathDischargeMethods)
+        for kind in ExtractKind.allCases.sorted() {
+            switch kind {
+            case .caseManagers: try reader.readCaseManagers(store.add)
+            case .practices: try reader.readPractices(store.add)
+            case .localities: try reader.readLocalities(store.add)
+            case .patients: try reader.readPatients(store.add)
+            case .admissions: try reader.readAdmissions(store.add)
+            case .prescriptions: try reader.readPrescriptions(store.add)
+            case .residence: try reader.readResidence(store.add)
+            case .nominations: try reader.readNominations(store.add)
+            }
+            let s = reader.stats[kind]!
+            progress(s.present ? "read \(s.fileName): \(s.read) rows, \(s.rejected) rejected" : "no \(s.fileName): no such data")
+            lap("read_" + kind.rawValue)
+        }
+        return LoadedExtracts(
+            options: options, criteria: criteria, criteriaSHA256: criteriaSHA, mapping: mapping, reader: reader, store: store,
+            timings: timings)
+    }
+
+    /// Applies the criteria to every registered patient.
+    public static func search(_ loaded: LoadedExtracts) -> SearchResult {
+        let start = Date()
+        let criteria = loaded.criteria
+        let evaluator = Evaluator(criteria: criteria, asOf: loaded.options.asOf)
+        let store = loaded.store
+        var alive = 0
+        var old = 0
+        var perCriterion = [Int](repeating: 0, count: criteria.criteria.count)
+        var cases: [CaseRow] = []
+        var exceptions: [ExceptionRow] = []
+        var unmapped = 0
+        let minAge = criteria.population.minAge
+        let careHomeIDs = Set(criteria.criteria.filter { if case .careHome = $0.kind { true } else { false } }.map(\.id))
+        let nominationIDs = Set(criteria.criteria.filter { $0.kind == .nomination }.map(\.id))
+        for p in store.patients {
+            let practice = store.practices[p.practice]
+            if practice == nil { unmapped += 1 }
+            let e = evaluator.evaluate(p)
+            if e.alive { alive += 1 }
+            if e.eligible { old += 1 }
+            if !e.eligible {
+                if e.nominatedByDate {
+                    let nhs = loaded.reader.people.display(p.person)
+                    if let death = e.death {
+                        exceptions.append(ExceptionRow(nhsNumber: nhs, reason: "dead", detail: "nominated, but \(death)"))
+                    } else {
+                        exceptions.append(ExceptionRow(nhsNumber: nhs, reason: "under_\(minAge)", detail: "nominated, but aged \(e.age) at \(loaded.options.asOf)"))
+                    }
+                }
+                continue
+            }
+            for (i, r) in e.results.enumerated() where r.met { perCriterion[i] += 1 }
+            guard let priority = e.priority else { continue }
+            let met = e.criteriaMet
+            cases.append(
+                CaseRow(
+                    nhsNumber: loaded.reader.people.display(p.person), practice: p.practice, pct: practice?.pct ?? "",
+                    locality: practice?.locality ?? "UNMAPPED", age: e.age, priority: priority, criteria: met.map(\.id),
+                    frailtyCodes: e.matchedCodes.map(\.description), admissions: e.admissions, distinctDrugs: e.distinctDrugs,
+                    careHome: met.contains { careHomeIDs.contains($0.id) }, nominated: met.contains { nominationIDs.contains($0.id) }))
+        }
+        cases.sort { a, b in
+            (a.locality, a.priority, -a.admissions, a.nhsNumber) < (b.locality, b.priority, -b.admissions, b.nhsNumber)
+        }
+        exceptions.sort { ($0.nhsNumber, $0.reason) < ($1.nhsNumber, $1.reason) }
+        var attrition: [(String, Int)] = [("registered", store.patients.count), ("alive", alive), ("aged_\(minAge)_plus", old)]
+        for (i, c) in criteria.criteria.enumerated() { attrition.append((c.id, perCriterion[i])) }
+        attrition.append(("any_criterion", cases.count))
+        return SearchResult(
+            cases: cases, exceptions: exceptions, attrition: attrition, unmappedPractice: unmapped,
+            timings: ["search": Date().timeIntervalSince(start)])
+    }
+
+    /// Lowercase hex SHA-256 of a file's bytes ("" when unreadable).
+    public static func sha256(ofFile path: String) -> String {
+        guard let data = FileManager.default.contents(atPath: path) else { return "" }
+        return SHA256.hash(data: data).map { b in b < 16 ? "0" + String(b, radix: 16) : String(b, radix: 16) }.joined()
+    }
+}

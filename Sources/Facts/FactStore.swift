@@ -1,0 +1,183 @@
+import CaseCore
+import Ingest
+
+/// One hospital spell of a patient: the episodes that share a spell_id, merged.
+///
+/// The store keeps what was observed and decides nothing: which spells are admissions, which
+/// are transfers and which codes matter is for the criteria to say.
+public struct SpellFacts: Sendable {
+    public var id: String
+    /// The earliest admission_date of its episodes.
+    public var admissionDate: Day
+    /// The latest discharge_date of its episodes; nil while the spell is open.
+    public var dischargeDate: Day?
+    /// Episode rows merged into it (an exact duplicate row counts here but changes nothing else).
+    public var episodes: Int
+    /// First physical line of the spell in admissions.csv.
+    public var line: Int
+    /// Distinct codes seen on its episodes; `classifications` holds a zero code for a blank one.
+    public var admissionMethods: [ShortCode] = []
+    public var classifications: [ShortCode] = []
+    public var admissionSources: [ShortCode] = []
+    public var dischargeDestinations: [ShortCode] = []
+    /// Distinct normalised diagnosis codes from every position of every episode.
+    public var diagnoses: [ICD10Code] = []
+}
+
+/// A nomination as read.
+public struct NominationFacts: Sendable {
+    public var date: Day
+    public var by: String?
+    public var line: Int
+}
+
+/// A care-home register entry as read.
+public struct ResidenceFacts: Sendable {
+    public var careHomeCode: String
+    public var from: Day
+    public var to: Day?
+    public var line: Int
+}
+
+/// Everything known about one registered patient.
+public struct PatientFacts: Sendable {
+    public var person: UInt64
+    /// Line on the spine (patients.csv).
+    public var line: Int
+    public var dateOfBirth: Day
+    public var dateOfDeath: Day?
+    public var sex: String?
+    /// Upper-cased ODS practice code.
+    public var practice: String
+    /// The earliest discharge date of an episode whose discharge method means death.
+    public var hospitalDeath: Day?
+    public var spells: [SpellFacts] = []
+    /// Each distinct substance with its latest issue date inside the prescription horizon.
+    public var substances: [(substance: Substance, lastIssued: Day)] = []
+    public var residences: [ResidenceFacts] = []
+    public var nominations: [NominationFacts] = []
+}
+
+/// The per-patient fact store: memory grows with patients and their recent spells and
+/// substances, never with prescription rows.
+///
+/// Only patients on the spine are kept; activity for anyone else is answered `.unregistered`.
+/// Rows dated after the as-of date are accepted and kept out of the facts (they are outside
+/// every window), except that a spell's episodes are merged whatever their dates.
+/// Confined to one task.
+public final class FactStore {
+    public let asOf: Day
+    /// Prescriptions issued on or before this day are not kept (they are older than any window).
+    public let prescriptionHorizon: Day
+    /// HES discharge methods that mean the patient died (`4`).
+    public let deathDischargeMethods: Set<ShortCode>
+
+    public private(set) var patients: [PatientFacts] = []
+    private var index: [UInt64: Int32] = [:]
+    public private(set) var practices: [String: PracticeRow] = [:]
+    public private(set) var localities: [LocalityRow] = []
+    public private(set) var caseManagers: [CaseManagerRow] = []
+
+    public init(asOf: Day, prescriptionHorizon: Day, deathDischargeMethods: Set<ShortCode>) {
+        self.asOf = asOf
+        self.prescriptionHorizon = prescriptionHorizon
+        self.deathDischargeMethods = deathDischargeMethods
+    }
+
+    /// The position of a person in `patients`, if registered.
+    public func position(of person: UInt64) -> Int? { index[person].map(Int.init) }
+
+    public func patient(_ person: UInt64) -> PatientFacts? { position(of: person).map { patients[$0] } }
+
+    public func add(_ row: PatientRow) -> RowOutcome {
+        if let existing = index[row.person] {
+            return .reject(reason: "NHS number already on the spine at line \(patients[Int(existing)].line)", field: "nhs_number", value: "")
+        }
+        index[row.person] = Int32(patients.count)
+        patients.append(
+            PatientFacts(
+                person: row.person, line: row.line, dateOfBirth: row.dateOfBirth, dateOfDeath: row.dateOfDeath, sex: row.sex,
+                practice: row.practice))
+        return .accepted
+    }
+
+    public func add(_ row: EpisodeRow) -> RowOutcome {
+        guard let p = index[row.person].map(Int.init) else { return .unregistered }
+        if let method = row.dischargeMethod, deathDischargeMethods.contains(method), let d = row.dischargeDate {
+            if patients[p].hospitalDeath.map({ d < $0 }) ?? true { patients[p].hospitalDeath = d }
+        }
+        if let s = patients[p].spells.firstIndex(where: { $0.id == row.spellID }) {
+            patients[p].spells[s].merge(row)
+        } else {
+            var spell = SpellFacts(id: row.spellID, admissionDate: row.admissionDate, dischargeDate: row.dischargeDate, episodes: 0, line: row.line)
+            spell.merge(row)
+            patients[p].spells.append(spell)
+        }
+        return .accepted
+    }
+
+    public func add(_ row: PrescriptionRow) -> RowOutcome {
+        guard let p = index[row.person].map(Int.init) else { return .unregistered }
+        guard row.issueDate > prescriptionHorizon && row.issueDate <= asOf else { return .accepted }
+        if let i = patients[p].substances.firstIndex(where: { $0.substance == row.substance }) {
+            if row.issueDate > patients[p].substances[i].lastIssued { patients[p].substances[i].lastIssued = row.issueDate }
+        } else {
+            patients[p].substances.append((row.substance, row.issueDate))
+        }
+        return .accepted
+    }
+
+    public func add(_ row: ResidenceRow) -> RowOutcome {
+        guard let p = index[row.person].map(Int.init) else { return .unregistered }
+        patients[p].residences.append(ResidenceFacts(careHomeCode: row.careHomeCode, from: row.fromDate, to: row.toDate, line: row.line))
+        return .accepted
+    }
+
+    public func add(_ row: NominationRow) -> RowOutcome {
+        guard let p = index[row.person].map(Int.init) else { return .unregistered }
+        patients[p].nominations.append(NominationFacts(date: row.nominatedOn, by: row.nominatedBy, line: row.line))
+        return .accepted
+    }
+
+    public func add(_ row: PracticeRow) -> RowOutcome {
+        if practices[row.code] != nil {
+            return .reject(reason: "practice listed twice", field: "practice_code", value: row.code)
+        }
+        practices[row.code] = row
+        return .accepted
+    }
+
+    public func add(_ row: LocalityRow) -> RowOutcome {
+        if localities.contains(where: { $0.locality == row.locality }) {
+            return .reject(reason: "locality listed twice", field: "locality", value: row.locality)
+        }
+        localities.append(row)
+        return .accepted
+    }
+
+    public func add(_ row: CaseManagerRow) -> RowOutcome {
+        if caseManagers.contains(where: { $0.id == row.id }) {
+            return .reject(reason: "case manager listed twice", field: "case_manager_id", value: row.id)
+        }
+        caseManagers.append(row)
+        return .accepted
+    }
+}
+
+extension SpellFacts {
+    mutating func merge(_ row: EpisodeRow) {
+        episodes += 1
+        if row.admissionDate < admissionDate { admissionDate = row.admissionDate }
+        if let d = row.dischargeDate, dischargeDate.map({ d > $0 }) ?? true { dischargeDate = d }
+        if row.line < line { line = row.line }
+        Self.insert(row.admissionMethod, into: &admissionMethods)
+        Self.insert(row.patientClassification ?? ShortCode(packed: 0), into: &classifications)
+        Self.insert(row.admissionSource, into: &admissionSources)
+        Self.insert(row.dischargeDestination, into: &dischargeDestinations)
+        for c in row.diagnoses where !diagnoses.contains(c) { diagnoses.append(c) }
+    }
+
+    private static func insert(_ code: ShortCode?, into list: inout [ShortCode]) {
+        if let code, !list.contains(code) { list.append(code) }
+    }
+}

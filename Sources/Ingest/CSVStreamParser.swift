@@ -1,0 +1,195 @@
+import CCSV
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One CSV record as parsed: its fields (trimmed of surrounding spaces and tabs on access),
+/// the 1-based physical line where it starts, and its raw bytes.
+///
+/// The record borrows the parser's buffers: it is valid only inside the callback it is
+/// handed to. Nothing here allocates per field.
+public struct CSVRecord {
+    /// 1-based physical line of the record's first character (the header is line 1).
+    public let line: Int
+    let fieldBytes: UnsafeBufferPointer<UInt8>
+    let ends: UnsafeBufferPointer<Int>
+    /// The record's raw text, without its final line break (capped at 64 KiB).
+    public let raw: UnsafeBufferPointer<UInt8>
+
+    init(line: Int, fieldBytes: UnsafeBufferPointer<UInt8>, ends: UnsafeBufferPointer<Int>, raw: UnsafeBufferPointer<UInt8>) {
+        self.line = line
+        self.fieldBytes = fieldBytes
+        self.ends = ends
+        self.raw = raw
+    }
+
+    /// Number of fields.
+    public var count: Int { ends.count }
+
+    /// Field `i`, trimmed of leading and trailing spaces and tabs.
+    public subscript(i: Int) -> UnsafeBufferPointer<UInt8> {
+        var start = i == 0 ? 0 : ends[i - 1]
+        var end = ends[i]
+        while start < end && (fieldBytes[start] == 32 || fieldBytes[start] == 9) { start += 1 }
+        while end > start && (fieldBytes[end - 1] == 32 || fieldBytes[end - 1] == 9) { end -= 1 }
+        return UnsafeBufferPointer(rebasing: fieldBytes[start..<end])
+    }
+
+    /// Field `i` as a Swift string (for messages and rarely read columns, not hot paths).
+    public func string(_ i: Int) -> String { String(decoding: self[i], as: UTF8.self) }
+
+    /// The raw record as text.
+    public var rawString: String { String(decoding: raw, as: UTF8.self) }
+}
+
+/// What the libcsv callbacks write into: a context reached through a raw pointer, so the
+/// callbacks pay no retain/release and no actor check.
+struct ParserState {
+    var fieldBytes: [UInt8] = []
+    var ends: [Int] = []
+    var raw: [UInt8] = []
+    var recordLine = 1
+    var onRecord: (borrowing CSVRecord) -> Void
+
+    init(onRecord: @escaping (borrowing CSVRecord) -> Void) {
+        self.onRecord = onRecord
+        fieldBytes.reserveCapacity(4096)
+        ends.reserveCapacity(64)
+        raw.reserveCapacity(4096)
+    }
+}
+
+private func fieldCallback(_ data: UnsafeMutableRawPointer?, _ length: Int, _ context: UnsafeMutableRawPointer?) {
+    let state = context!.assumingMemoryBound(to: ParserState.self)
+    if length > 0, let data {
+        state.pointee.fieldBytes.append(contentsOf: UnsafeRawBufferPointer(start: data, count: length))
+    }
+    state.pointee.ends.append(state.pointee.fieldBytes.count)
+}
+
+private func rowCallback(_ terminator: Int32, _ context: UnsafeMutableRawPointer?) {
+    let state = context!.assumingMemoryBound(to: ParserState.self)
+    var rawCount = state.pointee.raw.count
+    while rawCount > 0 && (state.pointee.raw[rawCount - 1] == 10 || state.pointee.raw[rawCount - 1] == 13) { rawCount -= 1 }
+    state.pointee.fieldBytes.withUnsafeBufferPointer { fields in
+        state.pointee.ends.withUnsafeBufferPointer { ends in
+            state.pointee.raw.withUnsafeBufferPointer { raw in
+                let record = CSVRecord(
+                    line: state.pointee.recordLine, fieldBytes: fields, ends: ends,
+                    raw: UnsafeBufferPointer(rebasing: raw[0..<rawCount]))
+                // A line holding nothing but spaces is a blank line, not a record.
+                if !(record.count == 1 && record[0].isEmpty) { state.pointee.onRecord(record) }
+            }
+        }
+    }
+    state.pointee.fieldBytes.removeAll(keepingCapacity: true)
+    state.pointee.ends.removeAll(keepingCapacity: true)
+}
+
+/// A streaming RFC 4180 parser over libcsv that knows physical line numbers.
+///
+/// Feed it chunks of any size (whole files, single bytes, empty chunks) and it hands each
+/// record to `onRecord` with the physical line where the record starts. libcsv reports no
+/// positions, so the input is fed one physical line at a time and the parser's state is read
+/// before each line: a line fed while no record has begun starts a new record. A leading
+/// UTF-8 byte-order mark is dropped; LF and CRLF line ends and blank lines are accepted.
+/// Owns its libcsv handle and frees it in `deinit`; confine an instance to one task.
+public final class CSVStreamParser {
+    private var parser = csv_parser()
+    private let state: UnsafeMutablePointer<ParserState>
+    private var line = 1
+    private var atLineStart = true
+    private var bomPending: [UInt8] = []
+    private var bomDecided = false
+    private var finished = false
+    /// Raw bytes kept per record for rejects.csv; a longer record is cut there.
+    static let rawCap = 65_536
+
+    /// - Parameters:
+    ///   - delimiter: the field separator byte (`,` unless a mapping declares another).
+    ///   - onRecord: called once per record, header included, in file order.
+    public init(delimiter: UInt8 = UInt8(ascii: ","), onRecord: @escaping (borrowing CSVRecord) -> Void) {
+        state = UnsafeMutablePointer<ParserState>.allocate(capacity: 1)
+        state.initialize(to: ParserState(onRecord: onRecord))
+        // Not strict: a stray quote is kept as data, and the record then fails the field-count check.
+        csv_init(&parser, 0)
+        csv_set_delim(&parser, delimiter)
+    }
+
+    deinit {
+        csv_free(&parser)
+        state.deinitialize(count: 1)
+        state.deallocate()
+    }
+
+    /// Physical lines started so far (1-based number of the current line).
+    public var currentLine: Int { line }
+
+    /// Feeds the next chunk of the input.
+    public func feed(_ chunk: UnsafeRawBufferPointer) {
+        precondition(!finished, "feed after finish")
+        guard !chunk.isEmpty else { return }
+        if !bomDecided {
+            let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+            var i = 0
+            while i < chunk.count && bomPending.count < 3 {
+                bomPending.append(chunk[i])
+                i += 1
+                if bomPending != Array(bom[0..<bomPending.count]) { break }
+            }
+            if bomPending.count == 3 && bomPending == bom {
+                bomDecided = true
+                bomPending = []
+            } else if bomPending != Array(bom[0..<bomPending.count]) {
+                bomDecided = true
+                let pending = bomPending
+                bomPending = []
+                pending.withUnsafeBytes { feedLines($0) }
+            }
+            if i < chunk.count { feed(UnsafeRawBufferPointer(rebasing: chunk[i...])) }
+            return
+        }
+        feedLines(chunk)
+    }
+
+    /// Ends the input: a last record without a final line break is delivered now.
+    public func finish() {
+        guard !finished else { return }
+        if !bomDecided {
+            bomDecided = true
+            let pending = bomPending
+            bomPending = []
+            pending.withUnsafeBytes { feedLines($0) }
+        }
+        finished = true
+        csv_fini(&parser, fieldCallback, rowCallback, UnsafeMutableRawPointer(state))
+    }
+
+    private func feedLines(_ chunk: UnsafeRawBufferPointer) {
+        guard let base = chunk.baseAddress else { return }
+        var start = 0
+        let n = chunk.count
+        while start < n {
+            var end = start
+            if let nl = memchr(base + start, 10, n - start) {
+                end = base.distance(to: UnsafeRawPointer(nl)) + 1
+            } else {
+                end = n
+            }
+            let segment = UnsafeRawBufferPointer(start: base + start, count: end - start)
+            if atLineStart && parser.pstate == 0 {  // ROW_NOT_BEGUN: a record may start here
+                state.pointee.raw.removeAll(keepingCapacity: true)
+                state.pointee.recordLine = line
+            }
+            let room = CSVStreamParser.rawCap - state.pointee.raw.count
+            if room > 0 {
+                state.pointee.raw.append(contentsOf: UnsafeRawBufferPointer(rebasing: segment[0..<min(room, segment.count)]))
+            }
+            _ = csv_parse(&parser, segment.baseAddress, segment.count, fieldCallback, rowCallback, UnsafeMutableRawPointer(state))
+            atLineStart = segment[segment.count - 1] == 10
+            if atLineStart { line += 1 }
+            start = end
+        }
+    }
+}

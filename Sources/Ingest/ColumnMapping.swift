@@ -1,0 +1,161 @@
+import CaseCore
+import ConfigFile
+
+/// How a site's extract headers map onto the contract's columns, so HES APC, SUS or a GP
+/// system's export can be read without editing the files.
+///
+/// Without a mapping every file uses the contract's own names, `YYYY-MM-DD` dates, commas,
+/// Modulus 11 NHS numbers and `diag_NN` diagnosis columns.
+public struct ColumnMapping: Sendable {
+    /// How people are identified in every file (the spine must use the same key).
+    public enum PersonID: String, Sendable {
+        /// 10-digit NHS numbers with a Modulus 11 check digit.
+        case nhsNumber = "nhs_number"
+        /// An opaque person key (pseudonymised extracts): any non-empty text, no check digit.
+        case opaque
+    }
+
+    /// How one file is read.
+    public struct FileMapping: Sendable {
+        /// The file name inside the extracts folder.
+        public var fileName: String?
+        public var delimiter: UInt8 = UInt8(ascii: ",")
+        public var dateFormat: DateFormat = .iso
+        /// Contract column -> source header names; two or more names make a composite key
+        /// whose parts are joined with `:` (PROCODE3 + PROVSPNO -> `RXX:123`).
+        public var columns: [String: [String]] = [:]
+        /// Diagnosis columns are those named a prefix followed by digits only (`diag_01`).
+        public var diagnosisPrefixes: [String] = ["diag_"]
+        /// Or one column holding a list of codes (`DIAG_4_CONCAT`, SUS `Der_Diagnosis_All`),
+        /// separated by commas, `||` or spaces.
+        public var diagnosisListColumn: String?
+
+        public init() {}
+
+        /// The source header names for a contract column.
+        public func sources(for column: String) -> [String] { columns[column] ?? [column] }
+    }
+
+    public var name: String
+    public var personID: PersonID = .nhsNumber
+    public var files: [ExtractKind: FileMapping] = [:]
+
+    /// The contract's own layout.
+    public static let contract = ColumnMapping(name: "contract")
+
+    public init(name: String) { self.name = name }
+
+    public func file(_ kind: ExtractKind) -> FileMapping { files[kind] ?? FileMapping() }
+
+    /// Reads a mapping file (YAML). Unknown keys, unknown contract columns, files or date
+    /// formats are refused with their line.
+    public static func load(path: String) throws(ConfigurationError) -> ColumnMapping {
+        let doc = try YAMLDocument.load(path: path)
+        let root = try doc.rootMap()
+        var mapping = ColumnMapping(name: try root.string("mapping"))
+        let version = try root.int("version")
+        guard version == 1 else {
+            throw root.error("mapping version \(version) is newer than this casefind understands (1)", at: root.optional("version"))
+        }
+        if let person = try root.optionalString("person_id") {
+            guard let p = PersonID(rawValue: person) else {
+                throw root.error("person_id must be nhs_number or opaque, not '\(person)'", at: root.optional("person_id"))
+            }
+            mapping.personID = p
+        }
+        let defaultFormat = try root.optionalString("date_format")
+        let files = try root.map("files")
+        for key in files.keys {
+            guard let kind = ExtractKind(rawValue: key) else {
+                throw files.error("unknown extract '\(key)' (known: \(ExtractKind.allCases.map(\.rawValue).joined(separator: ", ")))", at: files.optional(key))
+            }
+            let f = try files.map(key)
+            var fm = FileMapping()
+            fm.fileName = try f.optionalString("file")
+            if let d = try f.optionalString("delimiter") {
+                guard d.utf8.count == 1 else { throw f.error("delimiter must be one character, not '\(d)'", at: f.optional("delimiter")) }
+                fm.delimiter = d.utf8.first!
+            }
+            if let fmt = try f.optionalString("date_format") ?? defaultFormat {
+                guard let df = DateFormat(rawValue: fmt) else {
+                    throw f.error("date_format must be one of \(DateFormat.allCases.map(\.rawValue).joined(separator: ", ")), not '\(fmt)'", at: f.optional("date_format") ?? root.optional("date_format"))
+                }
+                fm.dateFormat = df
+            }
+            if let cols = try f.optionalMap("columns") {
+                let known = Set(kind.columns.map(\.name))
+                for c in cols.keys {
+                    guard known.contains(c) else {
+                        throw cols.error("'\(c)' is not a column of \(kind.rawValue) (known: \(kind.columns.map(\.name).joined(separator: ", ")))", at: cols.optional(c))
+                    }
+                    fm.columns[c] = try cols.strings(c).map(\.0)
+                }
+                try cols.finish()
+            }
+            if let diag = try f.optionalMap("diagnoses") {
+                guard kind == .admissions else { throw diag.error("only admissions have diagnoses", at: nil) }
+                if let prefixes = try diag.optionalStrings("prefix") { fm.diagnosisPrefixes = prefixes.map(\.0) }
+                fm.diagnosisListColumn = try diag.optionalString("list")
+                try diag.finish()
+            }
+            try f.finish()
+            mapping.files[kind] = fm
+        }
+        try files.finish(allowing: Set(files.keys))
+        try root.finish()
+        return mapping
+    }
+}
+
+/// Turns the person identifiers of every file into one integer key space.
+///
+/// With NHS numbers the key is the number itself. With opaque ids each distinct id gets the
+/// next integer, and the text is kept for output. Confined to one task.
+public final class PersonKeys {
+    public let kind: ColumnMapping.PersonID
+    private var ids: [String: UInt64] = [:]
+    private var texts: [String] = []
+
+    public init(kind: ColumnMapping.PersonID) { self.kind = kind }
+
+    /// The key for a trimmed identifier field, or nil when it is not a valid identifier.
+    public func key(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64? {
+        switch kind {
+        case .nhsNumber:
+            return NHSNumber.parse(bytes)
+        case .opaque:
+            guard !bytes.isEmpty else { return nil }
+            let s = String(decoding: bytes, as: UTF8.self)
+            if let k = ids[s] { return k }
+            let k = UInt64(texts.count)
+            ids[s] = k
+            texts.append(s)
+            return k
+        }
+    }
+
+    /// The identifier as written to output files (NHS numbers as 10 digits, no spaces).
+    public func display(_ key: UInt64) -> String {
+        switch kind {
+        case .nhsNumber: return NHSNumber.format(key)
+        case .opaque: return texts[Int(key)]
+        }
+    }
+
+    /// The key for an identifier typed by a user (`explain`).
+    public func lookup(_ text: String) -> UInt64? {
+        switch kind {
+        case .nhsNumber: return NHSNumber.parse(text)
+        case .opaque: return ids[text.trimmingCharacters()]
+        }
+    }
+}
+
+extension String {
+    func trimmingCharacters() -> String {
+        var s = Substring(self)
+        while s.first == " " || s.first == "\t" { s = s.dropFirst() }
+        while s.last == " " || s.last == "\t" { s = s.dropLast() }
+        return String(s)
+    }
+}

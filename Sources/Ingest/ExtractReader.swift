@@ -1,0 +1,308 @@
+import CaseCore
+import Crypto
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Receives the findings about input rows as they are made (rejects.csv, `validate`'s report).
+public protocol DiagnosticSink: AnyObject {
+    func record(_ diagnostic: Diagnostic)
+}
+
+/// A sink that keeps every finding in memory (tests, `explain`).
+public final class DiagnosticCollector: DiagnosticSink {
+    public private(set) var diagnostics: [Diagnostic] = []
+    public init() {}
+    public func record(_ diagnostic: Diagnostic) { diagnostics.append(diagnostic) }
+}
+
+/// What became of one input file.
+public struct FileStats: Sendable, Equatable {
+    public var kind: ExtractKind
+    public var fileName: String
+    /// False when the file was absent ("no such data").
+    public var present = false
+    /// Lowercase hex SHA-256 of the file's bytes.
+    public var sha256 = ""
+    public var bytes = 0
+    /// Data records read (the header is not counted; a record spanning lines counts once).
+    public var read = 0
+    public var accepted = 0
+    public var rejected = 0
+    /// Accepted rows for people not on the spine (activity files only).
+    public var unregistered = 0
+    /// Field-level warnings on accepted rows.
+    public var warnings = 0
+}
+
+/// What the consumer of a typed row decided.
+public enum RowOutcome: Sendable {
+    case accepted
+    /// Accepted, but the person is not on the spine.
+    case unregistered
+    /// Not usable; goes to rejects.csv.
+    case reject(reason: String, field: String, value: String)
+}
+
+/// Reads the contract's extracts from a folder as typed rows, streaming, with every row
+/// either handed on or reported: read = accepted + rejected for every file.
+public final class ExtractReader {
+    public let directory: String
+    public let mapping: ColumnMapping
+    /// Dates before this day are sentinels for "missing" (1890-01-01 by default).
+    public let missingBefore: Day
+    public let sink: DiagnosticSink
+    public let people: PersonKeys
+    /// Allowed caseload_max values.
+    public let caseloadLimits: ClosedRange<Int>
+    public private(set) var stats: [ExtractKind: FileStats] = [:]
+    /// Bytes read per chunk.
+    static let chunkSize = 1 << 20
+
+    public init(
+        directory: String, mapping: ColumnMapping = .contract, missingBefore: Day = Day(year: 1890, month: 1, day: 1)!,
+        caseloadLimits: ClosedRange<Int> = 50...80, sink: DiagnosticSink
+    ) {
+        self.directory = directory
+        self.mapping = mapping
+        self.missingBefore = missingBefore
+        self.caseloadLimits = caseloadLimits
+        self.sink = sink
+        self.people = PersonKeys(kind: mapping.personID)
+    }
+
+    public func path(of kind: ExtractKind) -> String {
+        let name = mapping.file(kind).fileName ?? kind.defaultFileName
+        return directory.hasSuffix("/") ? directory + name : directory + "/" + name
+    }
+
+    /// Whether the file is there to read.
+    public func exists(_ kind: ExtractKind) -> Bool { access(path(of: kind), R_OK) == 0 }
+
+    // MARK: - typed readers
+
+    public func readPatients(_ body: @escaping (PatientRow) -> RowOutcome) throws(ConfigurationError) {
+        try read(.patients) { cols in
+            let nhs = cols.index("nhs_number"), dob = cols.index("date_of_birth")
+            let sex = cols.index("sex"), practice = cols.index("gp_practice"), dod = cols.index("date_of_death")
+            return { row in
+                guard let person = row.person(nhs), let birth = row.date(dob, required: true),
+                    let code = row.text(practice, required: true)
+                else { return nil }
+                let death = row.date(dod, required: false)
+                return body(PatientRow(line: row.record.line, person: person, dateOfBirth: birth, sex: row.text(sex), practice: code.uppercased(), dateOfDeath: death))
+            }
+        }
+    }
+
+    public func readAdmissions(_ body: @escaping (EpisodeRow) -> RowOutcome) throws(ConfigurationError) {
+        var diagnoses: [ICD10Code] = []
+        try read(.admissions) { cols in
+            let nhs = cols.index("nhs_number"), spell = cols.index("spell_id")
+            let episode = cols.index("episode_number"), admitted = cols.index("admission_date")
+            let discharged = cols.index("discharge_date"), method = cols.index("admission_method")
+            let classification = cols.index("patient_classification"), source = cols.index("admission_source")
+            let destination = cols.index("discharge_destination"), dismeth = cols.index("discharge_method")
+            let diagColumns = cols.diagnosisColumns()
+            return { row in
+                guard let person = row.person(nhs), let spellID = row.text(spell, required: true),
+                    let admission = row.date(admitted, required: true)
+                else { return nil }
+                let discharge = row.date(discharged, required: false)
+                guard !row.rejected else { return nil }
+                diagnoses.removeAll(keepingCapacity: true)
+                for column in diagColumns { row.diagnoses(column, into: &diagnoses) }
+                return body(
+                    EpisodeRow(
+                        line: row.record.line, person: person, spellID: spellID, episodeNumber: row.int(episode), admissionDate: admission,
+                        dischargeDate: discharge, admissionMethod: row.code(method), patientClassification: row.code(classification),
+                        admissionSource: row.code(source), dischargeDestination: row.code(destination),
+                        dischargeMethod: row.code(dismeth), diagnoses: diagnoses))
+            }
+        }
+    }
+
+    public func readPrescriptions(_ body: @escaping (PrescriptionRow) -> RowOutcome) throws(ConfigurationError) {
+        try read(.prescriptions) { cols in
+            let nhs = cols.index("nhs_number"), issued = cols.index("issue_date"), bnf = cols.index("bnf_code")
+            return { row in
+                guard let person = row.person(nhs), let day = row.date(issued, required: true), let substance = row.substance(bnf)
+                else { return nil }
+                return body(PrescriptionRow(person: person, issueDate: day, substance: substance))
+            }
+        }
+    }
+
+    public func readResidence(_ body: @escaping (ResidenceRow) -> RowOutcome) throws(ConfigurationError) {
+        try read(.residence) { cols in
+            let nhs = cols.index("nhs_number"), home = cols.index("care_home_code"), type = cols.index("care_home_type")
+            let from = cols.index("from_date"), to = cols.index("to_date")
+            return { row in
+                guard let person = row.person(nhs), let code = row.text(home, required: true), let start = row.date(from, required: true)
+                else { return nil }
+                let end = row.date(to, required: false)
+                guard !row.rejected else { return nil }
+                return body(ResidenceRow(line: row.record.line, person: person, careHomeCode: code, careHomeType: row.text(type), fromDate: start, toDate: end))
+            }
+        }
+    }
+
+    public func readNominations(_ body: @escaping (NominationRow) -> RowOutcome) throws(ConfigurationError) {
+        try read(.nominations) { cols in
+            let nhs = cols.index("nhs_number"), on = cols.index("nominated_on"), by = cols.index("nominated_by")
+            return { row in
+                guard let person = row.person(nhs), let day = row.date(on, required: true) else { return nil }
+                return body(NominationRow(line: row.record.line, person: person, nominatedOn: day, nominatedBy: row.text(by)))
+            }
+        }
+    }
+
+    public func readPractices(_ body: @escaping (PracticeRow) -> RowOutcome) throws(ConfigurationError) {
+        try read(.practices) { cols in
+            let code = cols.index("practice_code"), name = cols.index("practice_name")
+            let pct = cols.index("pct"), locality = cols.index("locality")
+            return { row in
+                guard let c = row.text(code, required: true), let p = row.text(pct, required: true),
+                    let l = row.text(locality, required: true)
+                else { return nil }
+                return body(PracticeRow(code: c.uppercased(), name: row.text(name), pct: p, locality: l))
+            }
+        }
+    }
+
+    public func readLocalities(_ body: @escaping (LocalityRow) -> RowOutcome) throws(ConfigurationError) {
+        try read(.localities) { cols in
+            let locality = cols.index("locality"), pct = cols.index("pct")
+            let expected = cols.index("expected_patients"), weighted = cols.index("weighted_capitation")
+            return { row in
+                guard let l = row.text(locality, required: true), let e = row.int(expected, required: true) else { return nil }
+                return body(LocalityRow(locality: l, pct: row.text(pct), expectedPatients: e, weightedCapitation: row.text(weighted)))
+            }
+        }
+    }
+
+    /// Reads case_managers.csv. A caseload_max outside the limits, or not a whole number, is a
+    /// configuration error (thrown after the file is read, naming file, line and value).
+    public func readCaseManagers(_ body: @escaping (CaseManagerRow) -> RowOutcome) throws(ConfigurationError) {
+        var firstError: ConfigurationError?
+        let limits = caseloadLimits
+        try read(.caseManagers) { cols in
+            let id = cols.index("case_manager_id"), name = cols.index("name"), locality = cols.index("locality")
+            let maxIndex = cols.index("caseload_max"), active = cols.index("active")
+            let file = cols.fileName
+            return { row in
+                guard let i = row.text(id, required: true), let l = row.text(locality, required: true),
+                    let raw = row.text(maxIndex, required: true)
+                else { return nil }
+                let location = SourceLocation(file: file, line: row.record.line)
+                guard let m = Int(raw), limits.contains(m) else {
+                    if firstError == nil {
+                        firstError = ConfigurationError(
+                            "caseload_max '\(raw)' for case manager \(i) must be a whole number from \(limits.lowerBound) to \(limits.upperBound) (set capacity.caseload_limits in the criteria file to allow another range)",
+                            at: location)
+                    }
+                    return .reject(reason: "caseload_max out of range", field: "caseload_max", value: raw)
+                }
+                var isActive = true
+                if let a = row.text(active) {
+                    switch a.uppercased() {
+                    case "Y", "YES", "TRUE", "1": isActive = true
+                    case "N", "NO", "FALSE", "0": isActive = false
+                    default: return .reject(reason: "active must be Y or N", field: "active", value: a)
+                    }
+                }
+                return body(CaseManagerRow(id: i, name: row.text(name), locality: l, caseloadMax: m, active: isActive, location: location))
+            }
+        }
+        if let firstError { throw firstError }
+    }
+
+    // MARK: - the generic loop
+
+    /// Reads one file: resolves the header, then hands each data record to the row function
+    /// `prepare` returned. A row function returns nil when the row was rejected while reading
+    /// its fields (the reason is already recorded), or the consumer's outcome.
+    func read(
+        _ kind: ExtractKind, prepare: @escaping (HeaderColumns) -> (RowContext) -> RowOutcome?
+    ) throws(ConfigurationError) {
+        let fileMapping = mapping.file(kind)
+        let fileName = fileMapping.fileName ?? kind.defaultFileName
+        var stats = FileStats(kind: kind, fileName: fileName)
+        let path = self.path(of: kind)
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else {
+            if errno == ENOENT && !kind.isRequired {
+                self.stats[kind] = stats
+                return
+            }
+            throw ConfigurationError(
+                errno == ENOENT ? "required extract \(fileName) is missing from \(directory)" : "cannot open \(path): \(String(cString: strerror(errno)))")
+        }
+        defer { close(fd) }
+        stats.present = true
+        var hasher = SHA256()
+        var rowFunction: ((RowContext) -> RowOutcome?)?
+        var headerError: ConfigurationError?
+        let context = RowContext(file: fileName, kind: kind, reader: self, dateFormat: fileMapping.dateFormat)
+        let parser = CSVStreamParser(delimiter: fileMapping.delimiter) { record in
+            guard headerError == nil else { return }
+            guard let function = rowFunction else {
+                if rowFunction == nil && stats.read == 0 {
+                    let header = HeaderColumns(record: record, kind: kind, mapping: fileMapping, fileName: fileName)
+                    context.headerCount = record.count
+                    do throws(ConfigurationError) {
+                        try header.checkRequired()
+                        rowFunction = prepare(header)
+                    } catch { headerError = error }
+                }
+                return
+            }
+            stats.read += 1
+            context.begin(record)
+            if record.count != context.headerCount {
+                context.reject("record has \(record.count) fields; the header has \(context.headerCount)", field: "", value: "")
+            }
+            var unregistered = false
+            if !context.rejected {
+                switch function(context) {
+                case nil, .accepted: break
+                case .unregistered: unregistered = true
+                case .reject(let reason, let field, let value): context.reject(reason, field: field, value: value)
+                }
+            }
+            if context.rejected {
+                stats.rejected += 1
+            } else {
+                stats.accepted += 1
+                if unregistered { stats.unregistered += 1 }
+                stats.warnings += context.flushWarnings()
+            }
+        }
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: ExtractReader.chunkSize, alignment: 16)
+        defer { buffer.deallocate() }
+        while true {
+            let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw ConfigurationError("cannot read \(path): \(String(cString: strerror(errno)))")
+            }
+            if n == 0 { break }
+            let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<n])
+            hasher.update(bufferPointer: chunk)
+            stats.bytes += n
+            parser.feed(chunk)
+            if let headerError { throw headerError }
+        }
+        parser.finish()
+        if let headerError { throw headerError }
+        if rowFunction == nil {
+            throw ConfigurationError("\(fileName) has no header line", at: SourceLocation(file: fileName, line: 1))
+        }
+        stats.sha256 = hasher.finalize().map { b in
+            let s = String(b, radix: 16)
+            return b < 16 ? "0" + s : s
+        }.joined()
+        self.stats[kind] = stats
+    }
+}

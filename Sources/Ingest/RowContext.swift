@@ -1,0 +1,269 @@
+import CaseCore
+
+/// Where a contract column is in a file's records.
+enum ColumnRef {
+    /// The file has no such column (an optional column).
+    case missing
+    case single(Int)
+    /// A key composed of several columns, joined with `:`.
+    case composite([Int])
+    /// One column holding a list of diagnosis codes.
+    case list(Int)
+}
+
+/// A contract column and where it is: `name` is the contract's name, reported in rejects.csv.
+struct Column {
+    let name: String
+    let ref: ColumnRef
+}
+
+/// A file's header, resolved against the contract's columns through the mapping.
+struct HeaderColumns {
+    let kind: ExtractKind
+    let mapping: ColumnMapping.FileMapping
+    let fileName: String
+    /// Header names, trimmed and lower-cased, in file order.
+    let names: [String]
+
+    init(record: borrowing CSVRecord, kind: ExtractKind, mapping: ColumnMapping.FileMapping, fileName: String) {
+        self.kind = kind
+        self.mapping = mapping
+        self.fileName = fileName
+        var names: [String] = []
+        for i in 0..<record.count { names.append(record.string(i).lowercased()) }
+        self.names = names
+    }
+
+    /// Finds a contract column (`missing` when the header lacks it).
+    func index(_ column: String) -> Column {
+        let sources = mapping.sources(for: column)
+        var found: [Int] = []
+        for s in sources {
+            guard let i = names.firstIndex(of: s.lowercased()) else { return Column(name: column, ref: .missing) }
+            found.append(i)
+        }
+        return Column(name: column, ref: found.count == 1 ? .single(found[0]) : .composite(found))
+    }
+
+    /// Refuses a header that lacks a required column: that stops the run before any output.
+    func checkRequired() throws(ConfigurationError) {
+        for (column, required) in kind.columns where required {
+            if case .missing = index(column).ref {
+                let wanted = mapping.sources(for: column).joined(separator: " + ")
+                throw ConfigurationError(
+                    "\(fileName) has no column '\(wanted)' for the required field \(column) (header: \(names.joined(separator: ",")))",
+                    at: SourceLocation(file: fileName, line: 1))
+            }
+        }
+    }
+
+    /// The diagnosis columns: a list column if the mapping names one, else every column named
+    /// a diagnosis prefix followed by digits only (`diag_01`, `DIAG_4_12`), in file order.
+    func diagnosisColumns() -> [Column] {
+        if let list = mapping.diagnosisListColumn, let i = names.firstIndex(of: list.lowercased()) {
+            return [Column(name: list, ref: .list(i))]
+        }
+        var out: [Column] = []
+        for (i, name) in names.enumerated() {
+            for prefix in mapping.diagnosisPrefixes {
+                let p = prefix.lowercased()
+                guard name.hasPrefix(p) else { continue }
+                let rest = name.dropFirst(p.count)
+                if !rest.isEmpty && rest.allSatisfy({ $0.isASCII && $0.isNumber }) {
+                    out.append(Column(name: name, ref: .single(i)))
+                    break
+                }
+            }
+        }
+        return out
+    }
+}
+
+/// The record being read, with typed field accessors that record why a row is rejected or
+/// which field produced a warning. One instance is reused for every record of a file.
+final class RowContext {
+    let file: String
+    let kind: ExtractKind
+    unowned let reader: ExtractReader
+    let dateFormat: DateFormat
+    var headerCount = 0
+    private(set) var record = CSVRecord(line: 0, fieldBytes: UnsafeBufferPointer(start: nil, count: 0), ends: UnsafeBufferPointer(start: nil, count: 0), raw: UnsafeBufferPointer(start: nil, count: 0))
+    private(set) var rejected = false
+    private var warnings: [(reason: String, field: String, value: String)] = []
+
+    init(file: String, kind: ExtractKind, reader: ExtractReader, dateFormat: DateFormat) {
+        self.file = file
+        self.kind = kind
+        self.reader = reader
+        self.dateFormat = dateFormat
+    }
+
+    func begin(_ record: borrowing CSVRecord) {
+        self.record = copy record
+        rejected = false
+        warnings.removeAll(keepingCapacity: true)
+    }
+
+    /// Rejects the row (only the first reason is kept).
+    func reject(_ reason: String, field: String, value: String) {
+        guard !rejected else { return }
+        rejected = true
+        reader.sink.record(
+            Diagnostic(
+                location: SourceLocation(file: file, line: record.line), severity: .reject, reason: reason, field: field,
+                value: value, record: record.rawString))
+    }
+
+    func warn(_ reason: String, field: String, value: String) {
+        warnings.append((reason, field, value))
+    }
+
+    /// Reports the warnings of an accepted row; returns how many.
+    func flushWarnings() -> Int {
+        guard !warnings.isEmpty else { return 0 }
+        let raw = record.rawString
+        for w in warnings {
+            reader.sink.record(
+                Diagnostic(
+                    location: SourceLocation(file: file, line: record.line), severity: .warning, reason: w.reason,
+                    field: w.field, value: w.value, record: raw))
+        }
+        return warnings.count
+    }
+
+    /// The bytes of a single-column field (empty when the column is missing or the record short).
+    func bytes(_ column: Column) -> UnsafeBufferPointer<UInt8> {
+        switch column.ref {
+        case .single(let i), .list(let i): return i < record.count ? record[i] : UnsafeBufferPointer(start: nil, count: 0)
+        default: return UnsafeBufferPointer(start: nil, count: 0)
+        }
+    }
+
+    /// A text field; nil when empty. A required empty field rejects the row.
+    func text(_ column: Column, required: Bool = false) -> String? {
+        let value: String
+        switch column.ref {
+        case .missing: value = ""
+        case .single, .list: value = String(decoding: bytes(column), as: UTF8.self)
+        case .composite(let ids):
+            let parts = ids.map { $0 < record.count ? String(decoding: record[$0], as: UTF8.self) : "" }
+            value = parts.contains(where: \.isEmpty) ? "" : parts.joined(separator: ":")
+        }
+        if value.isEmpty {
+            if required { reject("missing required field", field: column.name, value: "") }
+            return nil
+        }
+        return value
+    }
+
+    /// A person identifier; an empty or invalid one rejects the row.
+    func person(_ column: Column) -> UInt64? {
+        let b = bytes(column)
+        let field = column.name
+        if b.isEmpty {
+            reject("missing required field", field: field, value: "")
+            return nil
+        }
+        guard let key = reader.people.key(b) else {
+            reject("not a valid NHS number (10 digits with a Modulus 11 check digit)", field: field, value: String(decoding: b, as: UTF8.self))
+            return nil
+        }
+        return key
+    }
+
+    /// A date. Empty: nil (a required one rejects). Unreadable: rejects, optional or not.
+    /// A sentinel (before the missing-before day): a required one rejects; an optional one is
+    /// read as missing with a warning.
+    func date(_ column: Column, required: Bool) -> Day? {
+        let b = bytes(column)
+        let field = column.name
+        if b.isEmpty {
+            if required { reject("missing required field", field: field, value: "") }
+            return nil
+        }
+        guard let day = dateFormat.parse(b) else {
+            reject("unreadable date (expected \(dateFormat.rawValue))", field: field, value: String(decoding: b, as: UTF8.self))
+            return nil
+        }
+        if day < reader.missingBefore {
+            let value = String(decoding: b, as: UTF8.self)
+            if required {
+                reject("date before \(reader.missingBefore) is a sentinel for missing, and this field is required", field: field, value: value)
+            } else {
+                warn("date before \(reader.missingBefore) is a sentinel for missing: read as blank", field: field, value: value)
+            }
+            return nil
+        }
+        return day
+    }
+
+    /// A whole number. Optional: an unreadable one is a warning and read as blank.
+    func int(_ column: Column, required: Bool = false) -> Int? {
+        let b = bytes(column)
+        let field = column.name
+        if b.isEmpty {
+            if required { reject("missing required field", field: field, value: "") }
+            return nil
+        }
+        guard let v = Int(String(decoding: b, as: UTF8.self)) else {
+            let value = String(decoding: b, as: UTF8.self)
+            if required { reject("not a whole number", field: field, value: value) } else { warn("not a whole number: read as blank", field: field, value: value) }
+            return nil
+        }
+        return v
+    }
+
+    /// A short HES code; one longer than four characters is a warning and read as blank.
+    func code(_ column: Column) -> ShortCode? {
+        let b = bytes(column)
+        if b.isEmpty { return nil }
+        guard let c = ShortCode.read(b) else {
+            warn("not a HES code (at most 4 characters): read as blank", field: column.name, value: String(decoding: b, as: UTF8.self))
+            return nil
+        }
+        return c
+    }
+
+    /// A BNF code's substance; a missing or malformed code rejects the row.
+    func substance(_ column: Column) -> Substance? {
+        let b = bytes(column)
+        let field = column.name
+        if b.isEmpty {
+            reject("missing required field", field: field, value: "")
+            return nil
+        }
+        guard let s = Substance.read(b) else {
+            reject("BNF code must be at least 9 characters, A-Z and 0-9 only", field: field, value: String(decoding: b, as: UTF8.self))
+            return nil
+        }
+        return s
+    }
+
+    /// Appends the valid codes of a diagnosis field; a non-code is a warning.
+    func diagnoses(_ column: Column, into codes: inout [ICD10Code]) {
+        let b = bytes(column)
+        let field = column.name
+        guard !b.isEmpty else { return }
+        if case .list = column.ref {
+            // Codes separated by commas, `||` (episodes) or spaces.
+            var start = 0
+            for i in 0...b.count {
+                let end = i == b.count || b[i] == 44 || b[i] == 124 || b[i] == 32 || b[i] == 59
+                if end {
+                    if i > start { readOne(UnsafeBufferPointer(rebasing: b[start..<i]), field: field, into: &codes) }
+                    start = i + 1
+                }
+            }
+        } else {
+            readOne(b, field: field, into: &codes)
+        }
+    }
+
+    private func readOne(_ b: UnsafeBufferPointer<UInt8>, field: String, into codes: inout [ICD10Code]) {
+        switch ICD10Code.read(b) {
+        case .empty: break
+        case .code(let c): codes.append(c)
+        case .invalid: warn("not an ICD-10 code: ignored", field: field, value: String(decoding: b, as: UTF8.self))
+        }
+    }
+}

@@ -1,0 +1,43 @@
+import CaseCore
+import Foundation
+import Ingest
+
+/// Streams findings into rejects.csv (file, line, severity, reason, field, value, record) as
+/// they are made, so memory does not grow with bad rows. Counts them by severity and reason.
+public final class RejectsFile: DiagnosticSink {
+    public static let header = ["file", "line", "severity", "reason", "field", "value", "record"]
+    private let handle: FileHandle?
+    private var buffer = CSVText(header: RejectsFile.header)
+    public private(set) var rejects = 0
+    public private(set) var warnings = 0
+    /// Count per reason, for the summary.
+    public private(set) var reasons: [String: Int] = [:]
+    public private(set) var writeError: Error?
+
+    /// - Parameter handle: where to write; nil to count only (`validate`, `explain`).
+    public init(handle: FileHandle?) {
+        self.handle = handle
+    }
+
+    public func record(_ d: Diagnostic) {
+        if d.severity == .reject { rejects += 1 } else { warnings += 1 }
+        reasons[d.reason, default: 0] += 1
+        guard handle != nil else { return }
+        buffer.append([d.location.file, String(d.location.line), d.severity.rawValue, d.reason, d.field, d.value, d.record])
+        if buffer.bytes.count > 1 << 16 { flush() }
+    }
+
+    /// Writes what is buffered.
+    public func flush() {
+        guard let handle, !buffer.bytes.isEmpty else { return }
+        do { try handle.write(contentsOf: buffer.bytes) } catch { writeError = error }
+        buffer.clear()
+    }
+
+    public func close() throws(OutputError) {
+        flush()
+        do { try handle?.close() } catch { throw OutputError("cannot write rejects.csv: \(error.localizedDescription)") }
+        if let writeError { throw OutputError("cannot write rejects.csv: \(writeError.localizedDescription)") }
+    }
+}
+

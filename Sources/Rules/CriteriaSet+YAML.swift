@@ -1,0 +1,171 @@
+import CaseCore
+import ConfigFile
+import Foundation
+
+extension CriteriaSet {
+    /// The newest criteria file format this build reads.
+    public static let formatVersion = 1
+
+    /// Reads a criteria file. Any unknown key, missing field, bad code or code range, bad
+    /// window or duplicate rank is a `ConfigurationError` naming the file and line, with the
+    /// line shown and a caret under the problem.
+    public static func load(path: String) throws(ConfigurationError) -> CriteriaSet {
+        try parse(try YAMLDocument.load(path: path))
+    }
+
+    public static func parse(_ text: String, path: String) throws(ConfigurationError) -> CriteriaSet {
+        try parse(try YAMLDocument.parse(text, path: path))
+    }
+
+    static func parse(_ doc: YAMLDocument) throws(ConfigurationError) -> CriteriaSet {
+        let root = try doc.rootMap()
+        let id = try root.string("criteria_set")
+        let version = try root.int("version")
+        guard version <= formatVersion, version >= 1 else {
+            throw root.error("criteria file format \(version) is newer than this casefind reads (\(formatVersion))", at: root.optional("version"))
+        }
+        let title = try root.string("title")
+        let source = try root.string("source")
+
+        let pop = try root.map("population")
+        let population = Population(
+            minAge: try pop.int("min_age", in: 0...130),
+            deathDischargeMethods: try codes(pop, "died_discharge_methods"))
+        try pop.finish()
+
+        var missingBefore = Day(year: 1890, month: 1, day: 1)!
+        if let dates = try root.optionalMap("dates") {
+            if let text = try dates.optionalString("missing_before") {
+                guard let d = DateFormat.iso.parse(text) else {
+                    throw dates.error("missing_before must be a date YYYY-MM-DD, not '\(text)'", at: dates.optional("missing_before"))
+                }
+                missingBefore = d
+            }
+            try dates.finish()
+        }
+
+        let adm = try root.map("admissions")
+        let regular = try adm.map("not_admissions")
+        let classifications = try codes(regular, "patient_classifications")
+        try regular.finish()
+        let transfers = try adm.map("transfers")
+        let spells = SpellRules(
+            regularAttenderClassifications: classifications,
+            transferMethods: try codes(transfers, "admission_methods"),
+            transferSources: try codes(transfers, "admission_sources"),
+            transferMaxGapDays: try transfers.int("max_gap_days", in: 0...365))
+        try transfers.finish()
+        try adm.finish()
+
+        var caseloadLimits = 50...80
+        if let capacity = try root.optionalMap("capacity") {
+            if let limits = try capacity.optionalStrings("caseload_limits") {
+                guard limits.count == 2, let lo = Int(limits[0].0), let hi = Int(limits[1].0), lo >= 1, lo <= hi else {
+                    throw capacity.error("caseload_limits must be two whole numbers [lowest, highest]", at: capacity.optional("caseload_limits"))
+                }
+                caseloadLimits = lo...hi
+            }
+            try capacity.finish()
+        }
+
+        var criteria: [Criterion] = []
+        for c in try root.maps("criteria") {
+            let cid = try c.string("id")
+            guard cid.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }), !cid.isEmpty else {
+                throw c.error("criterion id '\(cid)' must be letters, digits and _ only", at: c.optional("id"))
+            }
+            if criteria.contains(where: { $0.id == cid }) { throw c.error("criterion id '\(cid)' is used twice", at: c.optional("id")) }
+            let rank = try c.int("rank", in: 1...99)
+            if criteria.contains(where: { $0.rank == rank }) { throw c.error("rank \(rank) is used twice", at: c.optional("rank")) }
+            let label = try c.optionalString("label") ?? cid
+            let kindName = try c.string("kind")
+            let kind: CriterionKind
+            switch kindName {
+            case "diagnosis":
+                var rules: [CodeRule] = []
+                for entry in try c.maps("codes") {
+                    let pattern = try pattern(entry, "code")
+                    rules.append(CodeRule(pattern: pattern, label: try entry.optionalString("label") ?? "", minAge: try entry.optionalInt("min_age", in: 0...130)))
+                    try entry.finish()
+                }
+                kind = .diagnosis(window: try window(c), codes: rules)
+            case "admissions":
+                kind = .admissions(window: try window(c), minCount: try c.int("min_count", in: 1...1000))
+            case "care_home":
+                let latest = try c.map("latest_admission")
+                kind = .careHome(
+                    register: try c.optionalBool("register") ?? true, window: try window(latest),
+                    admissionSources: try codes(latest, "admission_sources"),
+                    dischargeDestinations: try codes(latest, "discharge_destinations"))
+                try latest.finish()
+            case "polypharmacy":
+                let chapters = try c.string("bnf_chapters")
+                let parts = chapters.split(separator: "-").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+                guard parts.count == 2, parts[0] >= 1, parts[0] <= parts[1], parts[1] <= 99 else {
+                    throw c.error("bnf_chapters must be a range of chapters like 1-15, not '\(chapters)'", at: c.optional("bnf_chapters"))
+                }
+                kind = .polypharmacy(window: try window(c), minDistinct: try c.int("min_distinct", in: 1...1000), chapters: parts[0]...parts[1])
+            case "nomination":
+                kind = .nomination
+            case "conditions":
+                var groups: [CodeGroup] = []
+                for g in try c.maps("groups") {
+                    var patterns: [CodePattern] = []
+                    for (text, node) in try g.strings("codes") {
+                        switch CodePattern.parse(text) {
+                        case .success(let p): patterns.append(p)
+                        case .failure(let e): throw g.error(e.description, at: node)
+                        }
+                    }
+                    groups.append(CodeGroup(name: try g.string("name"), patterns: patterns))
+                    try g.finish()
+                }
+                kind = .conditions(window: try window(c), minGroups: try c.int("min_groups", in: 1...1000), groups: groups)
+            default:
+                throw c.error(
+                    "unknown criterion kind '\(kindName)' (known: diagnosis, admissions, care_home, polypharmacy, nomination, conditions)",
+                    at: c.optional("kind"))
+            }
+            try c.finish()
+            criteria.append(Criterion(id: cid, rank: rank, label: label, kind: kind))
+        }
+        guard !criteria.isEmpty else { throw root.error("a criteria set needs at least one criterion", at: root.optional("criteria")) }
+        try root.finish()
+        criteria.sort { $0.rank < $1.rank }
+        return CriteriaSet(
+            id: id, title: title, source: source, population: population, missingBefore: missingBefore, spells: spells,
+            criteria: criteria, caseloadLimits: caseloadLimits)
+    }
+
+    private static func codes(_ map: YAMLMap, _ key: String) throws(ConfigurationError) -> Set<ShortCode> {
+        var out: Set<ShortCode> = []
+        for (text, node) in try map.strings(key) {
+            guard let code = ShortCode(text) else { throw map.error("'\(text)' is not a HES code (1 to 4 characters)", at: node) }
+            out.insert(code)
+        }
+        return out
+    }
+
+    private static func pattern(_ map: YAMLMap, _ key: String) throws(ConfigurationError) -> CodePattern {
+        let text = try map.string(key)
+        switch CodePattern.parse(text) {
+        case .success(let p): return p
+        case .failure(let e): throw map.error(e.description, at: map.optional(key))
+        }
+    }
+
+    /// `window: 12 months` or `window: 84 days`.
+    private static func window(_ map: YAMLMap) throws(ConfigurationError) -> Window {
+        let text = try map.string("window")
+        let parts = text.split(separator: " ")
+        if parts.count == 2, let n = Int(parts[0]), n > 0 {
+            switch parts[1] {
+            case "months", "month": return .months(n)
+            case "days", "day": return .days(n)
+            case "years", "year": return .months(12 * n)
+            default: break
+            }
+        }
+        throw map.error("window must be a number and a unit, like '12 months' or '84 days', not '\(text)'", at: map.optional("window"))
+    }
+}

@@ -1,0 +1,121 @@
+import ArgumentParser
+import CaseCore
+import CaseFinderKit
+import Foundation
+import Report
+
+/// The command line: wiring only. Errors that describe themselves (`file:line: message`)
+/// are printed as they are; exit codes follow sysexits: 64 usage, 65 bad input or
+/// configuration, 73 cannot write output.
+@main
+struct CaseFind: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "casefind",
+        abstract: "Find older patients with long-term conditions who need a case manager (Essex 2005 criteria).",
+        version: casefindVersion,
+        subcommands: [RunCommand.self, ValidateCommand.self, ExplainCommand.self]
+    )
+}
+
+struct InputOptions: ParsableArguments {
+    @Option(help: "Folder holding the extracts under their contract names (patients.csv, practices.csv, ...).")
+    var extracts: String
+
+    @Option(help: "Criteria file, e.g. criteria/essex-2005.yaml.")
+    var criteria: String
+
+    @Option(help: "Column mapping for the extracts' headers, e.g. mappings/hes-apc.yaml (default: the contract's names).")
+    var mapping: String?
+
+    @Option(name: .customLong("as-of"), help: "Evaluate at this date, YYYY-MM-DD (default: today).")
+    var asOf: String?
+
+    func searchOptions() throws -> SearchOptions {
+        var day: Day
+        if let asOf {
+            guard let d = DateFormat.iso.parse(asOf) else {
+                throw ValidationError("--as-of '\(asOf)' is not a date YYYY-MM-DD")
+            }
+            day = d
+        } else {
+            var cal = Calendar(identifier: .gregorian)
+            cal.timeZone = TimeZone.current
+            let c = cal.dateComponents([.year, .month, .day], from: Date())
+            day = Day(year: c.year!, month: c.month!, day: c.day!)!
+        }
+        return SearchOptions(extracts: extracts, criteriaPath: criteria, mappingPath: mapping, asOf: day)
+    }
+}
+
+/// Maps the engine's errors to exit codes, printing their message on stderr.
+func exiting<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let e as ConfigurationError {
+        FileHandle.standardError.write(Data("casefind: \(e.description)\n".utf8))
+        throw ExitCode(65)
+    } catch let e as OutputError {
+        FileHandle.standardError.write(Data("casefind: \(e.description)\n".utf8))
+        throw ExitCode(73)
+    }
+}
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run", abstract: "The prevalence trawl: search the extracts and write the case list and reports.")
+
+    @OptionGroup var input: InputOptions
+
+    @Option(help: "Output folder (created if needed; files appear atomically, mode 0600).")
+    var out: String = "out"
+
+    @Option(help: "State store file (run history; used once the state store lands).")
+    var state: String?
+
+    @Flag(help: "No progress lines on stderr.")
+    var quiet = false
+
+    func run() throws {
+        let options = try input.searchOptions()
+        let quiet = self.quiet
+        let outcome = try exiting {
+            try Run.run(options, out: out) { line in
+                if !quiet { FileHandle.standardError.write(Data("casefind: \(line)\n".utf8)) }
+            }
+        }
+        print(Run.describe(outcome))
+    }
+}
+
+struct ValidateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate", abstract: "Read everything, write nothing: report what would be rejected.")
+
+    @OptionGroup var input: InputOptions
+
+    @Flag(help: "Exit 65 when any row would be rejected (default: only for configuration errors).")
+    var strict = false
+
+    func run() throws {
+        let options = try input.searchOptions()
+        let report = try exiting { try Validate.validate(options) }
+        print(report.text)
+        if strict && report.stats.contains(where: { $0.rejected > 0 }) { throw ExitCode(65) }
+    }
+}
+
+struct ExplainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "explain", abstract: "Show, for one patient, each rule and why it did or did not hold.")
+
+    @Argument(help: "The patient's NHS number (spaces allowed), or person id with an opaque mapping.")
+    var nhsNumber: String
+
+    @OptionGroup var input: InputOptions
+
+    func run() throws {
+        let options = try input.searchOptions()
+        let text = try exiting { try Explain.explain(nhsNumber, options) }
+        print(text)
+    }
+}
