@@ -12,7 +12,7 @@ import Testing
         #expect(ICD10Code.read(text) == .code(code(expected)))
     }
 
-    @Test(arguments: ["W1", "1234", "XYZ", "E8", "A1B0", "K59.0.0.0.0.0", "-", "†"])
+    @Test(arguments: ["W1", "1234", "XYZ", "E8", "1A00", "AB12", "K59.0.0.0.0.0", "-", "†"])
     func notCodes(text: String) {
         #expect(ICD10Code.read(text) == .invalid)
     }

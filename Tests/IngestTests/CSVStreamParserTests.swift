@@ -1,0 +1,137 @@
+import Foundation
+import Ingest
+import Testing
+
+/// A record as the tests see it.
+struct ParsedRecord: Equatable, CustomStringConvertible {
+    var line: Int
+    var fields: [String]
+    var raw: String
+    var description: String { "\(line): \(fields) raw=\(raw.debugDescription)" }
+}
+
+/// How the input is cut before it is fed.
+enum Feeding: String, CaseIterable {
+    case whole, byteByByte, randomChunks
+}
+
+/// Parses `bytes` fed in the given way; random chunks come from a fixed seed and include empty ones.
+func parse(_ bytes: [UInt8], _ feeding: Feeding, seed: UInt64 = 42) -> [ParsedRecord] {
+    var out: [ParsedRecord] = []
+    let parser = CSVStreamParser { record in
+        var fields: [String] = []
+        for i in 0..<record.count { fields.append(record.string(i)) }
+        out.append(ParsedRecord(line: record.line, fields: fields, raw: record.rawString))
+    }
+    switch feeding {
+    case .whole:
+        bytes.withUnsafeBytes { parser.feed($0) }
+    case .byteByByte:
+        for b in bytes { [b].withUnsafeBytes { parser.feed($0) } }
+    case .randomChunks:
+        var rng = SplitMix(seed: seed)
+        var i = 0
+        while i < bytes.count {
+            let n = Int(rng.next() % 7)  // 0...6, so some chunks are empty
+            let end = min(bytes.count, i + n)
+            Array(bytes[i..<end]).withUnsafeBytes { parser.feed($0) }
+            i = end
+        }
+    }
+    parser.finish()
+    return out
+}
+
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+@Suite struct CSVSpectrumTests {
+    static let names = [
+        "comma_in_quotes", "empty", "empty_crlf", "escaped_quotes", "json", "location_coordinates", "newlines", "newlines_crlf",
+        "quotes_and_newlines", "simple", "simple_crlf", "utf8",
+    ]
+
+    /// Every csv-spectrum file gives exactly its expected records, however it is fed.
+    @Test(arguments: names, Feeding.allCases)
+    func spectrum(name: String, feeding: Feeding) throws {
+        let base = Bundle.module.url(forResource: "Fixtures/csv-spectrum", withExtension: nil)!
+        let csv = try Data(contentsOf: base.appendingPathComponent("csvs/\(name).csv"))
+        let json = try Data(contentsOf: base.appendingPathComponent("json/\(name).json"))
+        let object = try JSONSerialization.jsonObject(with: json)
+        let expected = try #require((object as? [[String: String]]) ?? (object as? [String: String]).map { [$0] })
+        let records = parse(Array(csv), feeding)
+        let header = try #require(records.first).fields
+        let rows = records.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(header, $0.fields).map { ($0, $1) }) }
+        #expect(rows == expected, "\(name) fed \(feeding)")
+        for r in records.dropFirst() { #expect(r.fields.count == header.count) }
+    }
+
+    /// The chunked feeding is exercised with many seeds on the hardest file.
+    @Test func quotesAndNewlinesManySeeds() throws {
+        let text = "a,b\r\n1,\"ha \r\n\"\"ha\"\" \r\nha\"\r\n3,4\r\n"
+        let whole = parse(Array(text.utf8), .whole)
+        for seed in 0..<200 as Range<UInt64> {
+            #expect(parse(Array(text.utf8), .randomChunks, seed: seed) == whole, "seed \(seed)")
+        }
+    }
+}
+
+@Suite struct LineNumberTests {
+    static let text = "h1,h2\n1,\"two\nlines\"\n\n3,\"x, y\"\r\n4,\"three\n\nlines\"\n5,\"he said \"\"hi\"\"\"\n6,7\n\n\n"
+
+    /// Physical lines: the header is 1, a quoted line break moves later records down, blank
+    /// lines are not records.
+    @Test(arguments: Feeding.allCases)
+    func recordStartLines(feeding: Feeding) {
+        let records = parse(Array(LineNumberTests.text.utf8), feeding)
+        #expect(records.map(\.line) == [1, 2, 5, 6, 9, 10])
+        #expect(records[1].fields == ["1", "two\nlines"])
+        #expect(records[1].raw == "1,\"two\nlines\"")
+        #expect(records[2].fields == ["3", "x, y"])
+        #expect(records[2].raw == "3,\"x, y\"")
+        #expect(records[3].fields == ["4", "three\n\nlines"])
+        #expect(records[4].fields == ["5", "he said \"hi\""])
+    }
+
+    @Test(arguments: Feeding.allCases)
+    func byteOrderMarkIsDropped(feeding: Feeding) {
+        let records = parse([0xEF, 0xBB, 0xBF] + Array("nhs_number,x\r\n1,2\r\n".utf8), feeding)
+        #expect(records.map(\.fields) == [["nhs_number", "x"], ["1", "2"]])
+        #expect(records.map(\.line) == [1, 2])
+    }
+
+    @Test func aPartialByteOrderMarkIsData() {
+        let records = parse([0xEF, 0xBB] + Array("a\n".utf8), .byteByByte)
+        #expect(records.count == 1)
+        #expect(records[0].fields[0] == "\u{FFFD}a")  // EF BB then 'a': not a BOM, kept as (invalid) data
+    }
+
+    @Test func lastRecordWithoutLineBreak() {
+        #expect(parse(Array("a,b\n1,2".utf8), .whole).map(\.fields) == [["a", "b"], ["1", "2"]])
+    }
+
+    @Test func fieldsAreTrimmedOfSpaces() {
+        #expect(parse(Array("a,b\n  1 ,\" 2 \"\n".utf8), .whole)[1].fields == ["1", "2"])
+    }
+
+    @Test func emptyInput() {
+        #expect(parse([], .whole).isEmpty)
+        #expect(parse(Array("\n\n".utf8), .whole).isEmpty)
+    }
+
+    @Test func unterminatedQuoteSwallowsTheRestIntoOneRecord() {
+        let records = parse(Array("a,b\n1,\"oops\n2,3\n".utf8), .whole)
+        #expect(records.count == 2)
+        #expect(records[1].line == 2)
+        #expect(records[1].fields.count == 2)
+    }
+}
