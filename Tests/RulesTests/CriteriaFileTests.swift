@@ -1,0 +1,112 @@
+import CaseCore
+import Foundation
+import Rules
+import TestSupport
+import Testing
+
+@Suite struct CriteriaFileTests {
+    static let essexText = try! String(contentsOfFile: repositoryRoot() + "/criteria/essex-2005.yaml", encoding: .utf8)
+
+    /// The Essex file says exactly what the spec says.
+    @Test func essexMatchesTheSpec() throws {
+        let c = Scenario.essex
+        #expect(c.id == "essex-2005")
+        #expect(c.population.minAge == 65)
+        #expect(c.population.deathDischargeMethods == [ShortCode("4")!])
+        #expect(c.missingBefore.description == "1890-01-01")
+        #expect(c.criteria.map(\.id) == ["frailty", "admissions", "care_home", "polypharmacy", "nomination"])
+        #expect(c.criteria.map(\.rank) == [1, 2, 3, 4, 5])
+        guard case .diagnosis(let w, let codes) = c.criteria[0].kind else { Issue.record("frailty kind"); return }
+        #expect(w == .months(12))
+        #expect(codes.map(\.pattern.description) == ["E86", "W00-W19", "K590", "R11", "N390"])
+        #expect(codes.map(\.minAge) == [nil, nil, nil, 70, nil])
+        #expect(c.criteria[1].kind == .admissions(window: .months(12), minCount: 2))
+        let homes = Set(["54", "55", "56", "65", "85"].map { ShortCode($0)! })
+        #expect(c.criteria[2].kind == .careHome(register: true, window: .months(12), admissionSources: homes, dischargeDestinations: homes))
+        #expect(c.criteria[3].kind == .polypharmacy(window: .days(84), minDistinct: 5, chapters: 1...15))
+        #expect(c.criteria[4].kind == .nomination)
+        #expect(c.spells.regularAttenderClassifications == [ShortCode("3")!, ShortCode("4")!])
+        #expect(c.spells.transferMethods == [ShortCode("2B")!, ShortCode("81")!])
+        #expect(c.spells.transferSources == Set(["51", "52", "53"].map { ShortCode($0)! }))
+        #expect(c.spells.transferMaxGapDays == 3)
+        #expect(c.caseloadLimits == 50...80)
+    }
+
+    @Test(arguments: ["evercare", "castlefields"])
+    func otherShippedSetsLoad(name: String) throws {
+        let c = try CriteriaSet.load(path: repositoryRoot() + "/criteria/\(name).yaml")
+        #expect(c.id == name)
+    }
+
+    /// Replaces the first occurrence of `old` in the Essex file and expects an error naming
+    /// `line` and saying `message`.
+    @Test(arguments: [
+        ("    min_count: 2", "    min_count: 2\n    min_cuont: 3", 51, "unknown key 'min_cuont'"),
+        ("W00-W19", "W19-W00", 40, "runs backwards"),
+        ("W00-W19", "W0-W19", 40, "not an ICD-10 code"),
+        ("    window: 84 days                # three 28-day prescribing cycles\n", "", 62, "item 4 of 'criteria' is missing the required key 'window'"),
+        ("    kind: nomination", "    kind: nominee", 73, "unknown criterion kind 'nominee'"),
+        ("version: 1", "version: 2", 8, "newer than this casefind reads"),
+        ("    rank: 2\n", "    rank: 1\n", 46, "rank 1 is used twice"),
+        ("  min_age: 65", "  min_age: sixty-five", 13, "must be a whole number"),
+        ("    window: 12 months\n    min_count", "    window: 12 moons\n    min_count", 49, "'12 months' or '84 days'"),
+    ])
+    func errorsNameTheLine(old: String, new: String, line: Int, message: String) throws {
+        let text = CriteriaFileTests.essexText.replacingOccurrences(of: old, with: new, options: [], range: CriteriaFileTests.essexText.range(of: old))
+        #expect(text != CriteriaFileTests.essexText, "the replacement did not apply")
+        do {
+            _ = try CriteriaSet.parse(text, path: "criteria/essex.yaml")
+            Issue.record("no error for \(new)")
+        } catch {
+            #expect(error.location?.line == line, "\(error.description)")
+            #expect(error.description.hasPrefix("criteria/essex.yaml:\(line): error: "), "\(error.description)")
+            #expect(error.description.contains(message), "\(error.description)")
+        }
+    }
+
+    /// The rendered message shows the line and a caret under the problem.
+    @Test func messageShowsTheLineAndACaret() throws {
+        let text = "criteria_set: x\nversion: 1\ntitle: t\nsource: s\npopulation:\n  min_age: 65\n  died_discharge_methods: [4]\n  colour: blue\n"
+        do {
+            _ = try CriteriaSet.parse(text, path: "c.yaml")
+            Issue.record("accepted")
+        } catch {
+            #expect(
+                error.description == """
+                    c.yaml:8: error: unknown key 'colour' in 'population' (known keys: died_discharge_methods, min_age)
+                       |
+                     8 |   colour: blue
+                       |   ^
+                    """)
+        }
+    }
+
+    @Test func yamlSyntaxErrorsNameTheLine() {
+        do {
+            _ = try CriteriaSet.parse("criteria_set: x\nversion: [1\n", path: "c.yaml")
+            Issue.record("accepted")
+        } catch {
+            #expect(error.description.hasPrefix("c.yaml:"))
+            #expect(error.description.contains("YAML syntax"))
+        }
+    }
+}
+
+@Suite struct CastlefieldsTests {
+    static let castlefields = try! CriteriaSet.load(path: repositoryRoot() + "/criteria/castlefields.yaml")
+
+    @Test func fourConditionGroupsQualify() throws {
+        var s = Scenario()
+        s.patient(1, born: "1940-01-01")
+        s.patient(2, born: "1940-01-01")
+        // Four groups: diabetes, COPD, heart failure, dementia (two codes of one group count once).
+        s.episode(1, spell: "A", admitted: "2025-06-01", discharged: "2025-06-03", diagnoses: ["E11.9", "J44.1", "E10"])
+        s.episode(1, spell: "B", admitted: "2026-06-01", discharged: "2026-06-03", diagnoses: ["I50.0", "F03X"])
+        // Three groups only; a fourth is older than 24 months.
+        s.episode(2, spell: "C", admitted: "2024-11-22", discharged: "2024-11-23", diagnoses: ["C50.9"])
+        s.episode(2, spell: "D", admitted: "2025-06-01", discharged: "2025-06-03", diagnoses: ["E11.9", "J44.1", "I48X"])
+        let out = try s.evaluate(criteria: CastlefieldsTests.castlefields)
+        #expect(out[1].criteriaText == "chronic_conditions")
+        #expect(out[2].criteriaText == "")
+    }
+}
