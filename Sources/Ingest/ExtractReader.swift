@@ -91,6 +91,7 @@ public final class ExtractReader {
                     let code = row.text(practice, required: true)
                 else { return nil }
                 let death = row.date(dod, required: false)
+                guard !row.rejected else { return nil }
                 return body(PatientRow(line: row.record.line, person: person, dateOfBirth: birth, sex: row.text(sex), practice: code.uppercased(), dateOfDeath: death))
             }
         }
