@@ -91,6 +91,25 @@ public enum Pipeline {
             timings: timings)
     }
 
+    /// Everything that can stop a run as a configuration error, checked before any output is
+    /// created: the criteria file, the mapping, the extracts folder and its required files,
+    /// and case_managers.csv's caseload limits.
+    public static func checkConfiguration(_ options: SearchOptions) throws(ConfigurationError) {
+        let criteria = try CriteriaSet.load(path: options.criteriaPath)
+        let mapping = try options.mappingPath.map { path throws(ConfigurationError) in try ColumnMapping.load(path: path) } ?? .contract
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: options.extracts, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ConfigurationError("extracts folder '\(options.extracts)' does not exist")
+        }
+        let reader = ExtractReader(
+            directory: options.extracts, mapping: mapping, missingBefore: criteria.missingBefore,
+            caseloadLimits: criteria.caseloadLimits, sink: DiagnosticCollector())
+        for kind in ExtractKind.allCases where kind.isRequired && !reader.exists(kind) {
+            throw ConfigurationError("required extract \(reader.path(of: kind)) is missing")
+        }
+        try reader.readCaseManagers { _ in .accepted }
+    }
+
     /// Applies the criteria to every registered patient.
     public static func search(_ loaded: LoadedExtracts) -> SearchResult {
         let start = Date()

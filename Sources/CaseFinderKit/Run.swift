@@ -23,9 +23,8 @@ public enum Run {
     public static func run(
         _ options: SearchOptions, out: String, command: String = "run", progress: @escaping (String) -> Void = { _ in }
     ) throws -> Outcome {
-        // Configuration first: a bad criteria file never creates the output folder.
-        _ = try CriteriaSet.load(path: options.criteriaPath)
-        if let m = options.mappingPath { _ = try ColumnMapping.load(path: m) }
+        // Configuration first: a configuration error never creates or touches the output folder.
+        try Pipeline.checkConfiguration(options)
         let folder = try OutputDirectory(path: out)
         do {
             let rejects = RejectsFile(handle: try folder.create("rejects.csv"))

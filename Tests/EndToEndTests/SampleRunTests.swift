@@ -1,0 +1,182 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `casefind run` on sample-extracts/ against the expectations worked out by hand from the
+/// scenario table (sample-extracts/README.md), not copied from the program's output.
+@Suite(.serialized) struct SampleRunTests {
+    static let expected = repositoryRoot() + "/sample-extracts/expected"
+
+    @Test func casesMatchTheHandWorkedList() throws {
+        let out = temporaryFolder()
+        let r = try CaseFind.sampleRun(out: out)
+        #expect(r.status == 0, "\(r.stderr)")
+        let got = csvRecords(read(out + "/cases.csv"))
+        let want = csvRecords(read(SampleRunTests.expected + "/cases.csv"))
+        #expect(want.count == 50)
+        #expect(got.count == want.count)
+        let gotByNHS = Dictionary(uniqueKeysWithValues: got.map { ($0["nhs_number"]!, $0) })
+        for w in want {
+            let nhs = w["nhs_number"]!
+            guard let g = gotByNHS[nhs] else {
+                Issue.record("\(nhs) expected but not case-found")
+                continue
+            }
+            for (column, value) in w { #expect(g[column] == value, "\(nhs) \(column)") }
+        }
+        #expect(r.stdout.contains("case-found: 50 (P1 16, P2 9, P3 9, P4 9, P5 7)"))
+        #expect(!r.stdout.contains("9991"), "no NHS numbers on stdout")
+    }
+
+    @Test func casesAreSortedByLocalityThenPriority() throws {
+        let out = temporaryFolder()
+        _ = try CaseFind.sampleRun(out: out)
+        let rows = csvRecords(read(out + "/cases.csv"))
+        let keys = rows.map { ($0["locality"]!, Int($0["priority"]!)!) }
+        for (a, b) in zip(keys, keys.dropFirst()) { #expect(a.0 < b.0 || (a.0 == b.0 && a.1 <= b.1)) }
+        #expect(parseCSV(read(out + "/cases.csv")).first?.count == 17)
+    }
+
+    @Test func rejectsMatchByFileLineSeverityAndField() throws {
+        let out = temporaryFolder()
+        _ = try CaseFind.sampleRun(out: out)
+        func key(_ r: [String: String]) -> String { "\(r["file"]!):\(r["line"]!):\(r["severity"]!):\(r["field"]!)" }
+        let got = csvRecords(read(out + "/rejects.csv"))
+        let want = csvRecords(read(SampleRunTests.expected + "/rejects.csv"))
+        #expect(got.map(key).sorted() == want.map(key).sorted())
+        #expect(got.allSatisfy { !$0["reason"]!.isEmpty && !$0["record"]!.isEmpty })
+    }
+
+    @Test func attritionExceptionsAndCounts() throws {
+        let out = temporaryFolder()
+        _ = try CaseFind.sampleRun(out: out)
+        #expect(read(out + "/attrition.csv") == read(SampleRunTests.expected + "/attrition.csv"))
+        let exceptions = csvRecords(read(out + "/exceptions.csv")).map { "\($0["nhs_number"]!) \($0["reason"]!)" }
+        let wantExceptions = csvRecords(read(SampleRunTests.expected + "/exceptions.csv")).map { "\($0["nhs_number"]!) \($0["reason"]!)" }
+        #expect(exceptions == wantExceptions)
+
+        let summary = try #require(
+            JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/summary.json"))) as? [String: Any])
+        let inputs = try #require(summary["inputs"] as? [[String: Any]])
+        for w in csvRecords(read(SampleRunTests.expected + "/counts.csv")) {
+            let g = try #require(inputs.first { $0["file"] as? String == w["file"] })
+            for column in ["read", "accepted", "rejected", "unregistered"] {
+                #expect(String(describing: g[column]!) == w[column], "\(w["file"]!) \(column)")
+            }
+            #expect((g["sha256"] as? String)?.count == 64)
+        }
+        #expect(summary["as_of"] as? String == "2026-11-22")
+        #expect((summary["criteria"] as? [String: Any])?["id"] as? String == "essex-2005")
+        #expect(summary["unmapped_practice"] as? Int == 1)
+    }
+
+    @Test func outputFilesAreReadableByTheirOwnerOnlyAndNoTemporariesRemain() throws {
+        let out = temporaryFolder()
+        _ = try CaseFind.sampleRun(out: out)
+        let names = try FileManager.default.contentsOfDirectory(atPath: out).sorted()
+        #expect(names == ["attrition.csv", "cases.csv", "exceptions.csv", "rejects.csv", "summary.json"])
+        for n in names {
+            let mode = try FileManager.default.attributesOfItem(atPath: out + "/" + n)[.posixPermissions] as? Int
+            #expect(mode == 0o600, "\(n)")
+        }
+    }
+
+    /// The same extracts with CRLF line ends and a byte-order mark give the same results.
+    @Test func crlfAndByteOrderMark() throws {
+        let source = repositoryRoot() + "/sample-extracts"
+        let converted = temporaryFolder("crlf")
+        for name in try FileManager.default.contentsOfDirectory(atPath: source) where name.hasSuffix(".csv") {
+            let text = read(source + "/" + name).replacingOccurrences(of: "\n", with: "\r\n")
+            try Data([0xEF, 0xBB, 0xBF] + Array(text.utf8)).write(to: URL(fileURLWithPath: converted + "/" + name))
+        }
+        let plain = temporaryFolder()
+        let crlf = temporaryFolder()
+        #expect(try CaseFind.sampleRun(out: plain).status == 0)
+        #expect(try CaseFind.sampleRun(out: crlf, extracts: converted).status == 0)
+        #expect(read(plain + "/cases.csv") == read(crlf + "/cases.csv"))
+        #expect(read(plain + "/attrition.csv") == read(crlf + "/attrition.csv"))
+        func key(_ r: [String: String]) -> String { ["file", "line", "severity", "reason", "field", "value"].map { r[$0]! }.joined(separator: "|") }
+        #expect(csvRecords(read(plain + "/rejects.csv")).map(key) == csvRecords(read(crlf + "/rejects.csv")).map(key))
+    }
+}
+
+@Suite struct CommandLineTests {
+    @Test func aBadCriteriaFileStopsBeforeWritingAnything() throws {
+        let dir = temporaryFolder()
+        let criteria = dir + "/bad.yaml"
+        let text = read(repositoryRoot() + "/criteria/essex-2005.yaml").replacingOccurrences(of: "W00-W19", with: "W19-W00")
+        try text.write(toFile: criteria, atomically: true, encoding: .utf8)
+        let out = dir + "/out"
+        let r = try CaseFind.run(["run", "--extracts", repositoryRoot() + "/sample-extracts", "--criteria", criteria, "--as-of", "2026-11-22", "--out", out])
+        #expect(r.status == 65)
+        #expect(r.stderr.contains("bad.yaml:40: error: range 'W19-W00' runs backwards"))
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+
+    @Test func aCaseloadOutsideFiftyToEightyStopsTheRunAndKeepsTheLastGoodOutput() throws {
+        let extracts = temporaryFolder("extracts")
+        let source = repositoryRoot() + "/sample-extracts"
+        for name in try FileManager.default.contentsOfDirectory(atPath: source) where name.hasSuffix(".csv") {
+            try FileManager.default.copyItem(atPath: source + "/" + name, toPath: extracts + "/" + name)
+        }
+        let out = temporaryFolder()
+        #expect(try CaseFind.sampleRun(out: out, extracts: extracts).status == 0)
+        let before = read(out + "/cases.csv")
+        let managers = read(extracts + "/case_managers.csv").replacingOccurrences(of: ",80,", with: ",90,")
+        try managers.write(toFile: extracts + "/case_managers.csv", atomically: true, encoding: .utf8)
+        let r = try CaseFind.sampleRun(out: out, extracts: extracts)
+        #expect(r.status == 65)
+        #expect(r.stderr.contains("case_managers.csv:"))
+        #expect(r.stderr.contains("caseload_max '90'"))
+        #expect(read(out + "/cases.csv") == before)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out).allSatisfy { !$0.hasPrefix(".") })
+    }
+
+    @Test(arguments: [["run", "--extracts", "x", "--criteria", "y", "--as-of", "2026-02-30"], ["run", "--bogus"], ["explain"]])
+    func usageErrorsExit64(arguments: [String]) throws {
+        #expect(try CaseFind.run(arguments).status == 64)
+    }
+
+    @Test func missingRequiredExtractExits65() throws {
+        let extracts = extractsFolder(["practices.csv": "practice_code,pct,locality\nF1,P,L\n"])
+        let out = temporaryFolder() + "/out"
+        let r = try CaseFind.sampleRun(out: out, extracts: extracts)
+        #expect(r.status == 65)
+        #expect(r.stderr.contains("patients.csv"))
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+
+    @Test func anUnwritableOutputFolderExits73() throws {
+        let r = try CaseFind.sampleRun(out: "/proc/casefind-cannot-write-here")
+        #expect(r.status == 73)
+    }
+
+    @Test func validateWritesNothingAndReportsRejects() throws {
+        let r = try CaseFind.run([
+            "validate", "--extracts", "sample-extracts", "--criteria", "criteria/essex-2005.yaml", "--as-of", "2026-11-22",
+        ])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("patients.csv:62: reject: not a valid NHS number"))
+        #expect(r.stdout.contains("[nhs_number=(withheld)]"))
+        #expect(r.stdout.contains("15 row(s) would be rejected"))
+        let strict = try CaseFind.run(["validate", "--strict", "--extracts", "sample-extracts", "--criteria", "criteria/essex-2005.yaml"])
+        #expect(strict.status == 65)
+    }
+
+    @Test func explainSaysWhyForEachRule() throws {
+        let r = try CaseFind.run([
+            "explain", "943 476 5919", "--extracts", "sample-extracts", "--criteria", "criteria/essex-2005.yaml", "--as-of", "2026-11-22",
+        ])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("rank 1 frailty (hospital admission for a frail elderly indicator): MET"))
+        #expect(r.stdout.contains("W180 matches W00-W19 (fall)"))
+        #expect(r.stdout.contains("rank 5 nomination (nominated by a clinician): MET"))
+        #expect(r.stdout.contains("case-found: priority 1; criteria met: frailty;nomination"))
+
+        let young = try CaseFind.run([
+            "explain", "9991498133", "--extracts", "sample-extracts", "--criteria", "criteria/essex-2005.yaml", "--as-of", "2026-11-22",
+        ])
+        #expect(young.stdout.contains("population: alive and aged 65 or over: NO (aged 60, under 65)"))
+        #expect(young.stdout.contains("not case-found"))
+    }
+}
