@@ -40,7 +40,9 @@ public enum Explain {
             let why = e.death != nil ? "dead" : "aged \(e.age), under \(minAge)"
             out.append("  population: alive and aged \(minAge) or over: NO (\(why)); never case-found, whatever the criteria below say")
         }
-        out.append("  \(p.spells.count) spell(s), \(p.substances.count) substance(s) in the prescription windows, \(p.residences.count) register entr\(p.residences.count == 1 ? "y" : "ies"), \(p.nominations.count) nomination(s)")
+        out.append(
+            "  \(p.spells.count) spell(s), \(p.substances.count) substance(s) in the prescription windows, \(p.residences.count) register entr\(p.residences.count == 1 ? "y" : "ies"), \(p.nominations.count) nomination(s)"
+        )
         for (c, r) in zip(criteria.criteria, e.results) {
             out.append("  rank \(c.rank) \(c.id) (\(c.label)): \(r.met ? "MET" : "not met")")
             for reason in r.reasons { out.append("      - \(reason)") }
@@ -77,7 +79,8 @@ public enum Validate {
         for s in stats {
             if s.present {
                 lines.append(
-                    "\(s.fileName): read \(s.read), accepted \(s.accepted), rejected \(s.rejected), unregistered \(s.unregistered), warnings \(s.warnings)")
+                    "\(s.fileName): read \(s.read), accepted \(s.accepted), rejected \(s.rejected), unregistered \(s.unregistered), warnings \(s.warnings)"
+                )
             } else {
                 lines.append("\(s.fileName): absent (no such data)")
             }

@@ -137,7 +137,10 @@ public enum Pipeline {
                     if let death = e.death {
                         exceptions.append(ExceptionRow(nhsNumber: nhs, reason: "dead", detail: "nominated, but \(death)"))
                     } else {
-                        exceptions.append(ExceptionRow(nhsNumber: nhs, reason: "under_\(minAge)", detail: "nominated, but aged \(e.age) at \(loaded.options.asOf)"))
+                        exceptions.append(
+                            ExceptionRow(
+                                nhsNumber: nhs, reason: "under_\(minAge)", detail: "nominated, but aged \(e.age) at \(loaded.options.asOf)")
+                        )
                     }
                 }
                 continue

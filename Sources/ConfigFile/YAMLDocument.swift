@@ -54,7 +54,8 @@ public struct YAMLDocument {
             let source = lines[mark.line - 1]
             let gutter = String(mark.line)
             let pad = String(repeating: " ", count: gutter.count)
-            rendered += "\n \(pad) |\n \(gutter) | \(source)\n \(pad) | "
+            rendered +=
+                "\n \(pad) |\n \(gutter) | \(source)\n \(pad) | "
                 + String(repeating: " ", count: max(0, mark.column - 1)) + "^"
         }
         return ConfigurationError(rendered, at: SourceLocation(file: path, line: mark.line))

@@ -91,7 +91,8 @@ public final class FactStore {
 
     public func add(_ row: PatientRow) -> RowOutcome {
         if let existing = index[row.person] {
-            return .reject(reason: "NHS number already on the spine at line \(patients[Int(existing)].line)", field: "nhs_number", value: "")
+            return .reject(
+                reason: "NHS number already on the spine at line \(patients[Int(existing)].line)", field: "nhs_number", value: "")
         }
         index[row.person] = Int32(patients.count)
         patients.append(
@@ -109,7 +110,8 @@ public final class FactStore {
         if let s = patients[p].spells.firstIndex(where: { $0.id == row.spellID }) {
             patients[p].spells[s].merge(row)
         } else {
-            var spell = SpellFacts(id: row.spellID, admissionDate: row.admissionDate, dischargeDate: row.dischargeDate, episodes: 0, line: row.line)
+            var spell = SpellFacts(
+                id: row.spellID, admissionDate: row.admissionDate, dischargeDate: row.dischargeDate, episodes: 0, line: row.line)
             spell.merge(row)
             patients[p].spells.append(spell)
         }

@@ -1,7 +1,7 @@
 import CCSV
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One CSV record as parsed: its fields (trimmed of surrounding spaces and tabs on access),

@@ -67,7 +67,9 @@ public struct ColumnMapping: Sendable {
         let files = try root.map("files")
         for key in files.keys {
             guard let kind = ExtractKind(rawValue: key) else {
-                throw files.error("unknown extract '\(key)' (known: \(ExtractKind.allCases.map(\.rawValue).joined(separator: ", ")))", at: files.optional(key))
+                throw files.error(
+                    "unknown extract '\(key)' (known: \(ExtractKind.allCases.map(\.rawValue).joined(separator: ", ")))",
+                    at: files.optional(key))
             }
             let f = try files.map(key)
             var fm = FileMapping()
@@ -78,7 +80,9 @@ public struct ColumnMapping: Sendable {
             }
             if let fmt = try f.optionalString("date_format") ?? defaultFormat {
                 guard let df = DateFormat(rawValue: fmt) else {
-                    throw f.error("date_format must be one of \(DateFormat.allCases.map(\.rawValue).joined(separator: ", ")), not '\(fmt)'", at: f.optional("date_format") ?? root.optional("date_format"))
+                    throw f.error(
+                        "date_format must be one of \(DateFormat.allCases.map(\.rawValue).joined(separator: ", ")), not '\(fmt)'",
+                        at: f.optional("date_format") ?? root.optional("date_format"))
                 }
                 fm.dateFormat = df
             }
@@ -86,7 +90,9 @@ public struct ColumnMapping: Sendable {
                 let known = Set(kind.columns.map(\.name))
                 for c in cols.keys {
                     guard known.contains(c) else {
-                        throw cols.error("'\(c)' is not a column of \(kind.rawValue) (known: \(kind.columns.map(\.name).joined(separator: ", ")))", at: cols.optional(c))
+                        throw cols.error(
+                            "'\(c)' is not a column of \(kind.rawValue) (known: \(kind.columns.map(\.name).joined(separator: ", ")))",
+                            at: cols.optional(c))
                     }
                     fm.columns[c] = try cols.strings(c).map(\.0)
                 }

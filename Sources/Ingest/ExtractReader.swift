@@ -2,7 +2,7 @@ import CaseCore
 import Crypto
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Receives the findings about input rows as they are made (rejects.csv, `validate`'s report).
@@ -92,7 +92,10 @@ public final class ExtractReader {
                 else { return nil }
                 let death = row.date(dod, required: false)
                 guard !row.rejected else { return nil }
-                return body(PatientRow(line: row.record.line, person: person, dateOfBirth: birth, sex: row.text(sex), practice: code.uppercased(), dateOfDeath: death))
+                return body(
+                    PatientRow(
+                        line: row.record.line, person: person, dateOfBirth: birth, sex: row.text(sex), practice: code.uppercased(),
+                        dateOfDeath: death))
             }
         }
     }
@@ -144,7 +147,10 @@ public final class ExtractReader {
                 else { return nil }
                 let end = row.date(to, required: false)
                 guard !row.rejected else { return nil }
-                return body(ResidenceRow(line: row.record.line, person: person, careHomeCode: code, careHomeType: row.text(type), fromDate: start, toDate: end))
+                return body(
+                    ResidenceRow(
+                        line: row.record.line, person: person, careHomeCode: code, careHomeType: row.text(type), fromDate: start,
+                        toDate: end))
             }
         }
     }
@@ -238,7 +244,9 @@ public final class ExtractReader {
                 return
             }
             throw ConfigurationError(
-                errno == ENOENT ? "required extract \(fileName) is missing from \(directory)" : "cannot open \(path): \(String(cString: strerror(errno)))")
+                errno == ENOENT
+                    ? "required extract \(fileName) is missing from \(directory)"
+                    : "cannot open \(path): \(String(cString: strerror(errno)))")
         }
         defer { close(fd) }
         stats.present = true

@@ -87,7 +87,9 @@ final class RowContext {
     unowned let reader: ExtractReader
     let dateFormat: DateFormat
     var headerCount = 0
-    private(set) var record = CSVRecord(line: 0, fieldBytes: UnsafeBufferPointer(start: nil, count: 0), ends: UnsafeBufferPointer(start: nil, count: 0), raw: UnsafeBufferPointer(start: nil, count: 0))
+    private(set) var record = CSVRecord(
+        line: 0, fieldBytes: UnsafeBufferPointer(start: nil, count: 0), ends: UnsafeBufferPointer(start: nil, count: 0),
+        raw: UnsafeBufferPointer(start: nil, count: 0))
     private(set) var rejected = false
     private var warnings: [(reason: String, field: String, value: String)] = []
 
@@ -165,7 +167,8 @@ final class RowContext {
             return nil
         }
         guard let key = reader.people.key(b) else {
-            reject("not a valid NHS number (10 digits with a Modulus 11 check digit)", field: field, value: String(decoding: b, as: UTF8.self))
+            reject(
+                "not a valid NHS number (10 digits with a Modulus 11 check digit)", field: field, value: String(decoding: b, as: UTF8.self))
             return nil
         }
         return key
@@ -188,7 +191,8 @@ final class RowContext {
         if day < reader.missingBefore {
             let value = String(decoding: b, as: UTF8.self)
             if required {
-                reject("date before \(reader.missingBefore) is a sentinel for missing, and this field is required", field: field, value: value)
+                reject(
+                    "date before \(reader.missingBefore) is a sentinel for missing, and this field is required", field: field, value: value)
             } else {
                 warn("date before \(reader.missingBefore) is a sentinel for missing: read as blank", field: field, value: value)
             }
@@ -207,7 +211,11 @@ final class RowContext {
         }
         guard let v = Int(String(decoding: b, as: UTF8.self)) else {
             let value = String(decoding: b, as: UTF8.self)
-            if required { reject("not a whole number", field: field, value: value) } else { warn("not a whole number: read as blank", field: field, value: value) }
+            if required {
+                reject("not a whole number", field: field, value: value)
+            } else {
+                warn("not a whole number: read as blank", field: field, value: value)
+            }
             return nil
         }
         return v

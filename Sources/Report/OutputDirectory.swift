@@ -2,7 +2,7 @@ import CaseCore
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Output that could not be written (exit 73).

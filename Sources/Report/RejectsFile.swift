@@ -40,4 +40,3 @@ public final class RejectsFile: DiagnosticSink {
         if let writeError { throw OutputError("cannot write rejects.csv: \(writeError.localizedDescription)") }
     }
 }
-

@@ -110,7 +110,10 @@ public struct RunSummary: Codable, Sendable {
         public var rejected: Int
         public var unregistered: Int
         public var warnings: Int
-        public init(file: String, present: Bool, sha256: String?, bytes: Int, read: Int, accepted: Int, rejected: Int, unregistered: Int, warnings: Int) {
+        public init(
+            file: String, present: Bool, sha256: String?, bytes: Int, read: Int, accepted: Int, rejected: Int, unregistered: Int,
+            warnings: Int
+        ) {
             self.file = file
             self.present = present
             self.sha256 = sha256

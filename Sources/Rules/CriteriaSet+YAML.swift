@@ -22,7 +22,8 @@ extension CriteriaSet {
         let id = try root.string("criteria_set")
         let version = try root.int("version")
         guard version <= formatVersion, version >= 1 else {
-            throw root.error("criteria file format \(version) is newer than this casefind reads (\(formatVersion))", at: root.optional("version"))
+            throw root.error(
+                "criteria file format \(version) is newer than this casefind reads (\(formatVersion))", at: root.optional("version"))
         }
         let title = try root.string("title")
         let source = try root.string("source")
@@ -61,7 +62,8 @@ extension CriteriaSet {
         if let capacity = try root.optionalMap("capacity") {
             if let limits = try capacity.optionalStrings("caseload_limits") {
                 guard limits.count == 2, let lo = Int(limits[0].0), let hi = Int(limits[1].0), lo >= 1, lo <= hi else {
-                    throw capacity.error("caseload_limits must be two whole numbers [lowest, highest]", at: capacity.optional("caseload_limits"))
+                    throw capacity.error(
+                        "caseload_limits must be two whole numbers [lowest, highest]", at: capacity.optional("caseload_limits"))
                 }
                 caseloadLimits = lo...hi
             }
@@ -85,7 +87,10 @@ extension CriteriaSet {
                 var rules: [CodeRule] = []
                 for entry in try c.maps("codes") {
                     let pattern = try pattern(entry, "code")
-                    rules.append(CodeRule(pattern: pattern, label: try entry.optionalString("label") ?? "", minAge: try entry.optionalInt("min_age", in: 0...130)))
+                    rules.append(
+                        CodeRule(
+                            pattern: pattern, label: try entry.optionalString("label") ?? "",
+                            minAge: try entry.optionalInt("min_age", in: 0...130)))
                     try entry.finish()
                 }
                 kind = .diagnosis(window: try window(c), codes: rules)
@@ -104,7 +109,8 @@ extension CriteriaSet {
                 guard parts.count == 2, parts[0] >= 1, parts[0] <= parts[1], parts[1] <= 99 else {
                     throw c.error("bnf_chapters must be a range of chapters like 1-15, not '\(chapters)'", at: c.optional("bnf_chapters"))
                 }
-                kind = .polypharmacy(window: try window(c), minDistinct: try c.int("min_distinct", in: 1...1000), chapters: parts[0]...parts[1])
+                kind = .polypharmacy(
+                    window: try window(c), minDistinct: try c.int("min_distinct", in: 1...1000), chapters: parts[0]...parts[1])
             case "nomination":
                 kind = .nomination
             case "conditions":

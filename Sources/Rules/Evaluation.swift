@@ -81,7 +81,8 @@ public struct Evaluator: Sendable {
         var stays: [Stay] = []
         var latestDischarge: Day? = nil
         for s in admissions {
-            let transferIn = s.admissionMethods.contains { rules.transferMethods.contains($0) }
+            let transferIn =
+                s.admissionMethods.contains { rules.transferMethods.contains($0) }
                 || s.admissionSources.contains { rules.transferSources.contains($0) }
             if transferIn, let last = latestDischarge, s.admissionDate >= last,
                 s.admissionDate <= last.adding(days: rules.transferMaxGapDays), !stays.isEmpty
@@ -133,7 +134,9 @@ public struct Evaluator: Sendable {
                     for code in s.diagnoses {
                         for rule in codes where rule.pattern.matches(code) {
                             if let min = rule.minAge, age < min {
-                                note("spell \(s.id) admitted \(s.admissionDate): \(code) (\(rule.label)) counts only at \(min) or over; aged \(age)")
+                                note(
+                                    "spell \(s.id) admitted \(s.admissionDate): \(code) (\(rule.label)) counts only at \(min) or over; aged \(age)"
+                                )
                                 continue
                             }
                             found.insert(code)
@@ -143,7 +146,11 @@ public struct Evaluator: Sendable {
                 }
                 met = !found.isEmpty
                 if met { matched.formUnion(found) }
-                if !met { note("no admission from \(span.first) to \(span.last) carries one of: \(codes.map { $0.pattern.description }.joined(separator: ", "))") }
+                if !met {
+                    note(
+                        "no admission from \(span.first) to \(span.last) carries one of: \(codes.map { $0.pattern.description }.joined(separator: ", "))"
+                    )
+                }
             case .admissions(let window, let minCount):
                 let span = window.span(asOf)
                 let inWindow = stays.filter { window.contains($0.date, asOf: asOf) }
@@ -156,7 +163,9 @@ public struct Evaluator: Sendable {
                 if register {
                     for r in p.residences {
                         let covers = r.from <= asOf && (r.to.map { $0 >= asOf } ?? true)
-                        note("register: \(r.careHomeCode) from \(r.from) to \(r.to.map(\.description) ?? "(open)") \(covers ? "covers" : "does not cover") \(asOf)")
+                        note(
+                            "register: \(r.careHomeCode) from \(r.from) to \(r.to.map(\.description) ?? "(open)") \(covers ? "covers" : "does not cover") \(asOf)"
+                        )
                         if covers { met = true }
                     }
                 }
@@ -167,7 +176,9 @@ public struct Evaluator: Sendable {
                         let dst = s.dischargeDestinations.filter { destinations.contains($0) }
                         if !src.isEmpty || !dst.isEmpty {
                             met = true
-                            note("latest admission, spell \(s.id) on \(latest): care-home code (source \(src.map(\.description).joined(separator: "/")), destination \(dst.map(\.description).joined(separator: "/")))")
+                            note(
+                                "latest admission, spell \(s.id) on \(latest): care-home code (source \(src.map(\.description).joined(separator: "/")), destination \(dst.map(\.description).joined(separator: "/")))"
+                            )
                         } else {
                             note("latest admission, spell \(s.id) on \(latest): no care-home source or destination code")
                         }
@@ -179,7 +190,9 @@ public struct Evaluator: Sendable {
                 let span = window.span(asOf)
                 let found = distinctSubstances(p, window: window, chapters: chapters)
                 met = found.count >= minDistinct
-                note("\(found.count) distinct substance(s) from BNF chapters \(chapters.lowerBound)-\(chapters.upperBound) issued \(span.first) to \(span.last)\(found.isEmpty ? "" : ": " + found.map(\.description).joined(separator: ", ")); \(minDistinct) needed")
+                note(
+                    "\(found.count) distinct substance(s) from BNF chapters \(chapters.lowerBound)-\(chapters.upperBound) issued \(span.first) to \(span.last)\(found.isEmpty ? "" : ": " + found.map(\.description).joined(separator: ", ")); \(minDistinct) needed"
+                )
             case .nomination:
                 for n in p.nominations {
                     let counts = n.date <= asOf
@@ -191,7 +204,8 @@ public struct Evaluator: Sendable {
                 var found: [String] = []
                 for g in groups {
                     let hit = admissions.first { s in
-                        window.contains(s.admissionDate, asOf: asOf) && s.diagnoses.contains { code in g.patterns.contains { $0.matches(code) } }
+                        window.contains(s.admissionDate, asOf: asOf)
+                            && s.diagnoses.contains { code in g.patterns.contains { $0.matches(code) } }
                     }
                     if let hit {
                         found.append(g.name)

@@ -36,7 +36,10 @@ import Testing
         #expect(p.matches(c) == matches)
     }
 
-    @Test(arguments: [("W19-W00", "backwards"), ("W0-W19", "not an ICD-10"), ("W00-W190", "different lengths"), ("W00-W10-W19", "not an ICD-10"), ("hello", "not an ICD-10")])
+    @Test(arguments: [
+        ("W19-W00", "backwards"), ("W0-W19", "not an ICD-10"), ("W00-W190", "different lengths"), ("W00-W10-W19", "not an ICD-10"),
+        ("hello", "not an ICD-10"),
+    ])
     func badPatterns(text: String, reason: String) {
         guard case .failure(let e) = CodePattern.parse(text) else { Issue.record("\(text) parsed"); return }
         #expect(e.description.contains(reason))

@@ -9,7 +9,9 @@ import Testing
         #expect(DateFormat.iso.parse(text)?.description == expected)
     }
 
-    @Test(arguments: ["2026-02-30", "2025-02-29", "2026-13-01", "2026-00-10", "yesterday", "2026-1-05", "26-11-22", "", "2026/11/22", "31/12/2026"])
+    @Test(arguments: [
+        "2026-02-30", "2025-02-29", "2026-13-01", "2026-00-10", "yesterday", "2026-1-05", "26-11-22", "", "2026/11/22", "31/12/2026",
+    ])
     func unreadableISODates(text: String) {
         #expect(DateFormat.iso.parse(text) == nil)
     }

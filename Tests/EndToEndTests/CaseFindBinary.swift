@@ -34,12 +34,15 @@ enum CaseFind {
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+        return Result(
+            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self))
     }
 
     static func sampleRun(out: String, extracts: String? = nil, asOf: String = "2026-11-22") throws -> Result {
         try run([
-            "run", "--extracts", extracts ?? repositoryRoot() + "/sample-extracts", "--criteria", repositoryRoot() + "/criteria/essex-2005.yaml",
+            "run", "--extracts", extracts ?? repositoryRoot() + "/sample-extracts", "--criteria",
+            repositoryRoot() + "/criteria/essex-2005.yaml",
             "--as-of", asOf, "--out", out, "--quiet",
         ])
     }

@@ -95,7 +95,9 @@ import Testing
         #expect(try CaseFind.sampleRun(out: crlf, extracts: converted).status == 0)
         #expect(read(plain + "/cases.csv") == read(crlf + "/cases.csv"))
         #expect(read(plain + "/attrition.csv") == read(crlf + "/attrition.csv"))
-        func key(_ r: [String: String]) -> String { ["file", "line", "severity", "reason", "field", "value"].map { r[$0]! }.joined(separator: "|") }
+        func key(_ r: [String: String]) -> String {
+            ["file", "line", "severity", "reason", "field", "value"].map { r[$0]! }.joined(separator: "|")
+        }
         #expect(csvRecords(read(plain + "/rejects.csv")).map(key) == csvRecords(read(crlf + "/rejects.csv")).map(key))
     }
 }
@@ -107,7 +109,9 @@ import Testing
         let text = read(repositoryRoot() + "/criteria/essex-2005.yaml").replacingOccurrences(of: "W00-W19", with: "W19-W00")
         try text.write(toFile: criteria, atomically: true, encoding: .utf8)
         let out = dir + "/out"
-        let r = try CaseFind.run(["run", "--extracts", repositoryRoot() + "/sample-extracts", "--criteria", criteria, "--as-of", "2026-11-22", "--out", out])
+        let r = try CaseFind.run([
+            "run", "--extracts", repositoryRoot() + "/sample-extracts", "--criteria", criteria, "--as-of", "2026-11-22", "--out", out,
+        ])
         #expect(r.status == 65)
         #expect(r.stderr.contains("bad.yaml:40: error: range 'W19-W00' runs backwards"))
         #expect(!FileManager.default.fileExists(atPath: out))

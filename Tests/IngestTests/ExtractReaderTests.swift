@@ -97,7 +97,9 @@ func readPatients(_ text: String, mapping: ColumnMapping = .contract) throws -> 
         let sink = DiagnosticCollector()
         let reader = ExtractReader(directory: extractsFolder(["admissions.csv": text]), sink: sink)
         var rows: [EpisodeRow] = []
-        try reader.readAdmissions { rows.append($0); return .accepted }
+        try reader.readAdmissions {
+            rows.append($0); return .accepted
+        }
         #expect(rows.count == 1)
         #expect(rows[0].dischargeDate == nil)
         #expect(rows[0].diagnoses.map(\.description) == ["K590", "A170"])
@@ -112,11 +114,14 @@ func readPatients(_ text: String, mapping: ColumnMapping = .contract) throws -> 
     }
 
     @Test func bnfCodes() throws {
-        let text = "nhs_number,issue_date,bnf_code,drug_name\n\(nhs(1)),2026-01-01,0212000AAAAAAAA,\"Atorvastatin 20mg, tablets\"\n\(nhs(1)),2026-01-01,0212000A,short\n\(nhs(1)),2026-01-01,0212-000AAAA,dash\n"
+        let text =
+            "nhs_number,issue_date,bnf_code,drug_name\n\(nhs(1)),2026-01-01,0212000AAAAAAAA,\"Atorvastatin 20mg, tablets\"\n\(nhs(1)),2026-01-01,0212000A,short\n\(nhs(1)),2026-01-01,0212-000AAAA,dash\n"
         let sink = DiagnosticCollector()
         let reader = ExtractReader(directory: extractsFolder(["prescriptions.csv": text]), sink: sink)
         var rows: [PrescriptionRow] = []
-        try reader.readPrescriptions { rows.append($0); return .accepted }
+        try reader.readPrescriptions {
+            rows.append($0); return .accepted
+        }
         #expect(rows.map(\.substance.description) == ["0212000AA"])
         #expect(sink.diagnostics.map(\.location.line) == [3, 4])
         #expect(sink.diagnostics.allSatisfy { $0.field == "bnf_code" && $0.severity == .reject })
@@ -163,7 +168,9 @@ func readPatients(_ text: String, mapping: ColumnMapping = .contract) throws -> 
         let sink = DiagnosticCollector()
         let reader = ExtractReader(directory: extractsFolder(["admissions.csv": text]), mapping: ColumnMappingTests.hes, sink: sink)
         var rows: [EpisodeRow] = []
-        try reader.readAdmissions { rows.append($0); return .accepted }
+        try reader.readAdmissions {
+            rows.append($0); return .accepted
+        }
         #expect(sink.diagnostics.isEmpty)
         #expect(rows.map(\.spellID) == ["RXX:123", "RYY:123"])
         #expect(rows[0].admissionMethod == ShortCode("2B"))
@@ -192,15 +199,20 @@ func readPatients(_ text: String, mapping: ColumnMapping = .contract) throws -> 
         let folder = extractsFolder([
             "mapping.yaml": mappingText,
             "patients.csv": "Der_Pseudo_NHS_Number|date_of_birth|GP_Practice_Code\nTOKEN-A|01/02/1940|F81001\n",
-            "apce.txt": "Der_Pseudo_NHS_Number,APCS_Ident,Admission_Date,Der_Diagnosis_All\nTOKEN-A,77,22/11/2026,\"I10X,E86.0||W19X , K590\"\n",
+            "apce.txt":
+                "Der_Pseudo_NHS_Number,APCS_Ident,Admission_Date,Der_Diagnosis_All\nTOKEN-A,77,22/11/2026,\"I10X,E86.0||W19X , K590\"\n",
         ])
         let mapping = try ColumnMapping.load(path: folder + "/mapping.yaml")
         let sink = DiagnosticCollector()
         let reader = ExtractReader(directory: folder, mapping: mapping, sink: sink)
         var patients: [PatientRow] = []
         var episodes: [EpisodeRow] = []
-        try reader.readPatients { patients.append($0); return .accepted }
-        try reader.readAdmissions { episodes.append($0); return .accepted }
+        try reader.readPatients {
+            patients.append($0); return .accepted
+        }
+        try reader.readAdmissions {
+            episodes.append($0); return .accepted
+        }
         #expect(sink.diagnostics.isEmpty)
         #expect(patients.first?.dateOfBirth.description == "1940-02-01")
         #expect(episodes.first?.person == patients.first?.person)

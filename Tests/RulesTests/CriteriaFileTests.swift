@@ -44,7 +44,10 @@ import Testing
         ("    min_count: 2", "    min_count: 2\n    min_cuont: 3", 51, "unknown key 'min_cuont'"),
         ("W00-W19", "W19-W00", 40, "runs backwards"),
         ("W00-W19", "W0-W19", 40, "not an ICD-10 code"),
-        ("    window: 84 days                # three 28-day prescribing cycles\n", "", 62, "item 4 of 'criteria' is missing the required key 'window'"),
+        (
+            "    window: 84 days                # three 28-day prescribing cycles\n", "", 62,
+            "item 4 of 'criteria' is missing the required key 'window'"
+        ),
         ("    kind: nomination", "    kind: nominee", 73, "unknown criterion kind 'nominee'"),
         ("version: 1", "version: 2", 8, "newer than this casefind reads"),
         ("    rank: 2\n", "    rank: 1\n", 46, "rank 1 is used twice"),
@@ -52,7 +55,8 @@ import Testing
         ("    window: 12 months\n    min_count", "    window: 12 moons\n    min_count", 49, "'12 months' or '84 days'"),
     ])
     func errorsNameTheLine(old: String, new: String, line: Int, message: String) throws {
-        let text = CriteriaFileTests.essexText.replacingOccurrences(of: old, with: new, options: [], range: CriteriaFileTests.essexText.range(of: old))
+        let text = CriteriaFileTests.essexText.replacingOccurrences(
+            of: old, with: new, options: [], range: CriteriaFileTests.essexText.range(of: old))
         #expect(text != CriteriaFileTests.essexText, "the replacement did not apply")
         do {
             _ = try CriteriaSet.parse(text, path: "criteria/essex.yaml")
@@ -66,7 +70,8 @@ import Testing
 
     /// The rendered message shows the line and a caret under the problem.
     @Test func messageShowsTheLineAndACaret() throws {
-        let text = "criteria_set: x\nversion: 1\ntitle: t\nsource: s\npopulation:\n  min_age: 65\n  died_discharge_methods: [4]\n  colour: blue\n"
+        let text =
+            "criteria_set: x\nversion: 1\ntitle: t\nsource: s\npopulation:\n  min_age: 65\n  died_discharge_methods: [4]\n  colour: blue\n"
         do {
             _ = try CriteriaSet.parse(text, path: "c.yaml")
             Issue.record("accepted")

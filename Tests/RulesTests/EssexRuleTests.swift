@@ -1,7 +1,7 @@
 import CaseCore
 import Rules
-import Testing
 import TestSupport
+import Testing
 
 /// One test per rule and edge of `spec/essex-criteria.md`, at as-of 2026-11-22 unless said.
 /// The 12-month window is 2025-11-23...2026-11-22; the 84-day window 2026-08-31...2026-11-22.
@@ -201,7 +201,10 @@ import TestSupport
         #expect(try s.evaluate()[1].met("care_home") == met)
     }
 
-    @Test(arguments: [("54", "19", true), ("19", "65", true), ("85", "19", true), ("55", "19", true), ("56", "19", true), ("19", "19", false), ("88", "19", false)])
+    @Test(arguments: [
+        ("54", "19", true), ("19", "65", true), ("85", "19", true), ("55", "19", true), ("56", "19", true), ("19", "19", false),
+        ("88", "19", false),
+    ])
     func latestAdmissionCodes(source: String, destination: String, met: Bool) throws {
         var s = Scenario()
         s.patient(1, born: "1940-01-01")
@@ -337,7 +340,8 @@ import TestSupport
     func deathInHospital(discharged: String, alive: Bool) throws {
         var s = Scenario()
         s.patient(1, born: "1940-01-01")
-        s.episode(1, spell: "A", admitted: "2026-10-01", discharged: discharged, destination: "79", dischargeMethod: "4", diagnoses: ["E86"])
+        s.episode(
+            1, spell: "A", admitted: "2026-10-01", discharged: discharged, destination: "79", dischargeMethod: "4", diagnoses: ["E86"])
         let e = try s.evaluate()[1]
         #expect(e.alive == alive)
         #expect(e.isCaseFound == alive)

@@ -56,7 +56,8 @@ struct Scenario {
         let sink = DiagnosticCollector()
         let reader = ExtractReader(directory: folder(), missingBefore: criteria.missingBefore, sink: sink)
         let store = FactStore(
-            asOf: day, prescriptionHorizon: criteria.prescriptionHorizon(day), deathDischargeMethods: criteria.population.deathDischargeMethods)
+            asOf: day, prescriptionHorizon: criteria.prescriptionHorizon(day),
+            deathDischargeMethods: criteria.population.deathDischargeMethods)
         try reader.readPractices(store.add)
         try reader.readPatients(store.add)
         try reader.readAdmissions(store.add)
