@@ -158,20 +158,24 @@ final class RowContext {
         return value
     }
 
+    /// A required field parsed from its bytes: an empty one rejects the row as missing, one
+    /// that `parse` refuses rejects it with `reason`.
+    private func required<T>(_ column: Column, invalid reason: String, _ parse: (UnsafeBufferPointer<UInt8>) -> T?) -> T? {
+        let b = bytes(column)
+        if b.isEmpty {
+            reject("missing required field", field: column.name, value: "")
+            return nil
+        }
+        guard let value = parse(b) else {
+            reject(reason, field: column.name, value: String(decoding: b, as: UTF8.self))
+            return nil
+        }
+        return value
+    }
+
     /// A person identifier; an empty or invalid one rejects the row.
     func person(_ column: Column) -> UInt64? {
-        let b = bytes(column)
-        let field = column.name
-        if b.isEmpty {
-            reject("missing required field", field: field, value: "")
-            return nil
-        }
-        guard let key = reader.people.key(b) else {
-            reject(
-                "not a valid NHS number (10 digits with a Modulus 11 check digit)", field: field, value: String(decoding: b, as: UTF8.self))
-            return nil
-        }
-        return key
+        required(column, invalid: "not a valid NHS number (10 digits with a Modulus 11 check digit)") { reader.people.key($0) }
     }
 
     /// A date. Empty: nil (a required one rejects). Unreadable: rejects, optional or not.
@@ -234,17 +238,7 @@ final class RowContext {
 
     /// A BNF code's substance; a missing or malformed code rejects the row.
     func substance(_ column: Column) -> Substance? {
-        let b = bytes(column)
-        let field = column.name
-        if b.isEmpty {
-            reject("missing required field", field: field, value: "")
-            return nil
-        }
-        guard let s = Substance.read(b) else {
-            reject("BNF code must be at least 9 characters, A-Z and 0-9 only", field: field, value: String(decoding: b, as: UTF8.self))
-            return nil
-        }
-        return s
+        required(column, invalid: "BNF code must be at least 9 characters, A-Z and 0-9 only", Substance.read)
     }
 
     /// Appends the valid codes of a diagnosis field; a non-code is a warning.
