@@ -252,19 +252,20 @@ public final class ExtractReader {
         stats.present = true
         var hasher = SHA256()
         var rowFunction: ((RowContext) -> RowOutcome?)?
+        var header: HeaderColumns?
         var headerError: ConfigurationError?
         let context = RowContext(file: fileName, kind: kind, reader: self, dateFormat: fileMapping.dateFormat)
         let parser = CSVStreamParser(delimiter: fileMapping.delimiter) { record in
             guard headerError == nil else { return }
             guard let function = rowFunction else {
-                if rowFunction == nil && stats.read == 0 {
-                    let header = HeaderColumns(record: record, kind: kind, mapping: fileMapping, fileName: fileName)
-                    context.headerCount = record.count
-                    do throws(ConfigurationError) {
-                        try header.checkRequired()
-                        rowFunction = prepare(header)
-                    } catch { headerError = error }
-                }
+                // The first record is the header.
+                let resolved = HeaderColumns(record: record, kind: kind, mapping: fileMapping, fileName: fileName)
+                header = resolved
+                context.headerCount = record.count
+                do throws(ConfigurationError) {
+                    try resolved.checkRequired()
+                    rowFunction = prepare(resolved)
+                } catch { headerError = error }
                 return
             }
             stats.read += 1
@@ -277,7 +278,10 @@ public final class ExtractReader {
                 switch function(context) {
                 case nil, .accepted: break
                 case .unregistered: unregistered = true
-                case .reject(let reason, let field, let value): context.reject(reason, field: field, value: value)
+                case .reject(let reason, let field, let value):
+                    // The consumer names the field; the value is read from the record when not given.
+                    let shown = value.isEmpty && !field.isEmpty ? header.flatMap { context.text($0.index(field)) } ?? "" : value
+                    context.reject(reason, field: field, value: shown)
                 }
             }
             if context.rejected {

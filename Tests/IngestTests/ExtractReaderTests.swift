@@ -47,9 +47,11 @@ func readPatients(_ text: String, mapping: ColumnMapping = .contract) throws -> 
             summary == [
                 "3 reject nhs_number 9434765918", "4 reject date_of_birth 1940-02-30", "5 reject date_of_birth 1800-01-01",
                 "6 reject gp_practice ", "7 reject  ", "8 reject date_of_death 2026-13-01", "9 warning date_of_death 1801-01-01",
-                "10 reject nhs_number ",
+                "10 reject nhs_number \(nhs(1))",
             ])
         #expect(diagnostics[4].reason == "record has 4 fields; the header has 5")
+        #expect(diagnostics[7].reason == "duplicate")
+        #expect(diagnostics[7].value == nhs(1), "a consumer's reject shows the field's value")
         #expect(diagnostics[4].record == "\(nhs(5)),1940-01-01,F,F81001")
         #expect(diagnostics[1].reason.contains("unreadable date"))
         #expect(diagnostics[2].reason.contains("sentinel"))
