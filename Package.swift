@@ -3,7 +3,8 @@ import PackageDescription
 
 // The pipeline, one module per stage, each depending only on those before it:
 //   CaseCore (values, no I/O) -> Ingest (libcsv streaming) -> Facts (per-patient store)
-//   -> Rules (criteria files and their evaluation) -> Report (writers)
+//   -> Rules (criteria files and their evaluation) -> Stratify (risk) -> Allocate (capacity)
+//   -> Report (writers)
 //   -> CaseFinderKit (wires the stages) -> casefind (command line only).
 let package = Package(
     name: "casefinder",
@@ -32,11 +33,14 @@ let package = Package(
         ),
         .target(name: "Facts", dependencies: ["CaseCore", "Ingest"]),
         .target(name: "Rules", dependencies: ["CaseCore", "ConfigFile", "Facts"]),
+        .target(name: "Stratify", dependencies: ["CaseCore", "ConfigFile", "Facts", "Rules"]),
+        .target(name: "Allocate"),
         .target(name: "Report", dependencies: ["CaseCore", "Rules"]),
         .target(
             name: "CaseFinderKit",
             dependencies: [
-                "CaseCore", "Ingest", "Facts", "Rules", "Report", .product(name: "Crypto", package: "swift-crypto"),
+                "CaseCore", "Ingest", "Facts", "Rules", "Stratify", "Allocate", "Report",
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .executableTarget(
@@ -50,6 +54,8 @@ let package = Package(
         .testTarget(name: "CaseCoreTests", dependencies: ["CaseCore"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Facts", "Ingest", "TestSupport"]),
+        .testTarget(name: "StratifyTests", dependencies: ["Stratify", "Rules", "Facts", "Ingest", "TestSupport"]),
+        .testTarget(name: "AllocateTests", dependencies: ["Allocate"]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["CaseFinderKit", "TestSupport"]

@@ -1,3 +1,4 @@
+import Allocate
 import CaseCore
 import Crypto
 import Facts
@@ -5,6 +6,7 @@ import Foundation
 import Ingest
 import Report
 import Rules
+import Stratify
 
 /// What a search reads and at which date.
 public struct SearchOptions: Sendable {
@@ -30,13 +32,20 @@ public struct LoadedExtracts {
     public var mapping: ColumnMapping
     public var reader: ExtractReader
     public var store: FactStore
+    /// The risk model named by the criteria set, if any.
+    public var risk: RiskModel?
+    /// SHA-256 of the risk table file.
+    public var riskSHA256: String
     public var timings: [String: Double]
 }
 
 /// The outcome of applying the criteria to every registered patient.
 public struct SearchResult {
-    /// Case-found patients, sorted by locality, then priority, admissions (most first), NHS number.
+    /// Case-found patients, sorted by locality, then allocation order: priority, risk score
+    /// (highest first), admissions (most first), NHS number.
     public var cases: [CaseRow]
+    /// The same patients as allocation candidates, index for index.
+    public var candidates: [Candidate]
     public var exceptions: [ExceptionRow]
     /// The funnel: registered, alive, aged N+, each criterion, any criterion.
     public var attrition: [(step: String, patients: Int)]
@@ -59,6 +68,7 @@ public enum Pipeline {
         }
         let criteria = try CriteriaSet.load(path: options.criteriaPath)
         let criteriaSHA = sha256(ofFile: options.criteriaPath)
+        let risk = try criteria.risk.map { r throws(ConfigurationError) in try RiskModel.load(path: r.tablePath, window: r.window) }
         let mapping = try options.mappingPath.map { path throws(ConfigurationError) in try ColumnMapping.load(path: path) } ?? .contract
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: options.extracts, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -88,7 +98,7 @@ public enum Pipeline {
         }
         return LoadedExtracts(
             options: options, criteria: criteria, criteriaSHA256: criteriaSHA, mapping: mapping, reader: reader, store: store,
-            timings: timings)
+            risk: risk, riskSHA256: criteria.risk.map { sha256(ofFile: $0.tablePath) } ?? "", timings: timings)
     }
 
     /// Everything that can stop a run as a configuration error, checked before any output is
@@ -96,6 +106,7 @@ public enum Pipeline {
     /// and case_managers.csv's caseload limits.
     public static func checkConfiguration(_ options: SearchOptions) throws(ConfigurationError) {
         let criteria = try CriteriaSet.load(path: options.criteriaPath)
+        if let r = criteria.risk { _ = try RiskModel.load(path: r.tablePath, window: r.window) }
         let mapping = try options.mappingPath.map { path throws(ConfigurationError) in try ColumnMapping.load(path: path) } ?? .contract
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: options.extracts, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -120,6 +131,7 @@ public enum Pipeline {
         var old = 0
         var perCriterion = [Int](repeating: 0, count: criteria.criteria.count)
         var cases: [CaseRow] = []
+        var candidates: [Candidate] = []
         var exceptions: [ExceptionRow] = []
         var unmapped = 0
         let minAge = criteria.population.minAge
@@ -148,22 +160,34 @@ public enum Pipeline {
             for (i, r) in e.results.enumerated() where r.met { perCriterion[i] += 1 }
             guard let priority = e.priority else { continue }
             let met = e.criteriaMet
-            cases.append(
-                CaseRow(
-                    nhsNumber: loaded.reader.people.display(p.person), practice: p.practice, pct: practice?.pct ?? "",
-                    locality: practice?.locality ?? "UNMAPPED", age: e.age, priority: priority, criteria: met.map(\.id),
-                    frailtyCodes: e.matchedCodes.map(\.description), admissions: e.admissions, distinctDrugs: e.distinctDrugs,
-                    careHome: met.contains { careHomeIDs.contains($0.id) }, nominated: met.contains { nominationIDs.contains($0.id) }))
+            var row = CaseRow(
+                nhsNumber: loaded.reader.people.display(p.person), practice: p.practice, pct: practice?.pct ?? "",
+                locality: practice?.locality ?? "UNMAPPED", age: e.age, priority: priority, criteria: met.map(\.id),
+                frailtyCodes: e.matchedCodes.map(\.description), admissions: e.admissions, distinctDrugs: e.distinctDrugs,
+                careHome: met.contains { careHomeIDs.contains($0.id) }, nominated: met.contains { nominationIDs.contains($0.id) })
+            var riskTenths = 0
+            if let risk = loaded.risk {
+                let score = risk.score(p, evaluator: evaluator).score
+                riskTenths = score.value
+                row.riskScore = score.description
+                row.riskBand = risk.band(score)
+            }
+            cases.append(row)
+            candidates.append(
+                Candidate(key: row.nhsNumber, locality: row.locality, priority: priority, riskTenths: riskTenths, admissions: e.admissions))
         }
-        cases.sort { a, b in
-            (a.locality, a.priority, -a.admissions, a.nhsNumber) < (b.locality, b.priority, -b.admissions, b.nhsNumber)
+        let order = candidates.indices.sorted { a, b in
+            candidates[a].locality != candidates[b].locality
+                ? candidates[a].locality < candidates[b].locality : Candidate.precedes(candidates[a], candidates[b])
         }
+        cases = order.map { cases[$0] }
+        candidates = order.map { candidates[$0] }
         exceptions.sort { ($0.nhsNumber, $0.reason) < ($1.nhsNumber, $1.reason) }
         var attrition: [(String, Int)] = [("registered", store.patients.count), ("alive", alive), ("aged_\(minAge)_plus", old)]
         for (i, c) in criteria.criteria.enumerated() { attrition.append((c.id, perCriterion[i])) }
         attrition.append(("any_criterion", cases.count))
         return SearchResult(
-            cases: cases, exceptions: exceptions, attrition: attrition, unmappedPractice: unmapped,
+            cases: cases, candidates: candidates, exceptions: exceptions, attrition: attrition, unmappedPractice: unmapped,
             timings: ["search": Date().timeIntervalSince(start)])
     }
 

@@ -1,3 +1,4 @@
+import Allocate
 import CaseCore
 import Foundation
 import Ingest
@@ -13,7 +14,21 @@ public enum Run {
     public struct Outcome {
         public var summary: RunSummary
         public var result: SearchResult
+        public var capacity: CapacityResult
         public var outputFolder: String
+    }
+
+    /// How a run fits the list to capacity and what it writes.
+    public struct Settings: Sendable {
+        /// Percent of each caseload kept for incident patients; nil for the criteria file's.
+        public var reservePercent: Int?
+        /// Write only this locality's lists (allocation is per locality, so it is unchanged).
+        public var locality: String?
+
+        public init(reservePercent: Int? = nil, locality: String? = nil) {
+            self.reservePercent = reservePercent
+            self.locality = locality
+        }
     }
 
     /// Runs the search and writes cases.csv, attrition.csv, exceptions.csv, rejects.csv and
@@ -21,7 +36,8 @@ public enum Run {
     /// configuration is bad, `OutputError` (exit 73) when the folder cannot be written; in
     /// both cases no file of this run appears in the folder.
     public static func run(
-        _ options: SearchOptions, out: String, command: String = "run", progress: @escaping (String) -> Void = { _ in }
+        _ options: SearchOptions, out: String, settings: Settings = Settings(), command: String = "run",
+        progress: @escaping (String) -> Void = { _ in }
     ) throws -> Outcome {
         // Configuration first: a configuration error never creates or touches the output folder.
         try Pipeline.checkConfiguration(options)
@@ -29,17 +45,53 @@ public enum Run {
         do {
             let rejects = RejectsFile(handle: try folder.create("rejects.csv"))
             let loaded = try Pipeline.load(options, sink: rejects, progress: progress)
-            let result = Pipeline.search(loaded)
+            var result = Pipeline.search(loaded)
+            let reserve = settings.reservePercent ?? loaded.criteria.reservePercent
+            let capacity = Pipeline.allocate(result, store: loaded.store, reservePercent: reserve)
+            result.cases = capacity.cases
             try rejects.close()
-            try folder.write("cases.csv", RunFiles.cases(result.cases))
-            try folder.write("attrition.csv", RunFiles.attrition(result.attrition))
+            var cases = capacity.cases
+            var scoping = capacity.scoping
+            if let only = settings.locality {
+                guard scoping.contains(where: { $0.locality == only }) else {
+                    throw ConfigurationError(
+                        "--locality '\(only)' is not a locality of these extracts (known: \(scoping.map(\.locality).joined(separator: ", ")))"
+                    )
+                }
+                cases = cases.filter { $0.locality == only }
+                scoping = scoping.filter { $0.locality == only }
+            }
+            try folder.write("cases.csv", RunFiles.cases(cases))
+            var used: Set<String> = []
+            for locality in scoping.map(\.locality) {
+                let allocated = cases.filter { $0.locality == locality && $0.status == "allocated" }
+                    .enumerated().sorted { ($0.element.caseManagerID, $0.offset) < ($1.element.caseManagerID, $1.offset) }.map(\.element)
+                guard !allocated.isEmpty || capacity.allocation.caseloads.contains(where: { $0.caseManager.locality == locality }) else {
+                    continue
+                }
+                var name = RunFiles.safeFileName(locality)
+                var n = 2
+                while used.contains(name.lowercased()) {
+                    name = RunFiles.safeFileName(locality) + "-\(n)"
+                    n += 1
+                }
+                used.insert(name.lowercased())
+                try folder.write("caseloads/\(name).csv", RunFiles.caseload(allocated))
+            }
+            try folder.write("scoping.csv", RunFiles.scoping(scoping))
+            var attrition = result.attrition
+            attrition.append(("allocated", capacity.cases.filter { $0.status == "allocated" }.count))
+            attrition.append(("waiting", capacity.cases.filter { $0.status == "waiting" }.count))
+            result.attrition = attrition
+            try folder.write("attrition.csv", RunFiles.attrition(attrition))
             try folder.write("exceptions.csv", RunFiles.exceptions(result.exceptions))
             var timings = loaded.timings
             for (k, v) in result.timings { timings[k] = v }
-            let summary = makeSummary(loaded, result, rejects: rejects, command: command, timings: timings)
+            let summary = makeSummary(
+                loaded, result, capacity: capacity, reservePercent: reserve, rejects: rejects, command: command, timings: timings)
             try folder.write("summary.json", summary.json())
             try folder.commit()
-            return Outcome(summary: summary, result: result, outputFolder: out)
+            return Outcome(summary: summary, result: result, capacity: capacity, outputFolder: out)
         } catch {
             folder.abandon()
             throw error
@@ -47,7 +99,8 @@ public enum Run {
     }
 
     static func makeSummary(
-        _ loaded: LoadedExtracts, _ result: SearchResult, rejects: RejectsFile, command: String, timings: [String: Double]
+        _ loaded: LoadedExtracts, _ result: SearchResult, capacity: CapacityResult, reservePercent: Int, rejects: RejectsFile,
+        command: String, timings: [String: Double]
     ) -> RunSummary {
         let inputs = ExtractKind.allCases.sorted().compactMap { kind -> RunSummary.Input? in
             guard let s = loaded.reader.stats[kind] else { return nil }
@@ -71,7 +124,15 @@ public enum Run {
             mapping: loaded.mapping.name, inputs: inputs, registered: loaded.store.patients.count,
             unmappedPractice: result.unmappedPractice, caseFound: result.cases.count, perPriority: perPriority,
             perCriterion: perCriterion, perLocality: perLocality, rejects: rejects.rejects, warnings: rejects.warnings,
-            exceptions: result.exceptions.count, timings: timings.mapValues { ($0 * 1000).rounded() / 1000 })
+            exceptions: result.exceptions.count,
+            risk: loaded.risk.map { .init(id: $0.id, path: loaded.criteria.risk!.tablePath, sha256: loaded.riskSHA256) },
+            reservePercent: reservePercent,
+            capacity: capacity.scoping.map {
+                .init(
+                    locality: $0.locality, found: $0.found, capacity: $0.capacity, reserved: $0.reserved, allocated: $0.allocated,
+                    waiting: $0.waiting, noCapacity: $0.noCapacity)
+            },
+            timings: timings.mapValues { ($0 * 1000).rounded() / 1000 })
     }
 
     /// The short summary printed on stdout (no NHS numbers).
@@ -83,7 +144,11 @@ public enum Run {
         lines.append("  funnel: \(funnel)")
         let priorities = s.perPriority.keys.sorted().map { "P\($0) \(s.perPriority[$0]!)" }.joined(separator: ", ")
         lines.append("  case-found: \(s.caseFound)\(priorities.isEmpty ? "" : " (\(priorities))")")
-        for (locality, n) in s.perLocality.sorted(by: { $0.key < $1.key }) { lines.append("    \(locality): \(n)") }
+        for l in s.capacity where l.found > 0 || l.capacity > 0 {
+            var line = "    \(l.locality): found \(l.found), allocated \(l.allocated), waiting \(l.waiting)"
+            if l.noCapacity > 0 { line += ", no capacity \(l.noCapacity)" }
+            lines.append(line)
+        }
         let read = s.inputs.reduce(0) { $0 + $1.read }
         lines.append("  rows read \(read): \(s.rejects) rejected, \(s.warnings) warnings (see rejects.csv); \(s.exceptions) exceptions")
         lines.append("  written to \(o.outputFolder)/")

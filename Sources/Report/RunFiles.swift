@@ -17,6 +17,13 @@ public struct CaseRow: Sendable, Equatable {
     public var distinctDrugs: Int
     public var careHome: Bool
     public var nominated: Bool
+    /// One decimal place (`10.3`); empty when the set has no risk model.
+    public var riskScore = ""
+    public var riskBand = ""
+    /// allocated, waiting or no_capacity; empty before allocation.
+    public var status = ""
+    public var caseManagerID = ""
+    public var waitingPosition: Int?
 
     public init(
         nhsNumber: String, practice: String, pct: String, locality: String, age: Int, priority: Int, criteria: [String],
@@ -59,17 +66,44 @@ public enum RunFiles {
         "distinct_drugs", "care_home", "nominated", "risk_score", "risk_band", "status", "case_manager_id", "waiting_position",
     ]
 
-    /// cases.csv. Risk and allocation columns stay empty until those stages run.
+    /// cases.csv, one row per case-found patient, in the order given.
     public static func cases(_ rows: [CaseRow]) -> [UInt8] {
         var t = CSVText(header: casesHeader)
         for r in rows {
             t.append([
                 r.nhsNumber, r.practice, r.pct, r.locality, String(r.age), String(r.priority), r.criteria.joined(separator: ";"),
                 r.frailtyCodes.joined(separator: ";"), String(r.admissions), String(r.distinctDrugs), r.careHome ? "Y" : "N",
-                r.nominated ? "Y" : "N", "", "", "", "", "",
+                r.nominated ? "Y" : "N", r.riskScore, r.riskBand, r.status, r.caseManagerID, r.waitingPosition.map(String.init) ?? "",
             ])
         }
         return t.bytes
+    }
+
+    /// caseloads/LOCALITY.csv: a locality's allocated patients, by case manager then allocation order.
+    public static func caseload(_ rows: [CaseRow]) -> [UInt8] {
+        var t = CSVText(header: ["case_manager_id", "nhs_number", "priority", "risk_score", "gp_practice"])
+        for r in rows { t.append([r.caseManagerID, r.nhsNumber, String(r.priority), r.riskScore, r.practice]) }
+        return t.bytes
+    }
+
+    /// A file name for a locality that is safe on every file system and in a shell:
+    /// `&` becomes `and`, every run of other characters than letters, digits, `.`, `-` and `_`
+    /// becomes one `-` ("Witham, Braintree & Halstead" -> "Witham-Braintree-and-Halstead").
+    public static func safeFileName(_ locality: String) -> String {
+        var out = ""
+        var pendingDash = false
+        for ch in locality.replacingOccurrences(of: "&", with: " and ").unicodeScalars {
+            let ok = (ch >= "a" && ch <= "z") || (ch >= "A" && ch <= "Z") || (ch >= "0" && ch <= "9") || ch == "-" || ch == "_" || ch == "."
+            if ok {
+                if pendingDash && !out.isEmpty { out += "-" }
+                pendingDash = false
+                out.unicodeScalars.append(ch)
+            } else {
+                pendingDash = true
+            }
+        }
+        while out.hasPrefix(".") { out.removeFirst() }
+        return out.isEmpty ? "locality" : out
     }
 
     /// attrition.csv: the funnel, one step a row, in people.
@@ -83,6 +117,100 @@ public enum RunFiles {
     public static func exceptions(_ rows: [ExceptionRow]) -> [UInt8] {
         var t = CSVText(header: ["nhs_number", "reason", "detail"])
         for r in rows { t.append([r.nhsNumber, r.reason, r.detail]) }
+        return t.bytes
+    }
+}
+
+/// One locality's line in scoping.csv: expected against found and capacity.
+public struct ScopingRow: Sendable, Equatable {
+    public var locality: String
+    public var pct: String
+    /// From localities.csv; nil when the locality is not listed there.
+    public var expectedPatients: Int?
+    public var found: Int
+    /// Sum of caseload_max over the active case managers.
+    public var capacity: Int
+    public var reserved: Int
+    public var allocated: Int
+    public var waiting: Int
+    public var noCapacity: Int
+    public var activeCaseManagers: Int
+
+    public init(
+        locality: String, pct: String, expectedPatients: Int?, found: Int, capacity: Int, reserved: Int, allocated: Int, waiting: Int,
+        noCapacity: Int, activeCaseManagers: Int
+    ) {
+        self.locality = locality
+        self.pct = pct
+        self.expectedPatients = expectedPatients
+        self.found = found
+        self.capacity = capacity
+        self.reserved = reserved
+        self.allocated = allocated
+        self.waiting = waiting
+        self.noCapacity = noCapacity
+        self.activeCaseManagers = activeCaseManagers
+    }
+
+    /// The framework's first tranche: 25 percent of the expected patients, rounded half up.
+    public var firstTranche: Int? { expectedPatients.map { ($0 + 2) / 4 } }
+
+    /// Extra case managers needed to clear the waiting list at the locality's mean
+    /// caseload_max (the mean over all active case managers when the locality has none):
+    /// waiting / mean, rounded up, computed exactly.
+    /// Empty (nil) for `UNMAPPED`: those patients need their practice mapped, not a case manager.
+    public func caseManagersNeeded(overallManagers: Int, overallCapacity: Int) -> Int? {
+        if locality == "UNMAPPED" { return nil }
+        let (n, cap) = activeCaseManagers > 0 ? (activeCaseManagers, capacity) : (overallManagers, overallCapacity)
+        let waitingHere = waiting + noCapacity
+        guard waitingHere > 0 else { return 0 }
+        guard cap > 0 else { return nil }
+        return (waitingHere * n + cap - 1) / cap
+    }
+}
+
+extension RunFiles {
+    /// scoping.csv: one row per locality and a TOTAL row.
+    public static func scoping(_ rows: [ScopingRow]) -> [UInt8] {
+        var t = CSVText(header: [
+            "locality", "pct", "expected_patients", "first_tranche_25pct", "found", "capacity", "reserved", "allocated", "waiting",
+            "no_capacity", "active_case_managers", "case_managers_needed",
+        ])
+        let managers = rows.reduce(0) { $0 + $1.activeCaseManagers }
+        let capacity = rows.reduce(0) { $0 + $1.capacity }
+        func line(_ r: ScopingRow) -> [String] {
+            [
+                r.locality, r.pct, r.expectedPatients.map(String.init) ?? "", r.firstTranche.map(String.init) ?? "", String(r.found),
+                String(r.capacity), String(r.reserved), String(r.allocated), String(r.waiting), String(r.noCapacity),
+                String(r.activeCaseManagers),
+                r.caseManagersNeeded(overallManagers: managers, overallCapacity: capacity).map(String.init) ?? "",
+            ]
+        }
+        for r in rows { t.append(line(r)) }
+        var total = ScopingRow(
+            locality: "TOTAL", pct: "", expectedPatients: nil, found: 0, capacity: 0, reserved: 0, allocated: 0, waiting: 0, noCapacity: 0,
+            activeCaseManagers: 0)
+        var expected = 0
+        var anyExpected = false
+        for r in rows {
+            total.found += r.found
+            total.capacity += r.capacity
+            total.reserved += r.reserved
+            total.allocated += r.allocated
+            total.waiting += r.waiting
+            total.noCapacity += r.noCapacity
+            total.activeCaseManagers += r.activeCaseManagers
+            if let e = r.expectedPatients {
+                expected += e
+                anyExpected = true
+            }
+        }
+        total.expectedPatients = anyExpected ? expected : nil
+        var totalLine = line(total)
+        // The total need is the sum of the localities' needs: a locality's spare room cannot
+        // take another locality's patients.
+        totalLine[11] = String(rows.compactMap { $0.caseManagersNeeded(overallManagers: managers, overallCapacity: capacity) }.reduce(0, +))
+        t.append(totalLine)
         return t.bytes
     }
 }
@@ -141,13 +269,41 @@ public struct RunSummary: Codable, Sendable {
     public var rejects: Int
     public var warnings: Int
     public var exceptions: Int
+    /// The risk table used (id, path, sha256); nil without a risk model.
+    public var risk: Criteria?
+    public var reservePercent: Int
+    /// Per locality: found, capacity, reserved, allocated, waiting, no capacity.
+    public var capacity: [LocalityCapacity]
     /// Wall-clock seconds per stage.
     public var timings: [String: Double]
+
+    public struct LocalityCapacity: Codable, Sendable {
+        public var locality: String
+        public var found: Int
+        public var capacity: Int
+        public var reserved: Int
+        public var allocated: Int
+        public var waiting: Int
+        public var noCapacity: Int
+        public init(locality: String, found: Int, capacity: Int, reserved: Int, allocated: Int, waiting: Int, noCapacity: Int) {
+            self.locality = locality
+            self.found = found
+            self.capacity = capacity
+            self.reserved = reserved
+            self.allocated = allocated
+            self.waiting = waiting
+            self.noCapacity = noCapacity
+        }
+        enum CodingKeys: String, CodingKey {
+            case locality, found, capacity, reserved, allocated, waiting, noCapacity = "no_capacity"
+        }
+    }
 
     public init(
         casefindVersion: String, command: String, asOf: String, criteria: Criteria, mapping: String, inputs: [Input], registered: Int,
         unmappedPractice: Int, caseFound: Int, perPriority: [String: Int], perCriterion: [String: Int], perLocality: [String: Int],
-        rejects: Int, warnings: Int, exceptions: Int, timings: [String: Double]
+        rejects: Int, warnings: Int, exceptions: Int, risk: Criteria?, reservePercent: Int, capacity: [LocalityCapacity],
+        timings: [String: Double]
     ) {
         self.casefindVersion = casefindVersion
         self.command = command
@@ -164,13 +320,17 @@ public struct RunSummary: Codable, Sendable {
         self.rejects = rejects
         self.warnings = warnings
         self.exceptions = exceptions
+        self.risk = risk
+        self.reservePercent = reservePercent
+        self.capacity = capacity
         self.timings = timings
     }
 
     enum CodingKeys: String, CodingKey {
         case casefindVersion = "casefind_version", command, asOf = "as_of", criteria, mapping, inputs, registered
         case unmappedPractice = "unmapped_practice", caseFound = "case_found", perPriority = "per_priority"
-        case perCriterion = "per_criterion", perLocality = "per_locality", rejects, warnings, exceptions, timings
+        case perCriterion = "per_criterion", perLocality = "per_locality", rejects, warnings, exceptions, risk
+        case reservePercent = "reserve_percent", capacity, timings
     }
 
     public func json() -> [UInt8] {

@@ -59,7 +59,9 @@ extension CriteriaSet {
         try adm.finish()
 
         var caseloadLimits = 50...80
+        var reservePercent = 10
         if let capacity = try root.optionalMap("capacity") {
+            reservePercent = try capacity.optionalInt("reserve_percent", in: 0...100) ?? 10
             if let limits = try capacity.optionalStrings("caseload_limits") {
                 guard limits.count == 2, let lo = Int(limits[0].0), let hi = Int(limits[1].0), lo >= 1, lo <= hi else {
                     throw capacity.error(
@@ -68,6 +70,15 @@ extension CriteriaSet {
                 caseloadLimits = lo...hi
             }
             try capacity.finish()
+        }
+
+        var risk: RiskSettings?
+        if let r = try root.optionalMap("risk") {
+            let table = try r.string("table")
+            let base = (doc.path as NSString).deletingLastPathComponent
+            let path = table.hasPrefix("/") || base.isEmpty ? table : (base as NSString).appendingPathComponent(table)
+            risk = RiskSettings(tablePath: path, window: try window(r))
+            try r.finish()
         }
 
         var criteria: [Criterion] = []
@@ -140,7 +151,7 @@ extension CriteriaSet {
         criteria.sort { $0.rank < $1.rank }
         return CriteriaSet(
             id: id, title: title, source: source, population: population, missingBefore: missingBefore, spells: spells,
-            criteria: criteria, caseloadLimits: caseloadLimits)
+            criteria: criteria, caseloadLimits: caseloadLimits, reservePercent: reservePercent, risk: risk)
     }
 
     private static func codes(_ map: YAMLMap, _ key: String) throws(ConfigurationError) -> Set<ShortCode> {

@@ -88,6 +88,14 @@ public struct Population: Sendable, Equatable {
     public var deathDischargeMethods: Set<ShortCode>
 }
 
+/// Which risk model ranks the case-found patients.
+public struct RiskSettings: Sendable, Equatable {
+    /// The points table file, resolved against the criteria file's folder.
+    public var tablePath: String
+    /// Admissions dated in this window count (24 months for HFRS).
+    public var window: Window
+}
+
 /// A criteria set: the data a locality can change without code (criteria/*.yaml).
 public struct CriteriaSet: Sendable, Equatable {
     public var id: String
@@ -101,6 +109,10 @@ public struct CriteriaSet: Sendable, Equatable {
     public var criteria: [Criterion]
     /// Allowed caseload_max values for case_managers.csv.
     public var caseloadLimits: ClosedRange<Int>
+    /// Percent of every caseload kept for incident patients (rounded down per case manager).
+    public var reservePercent: Int
+    /// The risk model; nil when the set ranks by criteria only.
+    public var risk: RiskSettings?
 
     /// The window for the `admissions` column of cases.csv: the first admissions criterion's,
     /// or 12 months.

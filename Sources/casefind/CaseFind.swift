@@ -72,14 +72,25 @@ struct RunCommand: ParsableCommand {
     @Option(help: "State store file (run history; used once the state store lands).")
     var state: String?
 
+    @Option(help: "Percent of each caseload kept for patients who newly qualify, 0-100 (default: the criteria file's, else 10).")
+    var reserve: Int?
+
+    @Option(help: "Write only this locality's lists (the allocation is per locality, so it does not change).")
+    var locality: String?
+
     @Flag(help: "No progress lines on stderr.")
     var quiet = false
+
+    func validate() throws {
+        if let reserve, !(0...100).contains(reserve) { throw ValidationError("--reserve must be a percent from 0 to 100, not \(reserve)") }
+    }
 
     func run() throws {
         let options = try input.searchOptions()
         let quiet = self.quiet
+        let settings = Run.Settings(reservePercent: reserve, locality: locality)
         let outcome = try exiting {
-            try Run.run(options, out: out) { line in
+            try Run.run(options, out: out, settings: settings) { line in
                 if !quiet { FileHandle.standardError.write(Data("casefind: \(line)\n".utf8)) }
             }
         }

@@ -28,6 +28,34 @@ import Testing
         #expect(!r.stdout.contains("9991"), "no NHS numbers on stdout")
     }
 
+    /// Capacity is ample everywhere (sample-extracts/README.md): every mapped patient is
+    /// allocated. Worked by hand from the least-load rule: Colchester's ten alternate between
+    /// CM01 (60) and CM02 (55), 5 and 5; Witham's seven go CM07 (75), CM08 (50), CM07, CM08,
+    /// CM07, CM07 (3/75 = 2/50 is a tie, CM07 sorts first), CM08: 4 and 3.
+    @Test func allocationOfTheSample() throws {
+        let out = temporaryFolder()
+        _ = try CaseFind.sampleRun(out: out)
+        let rows = csvRecords(read(out + "/cases.csv"))
+        var perManager: [String: Int] = [:]
+        for r in rows where r["status"] == "allocated" { perManager[r["case_manager_id"]!, default: 0] += 1 }
+        #expect(perManager == ["CM01": 5, "CM02": 5, "CM03": 11, "CM05": 10, "CM06": 11, "CM07": 4, "CM08": 3])
+        let unmapped = rows.filter { $0["locality"] == "UNMAPPED" }
+        #expect(unmapped.map { $0["status"]! } == ["no_capacity"])
+        #expect(unmapped.first?["waiting_position"] == "")
+        #expect(rows.allSatisfy { !$0["risk_score"]!.isEmpty && !$0["risk_band"]!.isEmpty })
+        let scoping = csvRecords(read(out + "/scoping.csv"))
+        let colchester = try #require(scoping.first { $0["locality"] == "Colchester" })
+        #expect(colchester["expected_patients"] == "737")
+        #expect(colchester["first_tranche_25pct"] == "184")
+        #expect(colchester["capacity"] == "115")
+        #expect(colchester["reserved"] == "11")
+        #expect(colchester["allocated"] == "10")
+        let tendring = try #require(scoping.first { $0["locality"] == "Tendring" })
+        #expect(tendring["capacity"] == "80", "CM04 is inactive")
+        let caseload = csvRecords(read(out + "/caseloads/Witham-Braintree-and-Halstead.csv"))
+        #expect(caseload.map { $0["case_manager_id"]! } == ["CM07", "CM07", "CM07", "CM07", "CM08", "CM08", "CM08"])
+    }
+
     @Test func casesAreSortedByLocalityThenPriority() throws {
         let out = temporaryFolder()
         _ = try CaseFind.sampleRun(out: out)
@@ -73,9 +101,15 @@ import Testing
     @Test func outputFilesAreReadableByTheirOwnerOnlyAndNoTemporariesRemain() throws {
         let out = temporaryFolder()
         _ = try CaseFind.sampleRun(out: out)
-        let names = try FileManager.default.contentsOfDirectory(atPath: out).sorted()
-        #expect(names == ["attrition.csv", "cases.csv", "exceptions.csv", "rejects.csv", "summary.json"])
-        for n in names {
+        let names = try FileManager.default.subpathsOfDirectory(atPath: out).sorted()
+        #expect(
+            names == [
+                "attrition.csv", "caseloads", "caseloads/Chelmsford.csv", "caseloads/Colchester.csv",
+                "caseloads/Maldon-and-S-Chelmsford.csv",
+                "caseloads/Tendring.csv", "caseloads/Witham-Braintree-and-Halstead.csv", "cases.csv", "exceptions.csv", "rejects.csv",
+                "scoping.csv", "summary.json",
+            ])
+        for n in names where n.hasSuffix(".csv") || n.hasSuffix(".json") {
             let mode = try FileManager.default.attributesOfItem(atPath: out + "/" + n)[.posixPermissions] as? Int
             #expect(mode == 0o600, "\(n)")
         }
@@ -113,7 +147,7 @@ import Testing
             "run", "--extracts", repositoryRoot() + "/sample-extracts", "--criteria", criteria, "--as-of", "2026-11-22", "--out", out,
         ])
         #expect(r.status == 65)
-        #expect(r.stderr.contains("bad.yaml:40: error: range 'W19-W00' runs backwards"))
+        #expect(r.stderr.contains("bad.yaml:45: error: range 'W19-W00' runs backwards"))
         #expect(!FileManager.default.fileExists(atPath: out))
     }
 

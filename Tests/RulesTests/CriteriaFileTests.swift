@@ -41,18 +41,18 @@ import Testing
     /// Replaces the first occurrence of `old` in the Essex file and expects an error naming
     /// `line` and saying `message`.
     @Test(arguments: [
-        ("    min_count: 2", "    min_count: 2\n    min_cuont: 3", 51, "unknown key 'min_cuont'"),
-        ("W00-W19", "W19-W00", 40, "runs backwards"),
-        ("W00-W19", "W0-W19", 40, "not an ICD-10 code"),
+        ("    min_count: 2", "    min_count: 2\n    min_cuont: 3", 56, "unknown key 'min_cuont'"),
+        ("W00-W19", "W19-W00", 45, "runs backwards"),
+        ("W00-W19", "W0-W19", 45, "not an ICD-10 code"),
         (
-            "    window: 84 days                # three 28-day prescribing cycles\n", "", 62,
+            "    window: 84 days                # three 28-day prescribing cycles\n", "", 67,
             "item 4 of 'criteria' is missing the required key 'window'"
         ),
-        ("    kind: nomination", "    kind: nominee", 73, "unknown criterion kind 'nominee'"),
+        ("    kind: nomination", "    kind: nominee", 78, "unknown criterion kind 'nominee'"),
         ("version: 1", "version: 2", 8, "newer than this casefind reads"),
-        ("    rank: 2\n", "    rank: 1\n", 46, "rank 1 is used twice"),
+        ("    rank: 2\n", "    rank: 1\n", 51, "rank 1 is used twice"),
         ("  min_age: 65", "  min_age: sixty-five", 13, "must be a whole number"),
-        ("    window: 12 months\n    min_count", "    window: 12 moons\n    min_count", 49, "'12 months' or '84 days'"),
+        ("    window: 12 months\n    min_count", "    window: 12 moons\n    min_count", 54, "'12 months' or '84 days'"),
     ])
     func errorsNameTheLine(old: String, new: String, line: Int, message: String) throws {
         let text = CriteriaFileTests.essexText.replacingOccurrences(

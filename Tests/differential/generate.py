@@ -1,0 +1,727 @@
+#!/usr/bin/env python3
+"""Randomised extract generator for differential testing of casefind.
+
+    generate.py --seed S --patients N --out DIR [--as-of YYYY-MM-DD] [--crlf-bom]
+
+Writes patients.csv, admissions.csv, prescriptions.csv, residence.csv, nominations.csv and
+practices.csv following /work/shared/spec/extracts.md, with edge cases concentrated around the
+as-of date (default 2026-11-22): window boundaries, transfers, open spells, regular attenders,
+care-home codes, deaths, sentinel dates, 29 February births, ICD-10 and BNF spellings, and a
+sprinkling of malformed rows (each malformed row carries exactly one defect). Standard library
+only; the same seed and arguments always give the same bytes.
+"""
+import argparse
+import datetime as dt
+import os
+import random
+
+ONE = dt.timedelta(days=1)
+
+
+def days(n):
+    return dt.timedelta(days=n)
+
+
+def year_before(d):
+    try:
+        return d.replace(year=d.year - 1)
+    except ValueError:
+        return dt.date(d.year - 1, d.month, 28)
+
+
+def anniversary(d, years_back):
+    try:
+        return d.replace(year=d.year - years_back)
+    except ValueError:
+        return dt.date(d.year - years_back, 2, 28)
+
+
+def iso(d):
+    return d.isoformat()
+
+
+# ---------------------------------------------------------------- NHS numbers
+
+
+def check_digit(d9):
+    total = sum(int(d9[k]) * (10 - k) for k in range(9))
+    c = 11 - total % 11
+    if c == 11:
+        c = 0
+    return None if c == 10 else c
+
+
+class NHS:
+    def __init__(self, rng):
+        self.rng = rng
+        self.used = set()
+
+    def valid(self):
+        while True:
+            d9 = str(self.rng.randint(100000000, 999999999))
+            c = check_digit(d9)
+            if c is None:
+                continue
+            n = d9 + str(c)
+            if n not in self.used:
+                self.used.add(n)
+                return n
+
+    def bad_check(self):
+        n = self.valid()
+        return n[:9] + str((int(n[9]) + self.rng.randint(1, 9)) % 10)
+
+    def check_is_10(self):
+        while True:
+            d9 = str(self.rng.randint(100000000, 999999999))
+            if check_digit(d9) is None:
+                return d9 + str(self.rng.randint(0, 9))
+
+    def spelled(self, n):
+        r = self.rng.random()
+        if r < 0.04:
+            return n[:3] + " " + n[3:6] + " " + n[6:]
+        if r < 0.07:
+            return n[:3] + "-" + n[3:6] + "-" + n[6:]
+        return n
+
+
+# ---------------------------------------------------------------- code pools
+
+FRAIL = ["K59.0", "k590", "K5900", "K59.00", "R11X", "R11.2", "R11", "r110", "R11.0",
+         "E86.0", "E86X", "e869", "E86", "W19X", "W19.X", "W00", "W010", "W18.0", "W06X",
+         "W19", "N39.0", "n390", "N390", "w01.0"]
+NONFRAIL = ["K591", "K59.1", "K58.9", "W20", "W20X", "W20.1", "W25", "N39.1", "N39", "N38.9",
+            "E87.1", "E85.4", "I10X", "I10", "J18.9", "I50.0", "R07.4", "G40.9", "I63.9",
+            "N17.9", "C34.9", "F03X", "M48.96", "Z87.1", "R10.4", "R12X", "V89.2", "X59.9",
+            "Y83.1", "S72.0", "E11.9", "K57.3", "R29.6", "V99", "A41.9"]
+EXOTIC = ["A17.0\u2020", "G01*", "I10X-", "M4896D", "J44.9", "F00.0*", "E86.0\u2020",
+          "N39.0*", "W19X-"]
+JUNK = ["W1", "XYZ", "12345", "K5-9", "R1", "W19XXXXXX", "E8", "?"]
+
+# BNF chemical substances: (9-char code, name); chapters 01-23
+SUBS = [
+    ("0101010C0", "Aluminium hydroxide"), ("0103050P0", "Omeprazole"),
+    ("0103050L0", "Lansoprazole"), ("0202020L0", "Furosemide"), ("0205051R0", "Ramipril"),
+    ("0206020A0", "Amlodipine"), ("0209000A0", "Aspirin"), ("0212000B0", "Atorvastatin"),
+    ("0212000Y0", "Simvastatin"), ("0301011R0", "Salbutamol"), ("0403030E0", "Citalopram"),
+    ("0401020K0", "Diazepam"), ("0407010H0", "Paracetamol"), ("0407020Q0", "Morphine"),
+    ("0501013B0", "Amoxicillin"), ("0601022B0", "Metformin"), ("0601011N0", "Insulin"),
+    ("0702010F0", "Oestriol"), ("0801000R0", "Methotrexate"), ("0906040G0", "Colecalciferol"),
+    ("1001010P0", "Naproxen"), ("1108010F0", "Chloramphenicol"), ("1202010H0", "Beclometasone"),
+    ("1302011S0", "Emollient"), ("1404000H0", "Influenza vaccine"), ("1502010J0", "Lidocaine"),
+    ("1601000A0", "Chapter 16 item"), ("1801000A0", "Tuberculin"), ("1905000A0", "Other drug"),
+    ("2002000A0", "Dressing"), ("2101000A0", "Appliance"), ("2201000A0", "Incontinence pad"),
+    ("2301000A0", "Stoma bag"), ("0001000A0", "Chapter 00 item"),
+]
+SUFFIXES = ["AAAAAA", "AAABAB", "AAAEAE", "BHAAAA", "AAACAC"]
+
+LOCALITIES = [
+    ("North East Essex", "Colchester", "811"), ("North East Essex", "Tendring", "812"),
+    ("Mid Essex", "Chelmsford", "813"), ("Mid Essex", "Maldon & S Chelmsford", "814"),
+    ("Mid Essex", "Witham Braintree & Halstead", "815"),
+]
+UNMAPPED = ["F81990", "Y01234"]
+
+
+# ---------------------------------------------------------------- CSV writing
+
+
+def csv_field(v, rng, raw=False):
+    if raw:
+        return v
+    if any(c in v for c in ',"\n\r') or v.strip(" ") != v and rng.random() < 0.5:
+        return '"' + v.replace('"', '""') + '"'
+    if v and rng.random() < 0.03:
+        return '"' + v + '"'
+    return v
+
+
+def write_csv(path, header_cols, rows, rng, crlf_bom, header_names=None):
+    """rows: dicts keyed by contract column. Special keys: __raw__ (set of columns written
+    verbatim), __fields__ (+1 extra field, -1 a field short)."""
+    nl = "\r\n" if crlf_bom else "\n"
+    names = header_names or header_cols
+    out = [",".join(names)]
+    for row in rows:
+        if row.get("__blank__"):
+            out.append(row["__blank__"])
+            continue
+        raw = row.get("__raw__", set())
+        vals = []
+        for c in header_cols:
+            v = row.get(c, "")
+            if rng.random() < 0.03 and v and c not in raw and "\n" not in v:
+                v = " " + v + " " if rng.random() < 0.5 else v + "  "
+            vals.append(csv_field(v, rng, c in raw))
+        fc = row.get("__fields__", 0)
+        if fc > 0:
+            vals.append("extra")
+        elif fc < 0:
+            vals = vals[:-1]
+        out.append(",".join(vals))
+    text = nl.join(out) + nl
+    if rng.random() < 0.5:
+        text += nl * rng.randint(1, 2)
+    if crlf_bom:
+        text = text.replace("\r\n", "\n").replace("\n", "\r\n")
+        data = b"\xef\xbb\xbf" + text.encode("utf-8")
+    else:
+        data = text.encode("utf-8")
+    with open(path, "wb") as fh:
+        fh.write(data)
+
+
+# ---------------------------------------------------------------- generator
+
+
+class Gen:
+    def __init__(self, seed, n, D):
+        self.rng = random.Random(seed)
+        self.n = n
+        self.D = D
+        self.ws = year_before(D) + ONE  # first day of the 12-month window
+        self.nhs = NHS(self.rng)
+        self.spell_no = 0
+        self.patients = []
+        self.admissions = []
+        self.prescriptions = []
+        self.residence = []
+        self.nominations = []
+        self.practices = []
+
+    # -- helpers
+    def chance(self, p):
+        return self.rng.random() < p
+
+    def pick(self, seq):
+        return self.rng.choice(seq)
+
+    def date_near(self, lo=-730, hi=20, boundary=0.4):
+        D = self.D
+        if self.chance(boundary):
+            return self.pick([self.ws - ONE, self.ws, self.ws + ONE, D - ONE, D, D + ONE,
+                              self.ws - days(2), self.ws + days(3)])
+        return D + days(self.rng.randint(lo, hi))
+
+    def bad_date(self):
+        y = self.D.year
+        return self.pick([f"{y}-02-30", f"{y}-13-01", "yesterday", f"31/12/{y}",
+                          f"{y}-11-2", f"{y}-04-31", f"{y}1122"])
+
+    def sentinel(self):
+        return self.pick(["1800-01-01", "1801-01-01", "1600-01-01", "1582-10-15",
+                          "1889-12-31"])
+
+    def practice_codes(self):
+        codes = []
+        for pct, loc, pre in LOCALITIES:
+            for k in range(1, 4):
+                codes.append(f"F{pre}0{k}")
+        return codes
+
+    # -- practices
+    def gen_practices(self):
+        rows = []
+        for pct, loc, pre in LOCALITIES:
+            for k in range(1, 4):
+                code = f"F{pre}0{k}"
+                name = self.pick(["Castle Gate Surgery", "Park Lane Practice, Lexden",
+                                  "The \"Old\" Surgery", "Riverside Health Centre"])
+                if code == "F81203":
+                    code = "f81203"  # lower case in practices.csv
+                rows.append(dict(practice_code=code, practice_name=name, pct=pct,
+                                 locality=loc))
+        # duplicated practice: the later row is a reject and must not remap anyone
+        rows.append(dict(practice_code="F81302", practice_name="Duplicate", pct="North East Essex",
+                         locality="Tendring"))
+        rows.append(dict(practice_code="F81599", practice_name="No PCT", pct="",
+                         locality="Chelmsford"))
+        self.rng.shuffle(rows)
+        self.practices = rows
+
+    # -- patients
+    def gen_dob(self):
+        D = self.D
+        r = self.rng.random()
+        if r < 0.22:
+            return D - days(self.rng.randint(20 * 365, 64 * 365))
+        if r < 0.36:
+            a = self.pick([64, 65, 69, 70])
+            return anniversary(D, a) + days(self.pick([-1, 0, 0, 1]))
+        if r < 0.40:
+            y = self.pick([y for y in range(D.year - 90, D.year - 60) if y % 4 == 0])
+            return dt.date(y, 2, 29)
+        return D - days(self.rng.randint(65 * 365, 100 * 365))
+
+    def gen_dod(self):
+        D = self.D
+        r = self.rng.random()
+        if r < 0.90:
+            return ""
+        return iso(self.pick([D - days(self.rng.randint(1, 400)), D - ONE, D, D + ONE,
+                              D + days(30)])) if r < 0.97 else self.sentinel()
+
+    def gen_patients(self):
+        codes = self.practice_codes()
+        people = []
+        for _ in range(self.n):
+            nhs = self.nhs.valid()
+            prac = self.pick(codes) if not self.chance(0.03) else self.pick(UNMAPPED)
+            if self.chance(0.05):
+                prac = prac.lower()
+            row = dict(nhs_number=self.nhs.spelled(nhs), date_of_birth=iso(self.gen_dob()),
+                       sex=self.pick(["M", "F", "F", "U", "9"]), gp_practice=prac,
+                       date_of_death=self.gen_dod())
+            people.append(nhs)
+            self.patients.append(row)
+        # rejected spine rows (one defect each); their activity is unregistered
+        rejected = []
+        for _ in range(max(3, self.n // 100)):
+            nhs = self.nhs.valid()
+            row = dict(nhs_number=nhs, date_of_birth=iso(self.gen_dob()), sex="F",
+                       gp_practice=self.pick(codes), date_of_death="")
+            kind = self.pick(["bad_nhs", "check10", "dob_bad", "dob_sentinel", "dob_blank",
+                              "prac_blank", "dod_bad", "fields", "nhs_blank"])
+            if kind == "bad_nhs":
+                row["nhs_number"] = self.nhs.bad_check()
+            elif kind == "check10":
+                row["nhs_number"] = self.nhs.check_is_10()
+            elif kind == "dob_bad":
+                row["date_of_birth"] = self.bad_date()
+            elif kind == "dob_sentinel":
+                row["date_of_birth"] = self.sentinel()
+            elif kind == "dob_blank":
+                row["date_of_birth"] = ""
+            elif kind == "prac_blank":
+                row["gp_practice"] = ""
+            elif kind == "dod_bad":
+                row["date_of_death"] = self.bad_date()
+            elif kind == "fields":
+                row["__fields__"] = self.pick([-1, 1])
+            elif kind == "nhs_blank":
+                row["nhs_number"] = ""
+            self.patients.append(row)
+            if kind in ("dob_bad", "dob_sentinel", "dob_blank", "prac_blank", "dod_bad",
+                        "fields"):
+                rejected.append(nhs)
+        self.rng.shuffle(self.patients)
+        # duplicated spine numbers: inserted after the original row
+        people_set = set(people)
+        for _ in range(max(2, self.n // 200)):
+            idx = self.rng.randrange(len(self.patients))
+            orig = self.patients[idx]
+            if "__fields__" in orig or nhs_plain(orig["nhs_number"]) not in people_set:
+                continue
+            if any(orig[c] == "" for c in ("date_of_birth", "gp_practice")):
+                continue
+            dup = dict(orig)
+            dup["gp_practice"] = self.pick(codes)
+            dup["date_of_birth"] = iso(self.gen_dob())
+            dup["nhs_number"] = self.nhs.spelled(nhs_plain(orig["nhs_number"]))
+            dup["date_of_death"] = ""
+            self.patients.insert(self.rng.randint(idx + 1, len(self.patients)), dup)
+        unregistered = [self.nhs.valid() for _ in range(max(3, self.n // 50))]
+        return people, rejected + unregistered
+
+    # -- admissions
+    def new_spell_id(self):
+        self.spell_no += 1
+        return f"{self.pick(['RDE', 'RQ8', 'RAJ'])}:{self.spell_no:07d}"
+
+    def diags(self, age_mix=True):
+        out = []
+        for _ in range(self.pick([0, 1, 1, 2, 2, 3, 4, 6, 8])):
+            r = self.rng.random()
+            if r < 0.22:
+                out.append(self.pick(FRAIL))
+            elif r < 0.88:
+                out.append(self.pick(NONFRAIL))
+            elif r < 0.96:
+                out.append(self.pick(EXOTIC))
+            else:
+                out.append(self.pick(JUNK))
+        return out
+
+    def spell(self, adm, **kw):
+        s = dict(id=self.new_spell_id(), adm=adm, dis=None, open=False, sentinel_dis=False,
+                 method=self.pick(["21", "22", "11", "12", "2A", "28", "2D", "31", "13"]),
+                 source="19", dest="19", classpat="1", dismeth="1", n_ep=1, died=False)
+        los = self.pick([0, 0, 1, 2, 3, 4, 5, 7, 12, 25])
+        s["dis"] = adm + days(los)
+        s["n_ep"] = self.pick([1, 1, 1, 1, 1, 1, 2, 2, 2, 3])
+        r = self.rng.random()
+        if r < 0.07:
+            s["classpat"] = "reg"
+        elif r < 0.10:
+            s["classpat"] = "mixed"
+            s["n_ep"] = max(2, s["n_ep"])
+        elif r < 0.20:
+            s["classpat"] = "2"
+        if self.chance(0.06):
+            s["open"] = True
+        elif self.chance(0.03):
+            s["sentinel_dis"] = True
+        if self.chance(0.10):
+            s["source"] = self.pick(["54", "55", "56", "65", "85"])
+        elif self.chance(0.05):
+            s["source"] = self.pick(["99", "29", "39", "88"])
+        if self.chance(0.10):
+            s["dest"] = self.pick(["54", "55", "56", "65", "85"])
+        s.update(kw)
+        return s
+
+    def gen_spells(self):
+        rng = self.rng
+        spells = []
+        n = self.pick([0, 0, 0, 1, 1, 1, 2, 2, 3, 4, 5])
+        for _ in range(n):
+            s = self.spell(self.date_near())
+            spells.append(s)
+            prev = s
+            # transfer chains (and readmissions that are not transfers)
+            while self.chance(0.30):
+                base = prev["adm"] + days(2) if prev["open"] else prev["dis"]
+                nxt = base + days(self.pick([-3, -1, 0, 0, 1, 2, 3, 3, 4, 5]))
+                if nxt < prev["adm"]:
+                    nxt = prev["adm"]
+                t = self.spell(nxt)
+                k = self.rng.random()
+                if k < 0.3:
+                    t["method"] = self.pick(["2B", "81", "2b"])
+                elif k < 0.6:
+                    t["source"] = self.pick(["51", "52", "53"])
+                elif k < 0.8:
+                    t["method"] = self.pick(["2B", "81"])
+                    t["source"] = self.pick(["51", "52", "53"])
+                else:
+                    t["method"] = self.pick(["22", "21", "2C", "82", "83"])
+                if self.chance(0.7) and t["classpat"] in ("reg", "mixed"):
+                    t["classpat"] = "1"
+                spells.append(t)
+                prev = t
+            # several spells on the same date
+            if self.chance(0.10):
+                spells.append(self.spell(s["adm"], classpat=self.pick(["2", "1", "reg"])))
+        if spells and self.chance(0.04):
+            s = self.pick(spells)
+            s["died"] = True
+            s["open"] = False
+            s["sentinel_dis"] = False
+            D = self.D
+            choice = self.pick(["before", "on", "after", "blank", "sentinel", "far"])
+            if choice == "before":
+                s["adm"] = D - days(20)
+                s["dis"] = D - days(3)
+            elif choice == "on":
+                s["adm"] = D - days(4)
+                s["dis"] = D
+            elif choice == "after":
+                s["adm"] = D - days(4)
+                s["dis"] = D + ONE
+            elif choice == "blank":
+                s["open"] = True
+            elif choice == "sentinel":
+                s["sentinel_dis"] = True
+            elif choice == "far":
+                s["dis"] = s["adm"] + ONE
+        return spells
+
+    def episodes(self, nhs, s, allow_noise=True):
+        rows = []
+        n = s["n_ep"]
+        for k in range(1, n + 1):
+            last = k == n
+            if s["classpat"] == "reg":
+                cp = self.pick(["3", "4"])
+            elif s["classpat"] == "mixed":
+                cp = "3" if k == 1 or n == 1 else "1"
+                if n == 1:
+                    cp = "3"
+            else:
+                cp = s["classpat"]
+            adm = s["adm"]
+            if k > 1 and self.chance(0.04):
+                adm = adm + ONE  # episodes disagree: the spell is dated by the earliest
+            if last:
+                if s["open"]:
+                    dis = ""
+                elif s["sentinel_dis"]:
+                    dis = self.sentinel()
+                else:
+                    dis = iso(s["dis"])
+            else:
+                dis = ""
+                if not s["open"] and not s["sentinel_dis"] and self.chance(0.06):
+                    dis = iso(s["dis"] - days(self.rng.randint(0, 1)))
+            dest = s["dest"] if last else self.pick(["98", "98", "98", ""])
+            if not last and s["dest"] != "19" and self.chance(0.3):
+                dest = s["dest"]  # care-home code on an earlier episode
+            dismeth = ("4" if s["died"] else self.pick(["1", "1", "1", "2", "3", "9"])) \
+                if last else self.pick(["8", "8", ""])
+            if s["died"] and last:
+                dest = "79"
+            ep = str(k)
+            if allow_noise and self.chance(0.03):
+                ep = self.pick(["", "98", "99"])
+            row = dict(nhs_number=self.nhs.spelled(nhs), spell_id=s["id"], episode_number=ep,
+                       admission_date=iso(adm), discharge_date=dis,
+                       admission_method=s["method"], patient_classification=cp,
+                       admission_source=s["source"], discharge_destination=dest,
+                       discharge_method=dismeth)
+            codes = self.diags() if allow_noise else [self.pick(FRAIL + NONFRAIL)]
+            if not allow_noise:
+                codes = [c for c in codes]
+            for i, c in enumerate(codes[:8]):
+                row[f"diag_{i + 1:02d}"] = c
+            if allow_noise and self.chance(0.01):
+                row["episode_number"] = self.pick(["x1", "1a", "one"])  # warning
+            if allow_noise and self.chance(0.005):
+                col = self.pick(["admission_source", "admission_method", "discharge_method"])
+                row[col] = "19191"  # a HES code longer than 4 characters: warning
+            rows.append(row)
+        return rows
+
+    def gen_admissions(self, nhs):
+        for s in self.gen_spells():
+            eps = self.episodes(nhs, s)
+            self.admissions.extend(eps)
+            for e in eps:
+                if self.chance(0.04):
+                    self.admissions.append(dict(e))  # exact duplicate episode row
+
+    def bad_admission(self, nhs):
+        s = self.spell(self.date_near())
+        s.update(n_ep=1, open=False, sentinel_dis=False, died=False)
+        row = self.episodes(nhs, s, allow_noise=False)[0]
+        row["diag_01"] = self.pick(FRAIL)
+        kind = self.pick(["bad_nhs", "check10", "spell_blank", "adm_bad", "adm_sentinel",
+                          "adm_blank", "dis_bad", "fields", "nhs_blank"])
+        if kind == "bad_nhs":
+            row["nhs_number"] = self.nhs.bad_check()
+        elif kind == "check10":
+            row["nhs_number"] = self.nhs.check_is_10()
+        elif kind == "spell_blank":
+            row["spell_id"] = ""
+        elif kind == "adm_bad":
+            row["admission_date"] = self.bad_date()
+        elif kind == "adm_sentinel":
+            row["admission_date"] = self.sentinel()
+        elif kind == "adm_blank":
+            row["admission_date"] = ""
+        elif kind == "dis_bad":
+            row["discharge_date"] = self.bad_date()
+        elif kind == "fields":
+            row["__fields__"] = self.pick([-1, 1])
+        elif kind == "nhs_blank":
+            row["nhs_number"] = ""
+        self.admissions.append(row)
+
+    # -- prescriptions
+    def drug_name(self, name):
+        r = self.rng.random()
+        if r < 0.15:
+            return f"{name} 500mg tablets, pack of 28", set()
+        if r < 0.18:
+            return f'{name} "Dissolve" tablets', set()
+        if r < 0.20:
+            return f"{name} 40mg\ntablets", set()
+        if r < 0.205:
+            return f'{name} 3" wide', {"drug_name"}  # stray quote kept as data
+        return f"{name} tablets", set()
+
+    def bnf(self, sub9):
+        r = self.rng.random()
+        if r < 0.10:
+            return sub9
+        code = sub9 + self.pick(SUFFIXES)
+        if r < 0.16:
+            return code.lower()
+        if r < 0.17:
+            return sub9 + "AA"  # 11 characters: not < 9 and all A-Z0-9
+        return code
+
+    def issue_date(self):
+        D = self.D
+        if self.chance(0.35):
+            return self.pick([D - days(84), D - days(83), D - days(85), D, D + ONE, D - ONE])
+        return D - days(self.rng.randint(-10, 200))
+
+    def gen_prescriptions(self, nhs):
+        k = self.pick([0, 0, 0, 1, 2, 3, 4, 4, 5, 5, 6, 7, 9])
+        subs = self.rng.sample(SUBS, k)
+        for sub9, name in subs:
+            for _ in range(self.pick([1, 1, 2, 3])):
+                dn, raw = self.drug_name(name)
+                self.prescriptions.append(dict(
+                    nhs_number=self.nhs.spelled(nhs), issue_date=iso(self.issue_date()),
+                    bnf_code=self.bnf(sub9), drug_name=dn,
+                    quantity=str(self.pick([28, 56, 84, 1, 30])), __raw__=raw))
+
+    def bad_prescription(self, nhs):
+        sub9, name = self.pick(SUBS)
+        row = dict(nhs_number=nhs, issue_date=iso(self.D - days(10)),
+                   bnf_code=sub9 + "AAAAAA", drug_name=name + " tablets", quantity="28")
+        kind = self.pick(["bad_nhs", "date_bad", "date_sentinel", "date_blank", "bnf_short",
+                          "bnf_dash", "bnf_space", "bnf_blank", "comma", "check10"])
+        if kind == "bad_nhs":
+            row["nhs_number"] = self.nhs.bad_check()
+        elif kind == "check10":
+            row["nhs_number"] = self.nhs.check_is_10()
+        elif kind == "date_bad":
+            row["issue_date"] = self.bad_date()
+        elif kind == "date_sentinel":
+            row["issue_date"] = self.sentinel()
+        elif kind == "date_blank":
+            row["issue_date"] = ""
+        elif kind == "bnf_short":
+            row["bnf_code"] = self.pick([sub9[:7], sub9[:8], "02"])
+        elif kind == "bnf_dash":
+            row["bnf_code"] = sub9[:4] + "-" + sub9[5:] + "AAA-AM"
+        elif kind == "bnf_space":
+            row["bnf_code"] = sub9 + " AAAAAA"
+        elif kind == "bnf_blank":
+            row["bnf_code"] = ""
+        elif kind == "comma":
+            row["drug_name"] = name + " 500mg, 32 tablets"
+            row["__raw__"] = {"drug_name"}  # unquoted comma: one field too many
+        self.prescriptions.append(row)
+
+    # -- residence
+    def gen_residence(self, nhs):
+        D = self.D
+        frm = self.pick([D - days(1000), D - days(200), D - days(30), D, D + ONE, D - ONE])
+        to = self.pick(["", "", "", D, D - ONE, D + ONE, D + days(100), "sentinel"])
+        if to == "sentinel":
+            to = self.sentinel()
+        elif to != "":
+            if to < frm:
+                to = frm
+            to = iso(to)
+        self.residence.append(dict(
+            nhs_number=self.nhs.spelled(nhs), care_home_code="1-" + str(self.rng.randint(10**9, 10**10 - 1)),
+            care_home_type=self.pick(["residential", "nursing", ""]), from_date=iso(frm),
+            to_date=to, source_system=self.pick(["CQC register", "LA, social care"])))
+
+    def bad_residence(self, nhs):
+        row = dict(nhs_number=nhs, care_home_code="1-123456789", care_home_type="nursing",
+                   from_date=iso(self.D - days(100)), to_date="", source_system="CQC")
+        kind = self.pick(["bad_nhs", "code_blank", "from_bad", "from_sentinel", "from_blank",
+                          "to_bad", "fields"])
+        if kind == "bad_nhs":
+            row["nhs_number"] = self.nhs.bad_check()
+        elif kind == "code_blank":
+            row["care_home_code"] = ""
+        elif kind == "from_bad":
+            row["from_date"] = self.bad_date()
+        elif kind == "from_sentinel":
+            row["from_date"] = self.sentinel()
+        elif kind == "from_blank":
+            row["from_date"] = ""
+        elif kind == "to_bad":
+            row["to_date"] = self.bad_date()
+        elif kind == "fields":
+            row["__fields__"] = self.pick([-1, 1])
+        self.residence.append(row)
+
+    # -- nominations
+    def gen_nomination(self, nhs):
+        D = self.D
+        on = self.pick([D, D + ONE, D - ONE, D - days(400), D + days(30), D - days(90)])
+        self.nominations.append(dict(
+            nhs_number=self.nhs.spelled(nhs), nominated_on=iso(on),
+            nominated_by=self.pick(["F81101", "Dr A Smith", "community matron"]),
+            reason=self.pick(["Frailty, multiple social needs", 'Carer says "not coping"',
+                              "Falls\nand confusion", "Multiple social needs", ""])))
+
+    def bad_nomination(self, nhs):
+        row = dict(nhs_number=nhs, nominated_on=iso(self.D - days(5)), nominated_by="GP",
+                   reason="x")
+        kind = self.pick(["bad_nhs", "check10", "on_bad", "on_sentinel", "on_blank", "fields"])
+        if kind == "bad_nhs":
+            row["nhs_number"] = self.nhs.bad_check()
+        elif kind == "check10":
+            row["nhs_number"] = self.nhs.check_is_10()
+        elif kind == "on_bad":
+            row["nominated_on"] = self.bad_date()
+        elif kind == "on_sentinel":
+            row["nominated_on"] = self.sentinel()
+        elif kind == "on_blank":
+            row["nominated_on"] = ""
+        elif kind == "fields":
+            row["__fields__"] = self.pick([-1, 1])
+        self.nominations.append(row)
+
+    # -- everything
+    def run(self):
+        self.gen_practices()
+        people, others = self.gen_patients()
+        for nhs in people + others:
+            if self.chance(0.60):
+                self.gen_admissions(nhs)
+            if self.chance(0.55):
+                self.gen_prescriptions(nhs)
+            if self.chance(0.08):
+                self.gen_residence(nhs)
+                if self.chance(0.2):
+                    self.gen_residence(nhs)
+            if self.chance(0.06):
+                self.gen_nomination(nhs)
+        for _ in range(max(4, self.n // 60)):
+            self.bad_admission(self.pick(people))
+            self.bad_prescription(self.pick(people))
+        for _ in range(max(3, self.n // 150)):
+            self.bad_residence(self.pick(people))
+            self.bad_nomination(self.pick(people))
+        for lst in (self.admissions, self.prescriptions, self.residence, self.nominations):
+            self.rng.shuffle(lst)
+        # blank lines (not records) in the middle of files
+        for lst in (self.admissions, self.prescriptions, self.patients):
+            if self.chance(0.5) and lst:
+                lst.insert(self.rng.randrange(len(lst)), dict(__blank__=self.pick(["", "   "])))
+
+    def write(self, out, crlf_bom):
+        os.makedirs(out, exist_ok=True)
+        rng = self.rng
+        w = lambda name, cols, rows, names=None: write_csv(
+            os.path.join(out, name), cols, rows, rng, crlf_bom, names)
+        w("practices.csv", ["practice_code", "practice_name", "pct", "locality"], self.practices)
+        w("patients.csv", ["nhs_number", "date_of_birth", "sex", "gp_practice", "date_of_death"],
+          self.patients)
+        cols = ["nhs_number", "spell_id", "episode_number", "admission_date", "discharge_date",
+                "admission_method", "patient_classification", "admission_source",
+                "discharge_destination", "discharge_method"] + [f"diag_{i:02d}" for i in range(1, 9)]
+        if self.chance(0.5):
+            cols = cols[:10][::-1] + cols[10:]
+        w("admissions.csv", cols, self.admissions)
+        cols = ["nhs_number", "issue_date", "bnf_code", "drug_name", "quantity"]
+        rng.shuffle(cols)
+        w("prescriptions.csv", cols, self.prescriptions)
+        cols = ["care_home_code", "nhs_number", "from_date", "to_date", "care_home_type",
+                "source_system"]
+        rng.shuffle(cols)
+        w("residence.csv", cols, self.residence)
+        cols = ["nhs_number", "nominated_on", "nominated_by", "reason"]
+        names = [c.upper() if i % 2 == 0 else c.title() for i, c in enumerate(cols)]
+        w("nominations.csv", cols, self.nominations, names)
+
+
+def nhs_plain(s):
+    return s.replace(" ", "").replace("-", "")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--seed", type=int, required=True)
+    ap.add_argument("--patients", type=int, required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--as-of", default="2026-11-22")
+    ap.add_argument("--crlf-bom", action="store_true")
+    a = ap.parse_args()
+    g = Gen(a.seed, a.patients, dt.date.fromisoformat(a.as_of))
+    g.run()
+    g.write(a.out, a.crlf_bom)
+
+
+if __name__ == "__main__":
+    main()
