@@ -58,7 +58,7 @@ let package = Package(
         .testTarget(name: "AllocateTests", dependencies: ["Allocate"]),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["CaseFinderKit", "TestSupport"]
+            dependencies: ["CaseFinderKit", "Report", "TestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

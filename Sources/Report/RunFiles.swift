@@ -102,7 +102,7 @@ public enum RunFiles {
                 pendingDash = true
             }
         }
-        while out.hasPrefix(".") { out.removeFirst() }
+        while out.hasPrefix(".") || out.hasPrefix("-") { out.removeFirst() }
         return out.isEmpty ? "locality" : out
     }
 

@@ -58,7 +58,8 @@ class NHS:
 
     def valid(self):
         while True:
-            d9 = str(self.rng.randint(100000000, 999999999))
+            lo = 0 if self.rng.random() < 0.05 else 100000000  # some start with 0
+            d9 = f"{self.rng.randint(lo, 999999999):09d}"
             c = check_digit(d9)
             if c is None:
                 continue
@@ -333,7 +334,7 @@ class Gen:
         out = []
         for _ in range(self.pick([0, 1, 1, 2, 2, 3, 4, 6, 8])):
             r = self.rng.random()
-            if r < 0.22:
+            if r < 0.07:
                 out.append(self.pick(FRAIL))
             elif r < 0.88:
                 out.append(self.pick(NONFRAIL))
@@ -548,7 +549,7 @@ class Gen:
         return D - days(self.rng.randint(-10, 200))
 
     def gen_prescriptions(self, nhs):
-        k = self.pick([0, 0, 0, 1, 2, 3, 4, 4, 5, 5, 6, 7, 9])
+        k = self.pick([0, 1, 2, 3, 4, 4, 5, 5, 6, 6, 7, 8, 10])
         subs = self.rng.sample(SUBS, k)
         for sub9, name in subs:
             for _ in range(self.pick([1, 1, 2, 3])):

@@ -1,0 +1,72 @@
+import Foundation
+import Report
+import TestSupport
+import Testing
+
+/// A copy of sample-extracts/ with some files rewritten, for runs that change capacity.
+func sampleCopy(rewriting: [String: (String) -> String] = [:]) throws -> String {
+    let source = repositoryRoot() + "/sample-extracts"
+    let copy = temporaryFolder("extracts")
+    for name in try FileManager.default.contentsOfDirectory(atPath: source) where name.hasSuffix(".csv") {
+        let text = read(source + "/" + name)
+        try (rewriting[name].map { $0(text) } ?? text).write(toFile: copy + "/" + name, atomically: true, encoding: .utf8)
+    }
+    return copy
+}
+
+@Suite struct CapacityRunTests {
+    /// Chelmsford's one case manager, CM05, set to 50 with a 90% reserve keeps 5 places for
+    /// its 10 patients: the first 5 in allocation order are allocated, the rest wait 1 to 5.
+    @Test func aReserveThatLeavesFivePlacesMakesAWaitingList() throws {
+        let extracts = try sampleCopy(rewriting: ["case_managers.csv": { $0.replacingOccurrences(of: "CM05,", with: "CM05,").replacingOccurrences(of: ",70,", with: ",50,") }])
+        let out = temporaryFolder()
+        let r = try CaseFind.run([
+            "run", "--extracts", extracts, "--criteria", "criteria/essex-2005.yaml", "--as-of", "2026-11-22", "--out", out, "--reserve", "90", "--quiet",
+        ])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("Chelmsford: found 10, allocated 5, waiting 5"))
+        let rows = csvRecords(read(out + "/cases.csv")).filter { $0["locality"] == "Chelmsford" }
+        #expect(rows.map { $0["status"]! } == Array(repeating: "allocated", count: 5) + Array(repeating: "waiting", count: 5))
+        #expect(rows.map { $0["waiting_position"]! } == ["", "", "", "", "", "1", "2", "3", "4", "5"])
+        // Allocation order: priority, then risk score (highest first).
+        let keys = rows.map { (Int($0["priority"]!)!, -Int($0["risk_score"]!.replacingOccurrences(of: ".", with: ""))!) }
+        for (a, b) in zip(keys, keys.dropFirst()) { #expect(a <= b) }
+        let scoping = try #require(csvRecords(read(out + "/scoping.csv")).first { $0["locality"] == "Chelmsford" })
+        #expect(scoping["reserved"] == "45")
+        #expect(scoping["waiting"] == "5")
+        #expect(scoping["case_managers_needed"] == "1")
+        let summary = read(out + "/summary.json")
+        #expect(summary.contains("\"reserve_percent\" : 90"))
+    }
+
+    @Test func oneLocalitysLists() throws {
+        let out = temporaryFolder()
+        let r = try CaseFind.run([
+            "run", "--extracts", "sample-extracts", "--criteria", "criteria/essex-2005.yaml", "--as-of", "2026-11-22", "--out", out,
+            "--locality", "Witham Braintree & Halstead", "--quiet",
+        ])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(Set(csvRecords(read(out + "/cases.csv")).map { $0["locality"]! }) == ["Witham Braintree & Halstead"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out + "/caseloads") == ["Witham-Braintree-and-Halstead.csv"])
+        #expect(csvRecords(read(out + "/scoping.csv")).map { $0["locality"]! } == ["Witham Braintree & Halstead", "TOTAL"])
+        let unknown = try CaseFind.run([
+            "run", "--extracts", "sample-extracts", "--criteria", "criteria/essex-2005.yaml", "--as-of", "2026-11-22", "--out", out,
+            "--locality", "Atlantis", "--quiet",
+        ])
+        #expect(unknown.status == 65)
+        #expect(unknown.stderr.contains("'Atlantis' is not a locality"))
+    }
+
+    @Test func aReserveOutsideZeroToAHundredIsAUsageError() throws {
+        let r = try CaseFind.run(["run", "--extracts", "sample-extracts", "--criteria", "criteria/essex-2005.yaml", "--reserve", "120"])
+        #expect(r.status == 64)
+    }
+
+    @Test(arguments: [
+        ("Witham, Braintree & Halstead", "Witham-Braintree-and-Halstead"), ("Maldon & S Chelmsford", "Maldon-and-S-Chelmsford"),
+        ("../etc/passwd", "etc-passwd"), ("UNMAPPED", "UNMAPPED"), ("  ", "locality"), ("Castle Point/Rochford", "Castle-Point-Rochford"),
+    ])
+    func safeFileNames(locality: String, name: String) {
+        #expect(RunFiles.safeFileName(locality) == name)
+    }
+}

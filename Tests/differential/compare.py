@@ -1,0 +1,169 @@
+#!/usr/bin/env python3
+"""Differential check: casefind engine vs the independent reference (reference.py).
+
+    compare.py [--seeds 1-6] [--dates 2026-11-22,2028-02-29] [--patients 3000]
+               [--encodings lf,crlf-bom] [--work /tmp/casefind-diff] [--max 20]
+               [--engine PATH] [--criteria FILE]
+
+For every seed x date x encoding: generate.py writes extracts around the date, the engine and
+the reference both run on them, and every difference is printed: patients only in one list,
+field-by-field differences in cases.csv, rejects (file,line,severity,field) differences,
+attrition and per-file count differences. Exit status 1 when anything differs.
+"""
+import argparse
+import collections
+import csv
+import json
+import os
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+CASE_COLS = ["nhs_number", "gp_practice", "pct", "locality", "age", "priority", "criteria",
+             "frailty_codes", "admissions", "distinct_drugs", "care_home", "nominated"]
+
+
+def read_csv(path):
+    with open(path, newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def seeds(spec):
+    out = []
+    for part in spec.split(","):
+        if "-" in part:
+            a, b = part.split("-")
+            out.extend(range(int(a), int(b) + 1))
+        else:
+            out.append(int(part))
+    return out
+
+
+def criteria_file(args, engine, work):
+    """The working-tree criteria file, or the committed one when the built engine refuses it
+    (the tree may hold criteria keys for stages newer than the binary)."""
+    if args.criteria:
+        return args.criteria
+    path = os.path.join(REPO, "criteria", "essex-2005.yaml")
+    probe = subprocess.run([engine, "validate", "--extracts", os.path.join(REPO, "sample-extracts"),
+                            "--criteria", path], capture_output=True, text=True)
+    if probe.returncode == 0:
+        return path
+    head = os.path.join(work, "essex-2005.HEAD.yaml")
+    with open(head, "w") as fh:
+        fh.write(subprocess.run(["git", "-C", REPO, "show", "HEAD:criteria/essex-2005.yaml"],
+                                capture_output=True, text=True, check=True).stdout)
+    print(f"note: the engine refuses {path} ({probe.stderr.strip().splitlines()[0]}); "
+          f"using the committed version {head}")
+    return head
+
+
+def compare_run(tag, ext, eng, ref, cap):
+    diffs = []
+
+    def say(kind, msg):
+        diffs.append((kind, msg))
+
+    e = {r["nhs_number"]: r for r in read_csv(os.path.join(eng, "cases.csv"))}
+    r = {x["nhs_number"]: x for x in read_csv(os.path.join(ref, "cases.csv"))}
+    for k in sorted(set(e) - set(r)):
+        say("only_engine", f"case only in engine: {k} " + ",".join(e[k].get(c, "") for c in CASE_COLS))
+    for k in sorted(set(r) - set(e)):
+        say("only_reference", f"case only in reference: {k} " + ",".join(r[k][c] for c in CASE_COLS))
+    for k in sorted(set(e) & set(r)):
+        for c in CASE_COLS[1:]:
+            if e[k].get(c) != r[k][c]:
+                say("field:" + c, f"{k} {c}: engine={e[k].get(c)!r} reference={r[k][c]!r}")
+
+    key = lambda x: (x["file"], int(x["line"]), x["severity"], x["field"])
+    er = collections.Counter(key(x) for x in read_csv(os.path.join(eng, "rejects.csv")))
+    rr = collections.Counter(key(x) for x in read_csv(os.path.join(ref, "rejects.csv")))
+    for k in sorted((er - rr).elements()):
+        say("reject_only_engine", "reject/warning only in engine: %s:%d %s field=%r" % k)
+    for k in sorted((rr - er).elements()):
+        say("reject_only_reference", "reject/warning only in reference: %s:%d %s field=%r" % k)
+
+    ea = {x["step"]: x["patients"] for x in read_csv(os.path.join(eng, "attrition.csv"))}
+    ra = {x["step"]: x["patients"] for x in read_csv(os.path.join(ref, "attrition.csv"))}
+    for s in ra:
+        if ea.get(s) != ra[s]:
+            say("attrition", f"attrition {s}: engine={ea.get(s)} reference={ra[s]}")
+
+    with open(os.path.join(eng, "summary.json")) as fh:
+        summary = json.load(fh)
+    inputs = {i["file"]: i for i in summary.get("inputs", [])}
+    for x in read_csv(os.path.join(ref, "counts.csv")):
+        i = inputs.get(x["file"], {})
+        for c in ("read", "accepted", "rejected", "unregistered"):
+            if str(i.get(c)) != x[c]:
+                say("counts", f"{x['file']} {c}: engine={i.get(c)} reference={x[c]}")
+
+    by = collections.defaultdict(list)
+    for kind, msg in diffs:
+        by[kind].append(msg)
+    print(f"== {tag}: {len(diffs)} difference(s); extracts {ext}")
+    for kind in sorted(by):
+        msgs = by[kind]
+        print(f"  -- {kind}: {len(msgs)}")
+        for m in msgs[:cap]:
+            print("     " + m)
+        if len(msgs) > cap:
+            print(f"     ... {len(msgs) - cap} more")
+    return by
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--seeds", default="1-6")
+    ap.add_argument("--dates", default="2026-11-22,2028-02-29")
+    ap.add_argument("--patients", type=int, default=3000)
+    ap.add_argument("--encodings", default="lf,crlf-bom")
+    ap.add_argument("--work", default="/tmp/casefind-diff")
+    ap.add_argument("--max", type=int, default=20, help="differences shown per kind per run")
+    ap.add_argument("--engine", default=os.path.join(REPO, ".build", "debug", "casefind"))
+    ap.add_argument("--criteria")
+    args = ap.parse_args()
+
+    if not os.path.exists(args.engine):
+        print(f"engine binary {args.engine} missing: run `cd {REPO} && swift build` first")
+        return 2
+    os.makedirs(args.work, exist_ok=True)
+    crit = criteria_file(args, args.engine, args.work)
+    totals = collections.Counter()
+    runs = 0
+    for seed in seeds(args.seeds):
+        for date in args.dates.split(","):
+            for enc in args.encodings.split(","):
+                tag = f"seed {seed} as-of {date} {enc}"
+                base = os.path.join(args.work, f"s{seed}-{date}-{enc}")
+                ext, eng, ref = (os.path.join(base, d) for d in ("extracts", "engine", "reference"))
+                subprocess.run(["rm", "-rf", base], check=True)
+                gen = [sys.executable, os.path.join(HERE, "generate.py"), "--seed", str(seed),
+                       "--patients", str(args.patients), "--out", ext, "--as-of", date]
+                if enc == "crlf-bom":
+                    gen.append("--crlf-bom")
+                subprocess.run(gen, check=True)
+                p = subprocess.run([args.engine, "run", "--extracts", ext, "--criteria", crit,
+                                    "--as-of", date, "--out", eng, "--quiet"],
+                                   capture_output=True, text=True)
+                if p.returncode != 0:
+                    print(f"== {tag}: ENGINE FAILED exit {p.returncode}\n{p.stderr}")
+                    totals["engine_failed"] += 1
+                    continue
+                subprocess.run([sys.executable, os.path.join(HERE, "reference.py"), "--extracts",
+                                ext, "--as-of", date, "--out", ref], check=True)
+                by = compare_run(tag, ext, eng, ref, args.max)
+                runs += 1
+                for k, v in by.items():
+                    totals[k] += len(v)
+    print(f"\n== {runs} run(s) compared; differences by kind over all runs:")
+    if not totals:
+        print("   none")
+    for k, v in sorted(totals.items()):
+        print(f"   {k}: {v}")
+    return 1 if totals else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
