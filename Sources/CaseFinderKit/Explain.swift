@@ -2,6 +2,7 @@ import CaseCore
 import Facts
 import Ingest
 import Rules
+import Stratify
 
 /// `casefind explain`: every rule for one patient and why it did or did not hold.
 public enum Explain {
@@ -46,6 +47,16 @@ public enum Explain {
         for (c, r) in zip(criteria.criteria, e.results) {
             out.append("  rank \(c.rank) \(c.id) (\(c.label)): \(r.met ? "MET" : "not met")")
             for reason in r.reasons { out.append("      - \(reason)") }
+        }
+        if let risk = loaded.risk {
+            let evaluator = Evaluator(criteria: criteria, asOf: asOf)
+            let (score, categories) = risk.score(p, evaluator: evaluator)
+            let span = risk.window.span(asOf)
+            let list = categories.map { "\($0) \(risk.points[$0]!)" }.joined(separator: ", ")
+            out.append("  risk (\(risk.id)): \(score) \(risk.band(score)) from admissions \(span.first) to \(span.last)\(list.isEmpty ? "" : ": " + list)")
+            if let min = risk.validatedMinAge, e.age < min {
+                out.append("      - validated at \(min) and over; at \(e.age) the score is a ranking aid only")
+            }
         }
         if let priority = e.priority {
             out.append("  case-found: priority \(priority); criteria met: \(e.criteriaMet.map(\.id).joined(separator: ";"))")

@@ -210,6 +210,7 @@ import Testing
         #expect(r.stdout.contains("W180 matches W00-W19 (fall)"))
         #expect(r.stdout.contains("rank 5 nomination (nominated by a clinician): MET"))
         #expect(r.stdout.contains("case-found: priority 1; criteria met: frailty;nomination"))
+        #expect(r.stdout.contains("risk (hfrs-gilbert-2018): 4.4 low from admissions 2024-11-23 to 2026-11-22"))
 
         let young = try CaseFind.run([
             "explain", "9991498133", "--extracts", "sample-extracts", "--criteria", "criteria/essex-2005.yaml", "--as-of", "2026-11-22",
