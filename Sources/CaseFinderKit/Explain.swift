@@ -53,7 +53,9 @@ public enum Explain {
             let (score, categories) = risk.score(p, evaluator: evaluator)
             let span = risk.window.span(asOf)
             let list = categories.map { "\($0) \(risk.points[$0]!)" }.joined(separator: ", ")
-            out.append("  risk (\(risk.id)): \(score) \(risk.band(score)) from admissions \(span.first) to \(span.last)\(list.isEmpty ? "" : ": " + list)")
+            out.append(
+                "  risk (\(risk.id)): \(score) \(risk.band(score)) from admissions \(span.first) to \(span.last)\(list.isEmpty ? "" : ": " + list)"
+            )
             if let min = risk.validatedMinAge, e.age < min {
                 out.append("      - validated at \(min) and over; at \(e.age) the score is a ranking aid only")
             }
