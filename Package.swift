@@ -4,7 +4,7 @@ import PackageDescription
 // The pipeline, one module per stage, each depending only on those before it:
 //   CaseCore (values, no I/O) -> Ingest (libcsv streaming) -> Facts (per-patient store)
 //   -> Rules (criteria files and their evaluation) -> Stratify (risk) -> Allocate (capacity)
-//   -> Report (writers)
+//   -> Store (SQLite state: run history, caseloads, screening) -> Report (writers)
 //   -> CaseFinderKit (wires the stages) -> casefind (command line only).
 let package = Package(
     name: "casefinder",
@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .systemLibrary(
@@ -35,11 +36,12 @@ let package = Package(
         .target(name: "Rules", dependencies: ["CaseCore", "ConfigFile", "Facts"]),
         .target(name: "Stratify", dependencies: ["CaseCore", "ConfigFile", "Facts", "Rules"]),
         .target(name: "Allocate"),
+        .target(name: "Store", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Report", dependencies: ["CaseCore", "Rules"]),
         .target(
             name: "CaseFinderKit",
             dependencies: [
-                "CaseCore", "Ingest", "Facts", "Rules", "Stratify", "Allocate", "Report",
+                "CaseCore", "Ingest", "Facts", "Rules", "Stratify", "Allocate", "Store", "Report",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -56,6 +58,7 @@ let package = Package(
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Facts", "Ingest", "TestSupport"]),
         .testTarget(name: "StratifyTests", dependencies: ["Stratify", "Rules", "Facts", "Ingest", "TestSupport"]),
         .testTarget(name: "AllocateTests", dependencies: ["Allocate"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["CaseFinderKit", "Report", "TestSupport"]

@@ -66,7 +66,35 @@ public struct Caseload: Sendable, Equatable {
     public var caseManager: CaseManager
     /// Places kept for incident patients: the reserve percent of caseload_max, rounded down.
     public var reserved: Int
+    /// Patients on the caseload in ordinary places (including those already there).
     public var allocated: Int
+    /// Patients in reserved places (incident patients).
+    public var inReserve = 0
+
+    /// Everyone on the caseload.
+    public var load: Int { allocated + inReserve }
+    /// Ordinary places left.
+    public var ordinaryRoom: Int { caseManager.caseloadMax - reserved - allocated }
+    /// Reserved places left.
+    public var reserveRoom: Int { reserved - inReserve }
+}
+
+/// Patients already on a case manager's caseload before this allocation.
+public struct Occupancy: Sendable, Equatable {
+    public var ordinary: Int
+    public var reserved: Int
+    public init(ordinary: Int = 0, reserved: Int = 0) {
+        self.ordinary = ordinary
+        self.reserved = reserved
+    }
+}
+
+/// Which places a batch of candidates may take.
+public enum PlaceKind: Sendable {
+    /// The prevalence trawl: ordinary (unreserved) places only.
+    case ordinary
+    /// Newly qualifying patients: reserved places first, then ordinary ones.
+    case incident
 }
 
 /// The result: a placement per candidate (same order as given) and the active caseloads.
@@ -74,6 +102,8 @@ public struct Allocation: Sendable {
     public var placements: [Placement]
     /// Candidate indices in allocation order (per locality, in locality order).
     public var order: [Int]
+    /// Whether each candidate took a reserved place (same order as given).
+    public var inReservedPlace: [Bool]
     /// Active case managers, by locality then id.
     public var caseloads: [Caseload]
 }
@@ -91,19 +121,50 @@ public enum Allocator {
     /// The reserve of one caseload: `percent` of `caseloadMax`, rounded down.
     public static func reserve(caseloadMax: Int, percent: Int) -> Int { caseloadMax * percent / 100 }
 
-    public static func allocate(_ candidates: [Candidate], caseManagers: [CaseManager], reservePercent: Int) -> Allocation {
+    /// - Parameters:
+    ///   - existing: patients already on each case manager's caseload (by id); they count in
+    ///     the load and take their places first.
+    ///   - places: `.ordinary` fills unreserved places only; `.incident` takes a reserved place
+    ///     when the locality has one (least-loaded case manager among those with reserve
+    ///     room), else an ordinary place.
+    public static func allocate(
+        _ candidates: [Candidate], caseManagers: [CaseManager], reservePercent: Int, existing: [String: Occupancy] = [:],
+        places: PlaceKind = .ordinary
+    ) -> Allocation {
         var caseloads = caseManagers.filter(\.active)
             .sorted { ($0.locality, $0.id) < ($1.locality, $1.id) }
-            .map { Caseload(caseManager: $0, reserved: reserve(caseloadMax: $0.caseloadMax, percent: reservePercent), allocated: 0) }
+            .map { m in
+                Caseload(
+                    caseManager: m, reserved: reserve(caseloadMax: m.caseloadMax, percent: reservePercent),
+                    allocated: existing[m.id]?.ordinary ?? 0, inReserve: existing[m.id]?.reserved ?? 0)
+            }
         var byLocality: [String: [Int]] = [:]
         for (i, c) in caseloads.enumerated() { byLocality[c.caseManager.locality, default: []].append(i) }
 
         var placements = [Placement](repeating: .noCapacity, count: candidates.count)
+        var inReservedPlace = [Bool](repeating: false, count: candidates.count)
         let order = candidates.indices.sorted { a, b in
             let x = candidates[a]
             let y = candidates[b]
             if x.locality != y.locality { return x.locality < y.locality }
             return Candidate.precedes(x, y)
+        }
+        /// The least-loaded case manager (load / caseload_max compared exactly; ties by id)
+        /// among `managers` that `hasRoom`.
+        func leastLoaded(_ managers: [Int], hasRoom: (Caseload) -> Bool) -> Int? {
+            var best: Int? = nil
+            for m in managers where hasRoom(caseloads[m]) {
+                guard let b = best else {
+                    best = m
+                    continue
+                }
+                let c = caseloads[m]
+                let o = caseloads[b]
+                let lhs = c.load * o.caseManager.caseloadMax
+                let rhs = o.load * c.caseManager.caseloadMax
+                if lhs < rhs || (lhs == rhs && c.caseManager.id < o.caseManager.id) { best = m }
+            }
+            return best
         }
         var waiting: [String: Int] = [:]
         for i in order {
@@ -112,27 +173,18 @@ public enum Allocator {
                 placements[i] = .noCapacity
                 continue
             }
-            var best: Int? = nil
-            for m in managers {
-                let c = caseloads[m]
-                guard c.allocated < c.caseManager.caseloadMax - c.reserved else { continue }
-                guard let b = best else {
-                    best = m
-                    continue
-                }
-                let o = caseloads[b]
-                let lhs = c.allocated * o.caseManager.caseloadMax
-                let rhs = o.allocated * c.caseManager.caseloadMax
-                if lhs < rhs || (lhs == rhs && c.caseManager.id < o.caseManager.id) { best = m }
-            }
-            if let best {
-                caseloads[best].allocated += 1
-                placements[i] = .allocated(caseManager: caseloads[best].caseManager.id)
+            if places == .incident, let m = leastLoaded(managers, hasRoom: { $0.reserveRoom > 0 }) {
+                caseloads[m].inReserve += 1
+                inReservedPlace[i] = true
+                placements[i] = .allocated(caseManager: caseloads[m].caseManager.id)
+            } else if let m = leastLoaded(managers, hasRoom: { $0.ordinaryRoom > 0 }) {
+                caseloads[m].allocated += 1
+                placements[i] = .allocated(caseManager: caseloads[m].caseManager.id)
             } else {
                 waiting[locality, default: 0] += 1
                 placements[i] = .waiting(position: waiting[locality]!)
             }
         }
-        return Allocation(placements: placements, order: order, caseloads: caseloads)
+        return Allocation(placements: placements, order: order, inReservedPlace: inReservedPlace, caseloads: caseloads)
     }
 }

@@ -30,6 +30,13 @@ extension Pipeline {
             }
         }
 
+        return CapacityResult(cases: cases, allocation: allocation, scoping: scoping(cases, caseloads: allocation.caseloads, store: store))
+    }
+
+    /// scoping.csv's rows: every locality named in localities.csv, practices.csv,
+    /// case_managers.csv or the case list, sorted by name.
+    public static func scoping(_ cases: [CaseRow], caseloads: [Caseload], store: FactStore) -> [ScopingRow] {
+        let managers = store.caseManagers
         var pctOf: [String: String] = [:]
         for p in store.practices.values.sorted(by: { $0.code < $1.code }) where pctOf[p.locality] == nil { pctOf[p.locality] = p.pct }
         var expected: [String: Int] = [:]
@@ -44,7 +51,7 @@ extension Pipeline {
             var row = ScopingRow(
                 locality: name, pct: pctOf[name] ?? "", expectedPatients: expected[name], found: 0, capacity: 0, reserved: 0,
                 allocated: 0, waiting: 0, noCapacity: 0, activeCaseManagers: 0)
-            for c in allocation.caseloads where c.caseManager.locality == name {
+            for c in caseloads where c.caseManager.locality == name {
                 row.capacity += c.caseManager.caseloadMax
                 row.reserved += c.reserved
                 row.activeCaseManagers += 1
@@ -59,6 +66,6 @@ extension Pipeline {
             }
             rows.append(row)
         }
-        return CapacityResult(cases: cases, allocation: allocation, scoping: rows)
+        return rows
     }
 }

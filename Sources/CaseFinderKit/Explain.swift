@@ -81,7 +81,7 @@ public enum Validate {
     public static func validate(_ options: SearchOptions, limit: Int = 1000) throws(ConfigurationError) -> Report {
         let sink = DiagnosticCollector()
         let loaded = try Pipeline.load(options, sink: sink)
-        let stats = ExtractKind.allCases.sorted().compactMap { loaded.reader.stats[$0] }
+        let stats = ExtractKind.extracts.compactMap { loaded.reader.stats[$0] }
         var lines: [String] = []
         for d in sink.diagnostics.prefix(limit) {
             var shown = d

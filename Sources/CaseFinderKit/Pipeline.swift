@@ -81,7 +81,7 @@ public enum Pipeline {
         let store = FactStore(
             asOf: options.asOf, prescriptionHorizon: criteria.prescriptionHorizon(options.asOf),
             deathDischargeMethods: criteria.population.deathDischargeMethods)
-        for kind in ExtractKind.allCases.sorted() {
+        for kind in ExtractKind.extracts {
             switch kind {
             case .caseManagers: try reader.readCaseManagers(store.add)
             case .practices: try reader.readPractices(store.add)
@@ -91,6 +91,7 @@ public enum Pipeline {
             case .prescriptions: try reader.readPrescriptions(store.add)
             case .residence: try reader.readResidence(store.add)
             case .nominations: try reader.readNominations(store.add)
+            case .screening: continue
             }
             let s = reader.stats[kind]!
             progress(s.present ? "read \(s.fileName): \(s.read) rows, \(s.rejected) rejected" : "no \(s.fileName): no such data")
@@ -115,7 +116,7 @@ public enum Pipeline {
         let reader = ExtractReader(
             directory: options.extracts, mapping: mapping, missingBefore: criteria.missingBefore,
             caseloadLimits: criteria.caseloadLimits, sink: DiagnosticCollector())
-        for kind in ExtractKind.allCases where kind.isRequired && !reader.exists(kind) {
+        for kind in ExtractKind.extracts where kind.isRequired && !reader.exists(kind) {
             throw ConfigurationError("required extract \(reader.path(of: kind)) is missing")
         }
         try reader.readCaseManagers { _ in .accepted }
@@ -189,6 +190,11 @@ public enum Pipeline {
         return SearchResult(
             cases: cases, candidates: candidates, exceptions: exceptions, attrition: attrition, unmappedPractice: unmapped,
             timings: ["search": Date().timeIntervalSince(start)])
+    }
+
+    /// Lowercase hex SHA-256 of a text's UTF-8 bytes.
+    public static func sha256(ofText text: String) -> String {
+        SHA256.hash(data: Data(text.utf8)).map { b in b < 16 ? "0" + String(b, radix: 16) : String(b, radix: 16) }.joined()
     }
 
     /// Lowercase hex SHA-256 of a file's bytes ("" when unreadable).

@@ -4,6 +4,7 @@ import Foundation
 import Ingest
 import Report
 import Rules
+import Store
 
 /// The version written to summary.json.
 public let casefindVersion = "0.1.0"
@@ -31,27 +32,43 @@ public enum Run {
         }
     }
 
-    /// Runs the search and writes cases.csv, attrition.csv, exceptions.csv, rejects.csv and
-    /// summary.json. Throws `ConfigurationError` (exit 65) before writing anything when the
-    /// configuration is bad, `OutputError` (exit 73) when the folder cannot be written; in
-    /// both cases no file of this run appears in the folder.
+    /// The state store used when no --state is given: `casefind-state.sqlite` in the output folder.
+    public static func defaultStatePath(out: String) -> String { (out as NSString).appendingPathComponent("casefind-state.sqlite") }
+
+    /// `run` (the prevalence trawl) or `incidence` (what cron runs): search, fit to capacity
+    /// with the state store's memory, write every output file atomically, then record the run.
+    ///
+    /// Order of effects: configuration is checked before anything is created (exit 65); the
+    /// state store is locked without waiting (exit 75 when another run holds it); every file
+    /// is written under a temporary name and renamed once all are written (exit 73 when the
+    /// folder cannot be written); the run is recorded in the state store in one transaction,
+    /// last. A run killed at any point leaves the store as it was before and no half-written
+    /// file in the folder.
     public static func run(
-        _ options: SearchOptions, out: String, settings: Settings = Settings(), command: String = "run",
+        _ options: SearchOptions, out: String, settings: Settings = Settings(), command: String = "run", statePath: String? = nil,
         progress: @escaping (String) -> Void = { _ in }
     ) throws -> Outcome {
+        let started = Date()
+        let incidence = command == "incidence"
         // Configuration first: a configuration error never creates or touches the output folder.
         try Pipeline.checkConfiguration(options)
         let folder = try OutputDirectory(path: out)
+        let state = try StateStore(path: statePath ?? defaultStatePath(out: out))
+        try state.lock()
         do {
             let rejects = RejectsFile(handle: try folder.create("rejects.csv"))
             let loaded = try Pipeline.load(options, sink: rejects, progress: progress)
             var result = Pipeline.search(loaded)
-            let reserve = settings.reservePercent ?? loaded.criteria.reservePercent
-            let capacity = Pipeline.allocate(result, store: loaded.store, reservePercent: reserve)
-            result.cases = capacity.cases
             try rejects.close()
-            var cases = capacity.cases
-            var scoping = capacity.scoping
+            let reserve = settings.reservePercent ?? loaded.criteria.reservePercent
+            let fingerprint = try fingerprint(loaded, command: command, reserve: reserve, watermark: state.screeningWatermark())
+            let baseline = try Baseline.load(from: state, fingerprint: fingerprint)
+            let placed = Pipeline.place(result, store: loaded.store, baseline: baseline, reservePercent: reserve, incidence: incidence)
+            result.cases = placed.cases
+            var cases = placed.cases
+            var scoping = Pipeline.scoping(placed.cases, caseloads: placed.allocation.caseloads, store: loaded.store)
+            var incident = placed.incident
+            var lapsed = placed.lapsed
             if let only = settings.locality {
                 guard scoping.contains(where: { $0.locality == only }) else {
                     throw ConfigurationError(
@@ -60,37 +77,41 @@ public enum Run {
                 }
                 cases = cases.filter { $0.locality == only }
                 scoping = scoping.filter { $0.locality == only }
+                incident = incident.filter { $0.row.locality == only }
+                lapsed = lapsed.filter { $0.locality == only }
             }
-            try folder.write("cases.csv", RunFiles.cases(cases))
-            var used: Set<String> = []
-            for locality in scoping.map(\.locality) {
-                let allocated = cases.filter { $0.locality == locality && $0.status == "allocated" }
-                    .enumerated().sorted { ($0.element.caseManagerID, $0.offset) < ($1.element.caseManagerID, $1.offset) }.map(\.element)
-                guard !allocated.isEmpty || capacity.allocation.caseloads.contains(where: { $0.caseManager.locality == locality }) else {
-                    continue
-                }
-                var name = RunFiles.safeFileName(locality)
-                var n = 2
-                while used.contains(name.lowercased()) {
-                    name = RunFiles.safeFileName(locality) + "-\(n)"
-                    n += 1
-                }
-                used.insert(name.lowercased())
-                try folder.write("caseloads/\(name).csv", RunFiles.caseload(allocated))
+            if incidence {
+                try folder.write("incidence.csv", RunFiles.incidence(incident))
+            } else {
+                try folder.write("cases.csv", RunFiles.cases(cases))
+                try writeCaseloads(cases, lapsed: lapsed, scoping: scoping, caseloads: placed.allocation.caseloads, to: folder)
+                try folder.write("scoping.csv", RunFiles.scoping(scoping))
+                try folder.write("exceptions.csv", RunFiles.exceptions(result.exceptions))
             }
-            try folder.write("scoping.csv", RunFiles.scoping(scoping))
+            try folder.write("lapsed.csv", RunFiles.lapsed(lapsed))
             var attrition = result.attrition
-            attrition.append(("allocated", capacity.cases.filter { $0.status == "allocated" }.count))
-            attrition.append(("waiting", capacity.cases.filter { $0.status == "waiting" }.count))
+            attrition.append(("allocated", placed.cases.filter { $0.status == "allocated" }.count))
+            attrition.append(("waiting", placed.cases.filter { $0.status == "waiting" }.count))
+            if incidence { attrition.append(("incident", placed.incident.count)) }
             result.attrition = attrition
             try folder.write("attrition.csv", RunFiles.attrition(attrition))
-            try folder.write("exceptions.csv", RunFiles.exceptions(result.exceptions))
             var timings = loaded.timings
             for (k, v) in result.timings { timings[k] = v }
+            let capacity = CapacityResult(cases: placed.cases, allocation: placed.allocation, scoping: scoping)
             let summary = makeSummary(
-                loaded, result, capacity: capacity, reservePercent: reserve, rejects: rejects, command: command, timings: timings)
+                loaded, result, capacity: capacity, reservePercent: reserve, rejects: rejects, command: command,
+                incident: incidence ? placed.incident.count : nil, lapsed: placed.lapsed.count, timings: timings)
             try folder.write("summary.json", summary.json())
             try folder.commit()
+            let record = RunRecord(
+                command: command, asOf: options.asOf.description, criteriaID: loaded.criteria.id, criteriaSHA256: loaded.criteriaSHA256,
+                inputs: inputsJSON(loaded), fingerprint: fingerprint, baselineRunID: baseline.run?.id,
+                screeningWatermark: baseline.watermark,
+                registered: loaded.store.patients.count, caseFound: placed.cases.count,
+                allocated: placed.cases.filter { $0.status == "allocated" }.count,
+                waiting: placed.cases.filter { $0.status == "waiting" }.count,
+                incident: placed.incident.count, started: timestamp(started), finished: timestamp(Date()), outcome: "ok")
+            try state.record(record, patients: placed.snapshot)
             return Outcome(summary: summary, result: result, capacity: capacity, outputFolder: out)
         } catch {
             folder.abandon()
@@ -98,11 +119,57 @@ public enum Run {
         }
     }
 
+    static func writeCaseloads(
+        _ cases: [CaseRow], lapsed: [LapsedRow], scoping: [ScopingRow], caseloads: [Caseload], to folder: OutputDirectory
+    ) throws(OutputError) {
+        var used: Set<String> = []
+        for locality in scoping.map(\.locality) {
+            let allocated = cases.filter { $0.locality == locality && $0.status == "allocated" }
+                .enumerated().sorted { ($0.element.caseManagerID, $0.offset) < ($1.element.caseManagerID, $1.offset) }.map(\.element)
+            let held = lapsed.filter { $0.locality == locality && !$0.caseManagerID.isEmpty }
+            guard !allocated.isEmpty || !held.isEmpty || caseloads.contains(where: { $0.caseManager.locality == locality }) else {
+                continue
+            }
+            var name = RunFiles.safeFileName(locality)
+            var n = 2
+            while used.contains(name.lowercased()) {
+                name = RunFiles.safeFileName(locality) + "-\(n)"
+                n += 1
+            }
+            used.insert(name.lowercased())
+            try folder.write("caseloads/\(name).csv", RunFiles.caseload(allocated, lapsed: held))
+        }
+    }
+
+    /// What makes two runs the same run (hex SHA-256).
+    static func fingerprint(_ loaded: LoadedExtracts, command: String, reserve: Int, watermark: Int64) -> String {
+        var parts = [
+            command, loaded.options.asOf.description, loaded.criteriaSHA256, loaded.riskSHA256, loaded.mapping.name, String(reserve),
+            String(watermark),
+        ]
+        for kind in ExtractKind.extracts { parts.append(loaded.reader.stats[kind]?.sha256 ?? "-") }
+        return Pipeline.sha256(ofText: parts.joined(separator: "\n"))
+    }
+
+    static func inputsJSON(_ loaded: LoadedExtracts) -> String {
+        let pairs = ExtractKind.extracts.compactMap { kind -> String? in
+            guard let s = loaded.reader.stats[kind], s.present else { return nil }
+            return "\"\(s.fileName)\": \"\(s.sha256)\""
+        }
+        return "{" + pairs.joined(separator: ", ") + "}"
+    }
+
+    static func timestamp(_ date: Date) -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return f.string(from: date)
+    }
+
     static func makeSummary(
         _ loaded: LoadedExtracts, _ result: SearchResult, capacity: CapacityResult, reservePercent: Int, rejects: RejectsFile,
-        command: String, timings: [String: Double]
+        command: String, incident: Int?, lapsed: Int, timings: [String: Double]
     ) -> RunSummary {
-        let inputs = ExtractKind.allCases.sorted().compactMap { kind -> RunSummary.Input? in
+        let inputs = ExtractKind.extracts.compactMap { kind -> RunSummary.Input? in
             guard let s = loaded.reader.stats[kind] else { return nil }
             return RunSummary.Input(
                 file: s.fileName, present: s.present, sha256: s.present ? s.sha256 : nil, bytes: s.bytes, read: s.read,
@@ -126,7 +193,7 @@ public enum Run {
             perCriterion: perCriterion, perLocality: perLocality, rejects: rejects.rejects, warnings: rejects.warnings,
             exceptions: result.exceptions.count,
             risk: loaded.risk.map { .init(id: $0.id, path: loaded.criteria.risk!.tablePath, sha256: loaded.riskSHA256) },
-            reservePercent: reservePercent,
+            reservePercent: reservePercent, incident: incident, lapsed: lapsed,
             capacity: capacity.scoping.map {
                 .init(
                     locality: $0.locality, found: $0.found, capacity: $0.capacity, reserved: $0.reserved, allocated: $0.allocated,

@@ -10,6 +10,8 @@ public enum ExtractKind: String, CaseIterable, Sendable, Hashable, Comparable {
     case prescriptions
     case residence
     case nominations
+    /// Case managers' screening outcomes (`casefind screening import`), not an extract.
+    case screening
 
     /// The contract's file name.
     public var defaultFileName: String { rawValue + ".csv" }
@@ -19,6 +21,9 @@ public enum ExtractKind: String, CaseIterable, Sendable, Hashable, Comparable {
     public static func < (a: ExtractKind, b: ExtractKind) -> Bool {
         allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
     }
+
+    /// The extracts a run reads, in reading order (screening outcomes are imported separately).
+    public static var extracts: [ExtractKind] { allCases.filter { $0 != .screening }.sorted() }
 
     /// Whether a run refuses to start without this file.
     public var isRequired: Bool { self == .patients || self == .practices }
@@ -46,6 +51,8 @@ public enum ExtractKind: String, CaseIterable, Sendable, Hashable, Comparable {
             return [("locality", true), ("pct", false), ("expected_patients", true), ("weighted_capitation", false)]
         case .caseManagers:
             return [("case_manager_id", true), ("name", false), ("locality", true), ("caseload_max", true), ("active", false)]
+        case .screening:
+            return [("nhs_number", true), ("outcome", true), ("date", true), ("case_manager_id", false)]
         }
     }
 }
@@ -95,6 +102,15 @@ public struct ResidenceRow: Sendable {
     public var careHomeType: String?
     public var fromDate: Day
     public var toDate: Day?
+}
+
+/// One screening outcome (`casefind screening import`). The outcome is lower-cased text.
+public struct ScreeningRow: Sendable {
+    public var line: Int
+    public var person: UInt64
+    public var outcome: String
+    public var date: Day
+    public var caseManagerID: String?
 }
 
 /// One clinician's nomination (nominations.csv).

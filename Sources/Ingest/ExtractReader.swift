@@ -165,6 +165,19 @@ public final class ExtractReader {
         }
     }
 
+    public func readScreening(_ body: @escaping (ScreeningRow) -> RowOutcome) throws(ConfigurationError) {
+        try read(.screening) { cols in
+            let nhs = cols.index("nhs_number"), outcome = cols.index("outcome"), date = cols.index("date")
+            let cm = cols.index("case_manager_id")
+            return { row in
+                guard let person = row.person(nhs), let o = row.text(outcome, required: true), let day = row.date(date, required: true)
+                else { return nil }
+                return body(
+                    ScreeningRow(line: row.record.line, person: person, outcome: o.lowercased(), date: day, caseManagerID: row.text(cm)))
+            }
+        }
+    }
+
     public func readPractices(_ body: @escaping (PracticeRow) -> RowOutcome) throws(ConfigurationError) {
         try read(.practices) { cols in
             let code = cols.index("practice_code"), name = cols.index("practice_name")

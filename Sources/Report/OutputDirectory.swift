@@ -12,44 +12,49 @@ public struct OutputError: Error, CustomStringConvertible, Sendable {
     public var description: String { "error: \(message)" }
 }
 
-/// The --out folder, written atomically: every file goes to a hidden temporary name first and
-/// is renamed into place only by `commit()`, once the whole run has succeeded. A failed or
-/// killed run leaves only temporaries, which `abandon()` (or the next run) removes; a planner
-/// never picks up a half-written list. Files are created with `mode` (0600 by default).
+/// The --out folder, written atomically: every file is written first into a hidden staging
+/// folder beside it (`.OUT.staging-PID`, on the same file system) and renamed into place only
+/// by `commit()`, once the whole run has succeeded. A failed run removes its staging folder
+/// (`abandon()`); a killed run leaves it beside --out, never inside, and the next run removes
+/// it. A planner never finds a half-written file in --out. Files are created with `mode`
+/// (0600 by default).
 public final class OutputDirectory {
     public let path: String
     public let mode: mode_t
+    private let staging: String
     private var pending: [(temporary: String, final: String)] = []
-    private let tag = "tmp-\(getpid())"
 
     public init(path: String, mode: mode_t = 0o600) throws(OutputError) {
         self.path = path
         self.mode = mode
+        let url = URL(fileURLWithPath: path).standardizedFileURL
+        let parent = url.deletingLastPathComponent().path
+        let base = url.lastPathComponent
+        staging = (parent as NSString).appendingPathComponent(".\(base).staging-\(getpid())")
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         } catch {
             throw OutputError("cannot create output folder \(path): \(error.localizedDescription)")
         }
-        removeStaleTemporaries()
+        OutputDirectory.removeStale(parent: parent, base: base)
     }
 
     /// Where `name` (which may contain one folder, `caseloads/X.csv`) will appear.
     public func finalPath(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }
 
-    /// Opens a temporary file for `name`; the handle writes to it until commit.
+    /// Opens a staging file for `name`; the handle writes to it until commit.
     public func create(_ name: String) throws(OutputError) -> FileHandle {
-        let final = finalPath(name)
-        let dir = (final as NSString).deletingLastPathComponent
-        let temporary = (dir as NSString).appendingPathComponent(".\((final as NSString).lastPathComponent).\(tag)")
+        let temporary = (staging as NSString).appendingPathComponent(name)
+        let dir = (temporary as NSString).deletingLastPathComponent
         do {
-            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {
             throw OutputError("cannot create \(dir): \(error.localizedDescription)")
         }
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, mode)
         guard fd >= 0 else { throw OutputError("cannot write \(temporary): \(String(cString: strerror(errno)))") }
         fchmod(fd, mode)
-        pending.append((temporary, final))
+        pending.append((temporary, finalPath(name)))
         return FileHandle(fileDescriptor: fd, closeOnDealloc: true)
     }
 
@@ -58,34 +63,41 @@ public final class OutputDirectory {
         let handle = try create(name)
         do {
             try handle.write(contentsOf: bytes)
+            try handle.synchronize()
             try handle.close()
         } catch {
             throw OutputError("cannot write \(finalPath(name)): \(error.localizedDescription)")
         }
     }
 
-    /// Renames every temporary into place.
+    /// Renames every staged file into place, then removes the staging folder.
     public func commit() throws(OutputError) {
         for p in pending {
+            let dir = (p.final as NSString).deletingLastPathComponent
+            try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             guard rename(p.temporary, p.final) == 0 else {
                 throw OutputError("cannot rename \(p.temporary) to \(p.final): \(String(cString: strerror(errno)))")
             }
         }
         pending = []
+        try? FileManager.default.removeItem(atPath: staging)
     }
 
-    /// Removes the temporaries of this run.
+    /// Removes this run's staging folder.
     public func abandon() {
-        for p in pending { unlink(p.temporary) }
         pending = []
+        try? FileManager.default.removeItem(atPath: staging)
     }
 
-    /// Removes temporaries left by runs that were killed (processes no longer alive).
-    private func removeStaleTemporaries() {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else { return }
-        for name in names where name.hasPrefix(".") {
-            guard let r = name.range(of: ".tmp-", options: .backwards), let pid = Int32(name[r.upperBound...]) else { continue }
-            if pid != getpid() && kill(pid, 0) != 0 { unlink((path as NSString).appendingPathComponent(name)) }
+    /// Removes staging folders left by killed runs (whose process is gone).
+    private static func removeStale(parent: String, base: String) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: parent) else { return }
+        let prefix = ".\(base).staging-"
+        for name in names where name.hasPrefix(prefix) {
+            guard let pid = Int32(name.dropFirst(prefix.count)) else { continue }
+            if pid != getpid() && kill(pid, 0) != 0 {
+                try? FileManager.default.removeItem(atPath: (parent as NSString).appendingPathComponent(name))
+            }
         }
     }
 }

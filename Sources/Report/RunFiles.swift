@@ -69,20 +69,46 @@ public enum RunFiles {
     /// cases.csv, one row per case-found patient, in the order given.
     public static func cases(_ rows: [CaseRow]) -> [UInt8] {
         var t = CSVText(header: casesHeader)
-        for r in rows {
-            t.append([
-                r.nhsNumber, r.practice, r.pct, r.locality, String(r.age), String(r.priority), r.criteria.joined(separator: ";"),
-                r.frailtyCodes.joined(separator: ";"), String(r.admissions), String(r.distinctDrugs), r.careHome ? "Y" : "N",
-                r.nominated ? "Y" : "N", r.riskScore, r.riskBand, r.status, r.caseManagerID, r.waitingPosition.map(String.init) ?? "",
-            ])
+        for r in rows { t.append(caseFields(r)) }
+        return t.bytes
+    }
+
+    static func caseFields(_ r: CaseRow) -> [String] {
+        [
+            r.nhsNumber, r.practice, r.pct, r.locality, String(r.age), String(r.priority), r.criteria.joined(separator: ";"),
+            r.frailtyCodes.joined(separator: ";"), String(r.admissions), String(r.distinctDrugs), r.careHome ? "Y" : "N",
+            r.nominated ? "Y" : "N", r.riskScore, r.riskBand, r.status, r.caseManagerID, r.waitingPosition.map(String.init) ?? "",
+        ]
+    }
+
+    /// caseloads/LOCALITY.csv: a locality's allocated patients, by case manager then allocation
+    /// order, then the patients still on a caseload who no longer qualify (`lapsed` Y).
+    public static func caseload(_ rows: [CaseRow], lapsed: [LapsedRow] = []) -> [UInt8] {
+        var t = CSVText(header: ["case_manager_id", "nhs_number", "priority", "risk_score", "gp_practice", "lapsed"])
+        for r in rows { t.append([r.caseManagerID, r.nhsNumber, String(r.priority), r.riskScore, r.practice, "N"]) }
+        for l in lapsed.sorted(by: { ($0.caseManagerID, $0.nhsNumber) < ($1.caseManagerID, $1.nhsNumber) }) {
+            t.append([l.caseManagerID, l.nhsNumber, "", "", "", "Y"])
         }
         return t.bytes
     }
 
-    /// caseloads/LOCALITY.csv: a locality's allocated patients, by case manager then allocation order.
-    public static func caseload(_ rows: [CaseRow]) -> [UInt8] {
-        var t = CSVText(header: ["case_manager_id", "nhs_number", "priority", "risk_score", "gp_practice"])
-        for r in rows { t.append([r.caseManagerID, r.nhsNumber, String(r.priority), r.riskScore, r.practice]) }
+    /// incidence.csv: cases.csv's columns and `trigger`, the criteria new for the patient.
+    public static func incidence(_ rows: [(row: CaseRow, trigger: [String])]) -> [UInt8] {
+        var t = CSVText(header: casesHeader + ["trigger"])
+        for (r, trigger) in rows { t.append(caseFields(r) + [trigger.joined(separator: ";")]) }
+        return t.bytes
+    }
+
+    /// lapsed.csv: patients case-found or on a caseload before who no longer qualify.
+    public static func lapsed(_ rows: [LapsedRow]) -> [UInt8] {
+        var t = CSVText(header: ["nhs_number", "locality", "previous_priority", "previous_criteria", "case_manager_id", "on_caseload"])
+        for r in rows {
+            t.append([
+                r.nhsNumber, r.locality, r.previousPriority > 0 ? String(r.previousPriority) : "",
+                r.previousCriteria.joined(separator: ";"),
+                r.caseManagerID, r.caseManagerID.isEmpty ? "N" : "Y",
+            ])
+        }
         return t.bytes
     }
 
@@ -118,6 +144,26 @@ public enum RunFiles {
         var t = CSVText(header: ["nhs_number", "reason", "detail"])
         for r in rows { t.append([r.nhsNumber, r.reason, r.detail]) }
         return t.bytes
+    }
+}
+
+/// A patient case-found or on a caseload at the baseline run who no longer qualifies.
+public struct LapsedRow: Sendable, Equatable {
+    public var nhsNumber: String
+    public var locality: String
+    /// 0 when the patient was on a caseload without being case-found.
+    public var previousPriority: Int
+    public var previousCriteria: [String]
+    /// The case manager whose caseload still holds the patient (casefind never removes a
+    /// patient from a caseload: a case manager discharges), or empty.
+    public var caseManagerID: String
+
+    public init(nhsNumber: String, locality: String, previousPriority: Int, previousCriteria: [String], caseManagerID: String) {
+        self.nhsNumber = nhsNumber
+        self.locality = locality
+        self.previousPriority = previousPriority
+        self.previousCriteria = previousCriteria
+        self.caseManagerID = caseManagerID
     }
 }
 
@@ -272,6 +318,10 @@ public struct RunSummary: Codable, Sendable {
     /// The risk table used (id, path, sha256); nil without a risk model.
     public var risk: Criteria?
     public var reservePercent: Int
+    /// Patients newly case-found (incidence runs only).
+    public var incident: Int?
+    /// Patients case-found or on a caseload at the baseline run who no longer qualify.
+    public var lapsed: Int
     /// Per locality: found, capacity, reserved, allocated, waiting, no capacity.
     public var capacity: [LocalityCapacity]
     /// Wall-clock seconds per stage.
@@ -302,7 +352,8 @@ public struct RunSummary: Codable, Sendable {
     public init(
         casefindVersion: String, command: String, asOf: String, criteria: Criteria, mapping: String, inputs: [Input], registered: Int,
         unmappedPractice: Int, caseFound: Int, perPriority: [String: Int], perCriterion: [String: Int], perLocality: [String: Int],
-        rejects: Int, warnings: Int, exceptions: Int, risk: Criteria?, reservePercent: Int, capacity: [LocalityCapacity],
+        rejects: Int, warnings: Int, exceptions: Int, risk: Criteria?, reservePercent: Int, incident: Int?, lapsed: Int,
+        capacity: [LocalityCapacity],
         timings: [String: Double]
     ) {
         self.casefindVersion = casefindVersion
@@ -322,6 +373,8 @@ public struct RunSummary: Codable, Sendable {
         self.exceptions = exceptions
         self.risk = risk
         self.reservePercent = reservePercent
+        self.incident = incident
+        self.lapsed = lapsed
         self.capacity = capacity
         self.timings = timings
     }
@@ -330,7 +383,7 @@ public struct RunSummary: Codable, Sendable {
         case casefindVersion = "casefind_version", command, asOf = "as_of", criteria, mapping, inputs, registered
         case unmappedPractice = "unmapped_practice", caseFound = "case_found", perPriority = "per_priority"
         case perCriterion = "per_criterion", perLocality = "per_locality", rejects, warnings, exceptions, risk
-        case reservePercent = "reserve_percent", capacity, timings
+        case reservePercent = "reserve_percent", incident, lapsed, capacity, timings
     }
 
     public func json() -> [UInt8] {

@@ -3,6 +3,7 @@ import CaseCore
 import CaseFinderKit
 import Foundation
 import Report
+import Store
 
 /// The command line: wiring only. Errors that describe themselves (`file:line: message`)
 /// are printed as they are; exit codes follow sysexits: 64 usage, 65 bad input or
@@ -13,7 +14,9 @@ struct CaseFind: ParsableCommand {
         commandName: "casefind",
         abstract: "Find older patients with long-term conditions who need a case manager (Essex 2005 criteria).",
         version: casefindVersion,
-        subcommands: [RunCommand.self, ValidateCommand.self, ExplainCommand.self]
+        subcommands: [
+            RunCommand.self, IncidenceCommand.self, ValidateCommand.self, ExplainCommand.self, ScreeningCommand.self, HistoryCommand.self,
+        ]
     )
 }
 
@@ -57,19 +60,18 @@ func exiting<T>(_ body: () throws -> T) throws -> T {
     } catch let e as OutputError {
         FileHandle.standardError.write(Data("casefind: \(e.description)\n".utf8))
         throw ExitCode(73)
+    } catch let e as StateError {
+        FileHandle.standardError.write(Data("casefind: \(e.description)\n".utf8))
+        throw ExitCode(e.isLocked ? 75 : 73)
     }
 }
 
-struct RunCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "run", abstract: "The prevalence trawl: search the extracts and write the case list and reports.")
-
-    @OptionGroup var input: InputOptions
-
+/// The options `run` and `incidence` share.
+struct OutputOptions: ParsableArguments {
     @Option(help: "Output folder (created if needed; files appear atomically, mode 0600).")
     var out: String = "out"
 
-    @Option(help: "State store file (run history; used once the state store lands).")
+    @Option(help: "State store file (default: casefind-state.sqlite in the output folder).")
     var state: String?
 
     @Option(help: "Percent of each caseload kept for patients who newly qualify, 0-100 (default: the criteria file's, else 10).")
@@ -85,16 +87,79 @@ struct RunCommand: ParsableCommand {
         if let reserve, !(0...100).contains(reserve) { throw ValidationError("--reserve must be a percent from 0 to 100, not \(reserve)") }
     }
 
-    func run() throws {
+    func run(_ command: String, _ input: InputOptions) throws {
         let options = try input.searchOptions()
         let quiet = self.quiet
         let settings = Run.Settings(reservePercent: reserve, locality: locality)
         let outcome = try exiting {
-            try Run.run(options, out: out, settings: settings) { line in
+            try Run.run(options, out: out, settings: settings, command: command, statePath: state) { line in
                 if !quiet { FileHandle.standardError.write(Data("casefind: \(line)\n".utf8)) }
             }
         }
         print(Run.describe(outcome))
+    }
+}
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run", abstract: "The prevalence trawl: search, stratify, allocate, write the lists, record the run.")
+
+    @OptionGroup var input: InputOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws { try output.run("run", input) }
+}
+
+struct IncidenceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "incidence",
+        abstract: "For cron: list patients who newly qualify since the last recorded run and place them in the reserved capacity.")
+
+    @OptionGroup var input: InputOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws { try output.run("incidence", input) }
+}
+
+struct ScreeningCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "screening", abstract: "Case managers' screening outcomes.", subcommands: [ScreeningImportCommand.self])
+}
+
+struct ScreeningImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import outcomes (nhs_number, outcome = enrolled | declined | unsuitable | discharged, date, case_manager_id).")
+
+    @Argument(help: "The outcomes file (CSV).")
+    var file: String
+
+    @Option(help: "State store file.")
+    var state: String?
+
+    @Option(help: "Folder whose state store to use (when --state is not given) and where rejects.csv is written.")
+    var out: String = "out"
+
+    func run() throws {
+        let statePath = state ?? Run.defaultStatePath(out: out)
+        let report = try exiting { try Screening.importOutcomes(file: file, statePath: statePath, out: out) }
+        print(report)
+    }
+}
+
+struct HistoryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "history", abstract: "The recorded runs, newest first.")
+
+    @Option(help: "State store file.")
+    var state: String?
+
+    @Option(help: "Folder whose state store to use (when --state is not given).")
+    var out: String = "out"
+
+    func run() throws {
+        let statePath = state ?? Run.defaultStatePath(out: out)
+        let text = try exiting { try Screening.history(statePath: statePath) }
+        print(text)
     }
 }
 

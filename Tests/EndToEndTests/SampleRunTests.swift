@@ -104,12 +104,13 @@ import Testing
         let names = try FileManager.default.subpathsOfDirectory(atPath: out).sorted()
         #expect(
             names == [
-                "attrition.csv", "caseloads", "caseloads/Chelmsford.csv", "caseloads/Colchester.csv",
+                "attrition.csv", "casefind-state.sqlite", "caseloads", "caseloads/Chelmsford.csv", "caseloads/Colchester.csv",
                 "caseloads/Maldon-and-S-Chelmsford.csv",
-                "caseloads/Tendring.csv", "caseloads/Witham-Braintree-and-Halstead.csv", "cases.csv", "exceptions.csv", "rejects.csv",
+                "caseloads/Tendring.csv", "caseloads/Witham-Braintree-and-Halstead.csv", "cases.csv", "exceptions.csv", "lapsed.csv",
+                "rejects.csv",
                 "scoping.csv", "summary.json",
             ])
-        for n in names where n.hasSuffix(".csv") || n.hasSuffix(".json") {
+        for n in names where n.hasSuffix(".csv") || n.hasSuffix(".json") || n.hasSuffix(".sqlite") {
             let mode = try FileManager.default.attributesOfItem(atPath: out + "/" + n)[.posixPermissions] as? Int
             #expect(mode == 0o600, "\(n)")
         }

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Differential check: casefind engine vs the independent reference (reference.py).
 
-    compare.py [--seeds 1-6] [--dates 2026-11-22,2028-02-29] [--patients 3000]
+    compare.py [--seeds 1-6] [--dates 2026-11-22,2028-02-29,2027-02-28] [--patients 3000]
                [--encodings lf,crlf-bom] [--work /tmp/casefind-diff] [--max 20]
                [--engine PATH] [--criteria FILE]
 
@@ -116,7 +116,7 @@ def compare_run(tag, ext, eng, ref, cap):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--seeds", default="1-6")
-    ap.add_argument("--dates", default="2026-11-22,2028-02-29")
+    ap.add_argument("--dates", default="2026-11-22,2028-02-29,2027-02-28")
     ap.add_argument("--patients", type=int, default=3000)
     ap.add_argument("--encodings", default="lf,crlf-bom")
     ap.add_argument("--work", default="/tmp/casefind-diff")

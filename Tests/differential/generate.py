@@ -404,6 +404,15 @@ class Gen:
             # several spells on the same date
             if self.chance(0.10):
                 spells.append(self.spell(s["adm"], classpat=self.pick(["2", "1", "reg"])))
+            # a transfer and another admission on the same day, just after a discharge:
+            # the order "admission date, then spell_id" decides what joins what
+            if not s["open"] and self.chance(0.06):
+                day = s["dis"] + days(self.pick([0, 1, 2, 3]))
+                a = self.spell(day, classpat="1", open=self.chance(0.5), sentinel_dis=False)
+                a["dis"] = day + days(self.pick([1, 2, 5]))
+                b = self.spell(day, classpat="1", method=self.pick(["2B", "81"]), open=False,
+                               sentinel_dis=False)
+                spells.extend([a, b])
         if spells and self.chance(0.04):
             s = self.pick(spells)
             s["died"] = True
@@ -453,8 +462,9 @@ class Gen:
                     dis = iso(s["dis"])
             else:
                 dis = ""
-                if not s["open"] and not s["sentinel_dis"] and self.chance(0.06):
-                    dis = iso(s["dis"] - days(self.rng.randint(0, 1)))
+                if not s["open"] and not s["sentinel_dis"] and self.chance(0.2):
+                    d = s["dis"] - days(self.rng.randint(0, 3))
+                    dis = iso(max(d, s["adm"]))  # an earlier episode's date: the latest wins
             dest = s["dest"] if last else self.pick(["98", "98", "98", ""])
             if not last and s["dest"] != "19" and self.chance(0.3):
                 dest = s["dest"]  # care-home code on an earlier episode

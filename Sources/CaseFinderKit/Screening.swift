@@ -1,0 +1,80 @@
+import CaseCore
+import Foundation
+import Ingest
+import Report
+import Store
+
+/// `casefind screening import` and `casefind history`.
+public enum Screening {
+    /// Imports case managers' outcomes into the state store. Bad rows go to
+    /// `screening-rejects.csv` in `out`; the good ones are added in one transaction. Each
+    /// outcome remembers the criteria the patient met at the latest run, so a declined patient
+    /// is offered again only when a new criterion triggers.
+    public static func importOutcomes(file: String, statePath: String, out: String) throws -> String {
+        let state = try StateStore(path: statePath)
+        try state.lock()
+        var mapping = ColumnMapping(name: "screening")
+        var fm = ColumnMapping.FileMapping()
+        fm.fileName = (file as NSString).lastPathComponent
+        mapping.files[.screening] = fm
+        let folder = try OutputDirectory(path: out)
+        do {
+            let rejects = RejectsFile(handle: try folder.create("screening-rejects.csv"))
+            let reader = ExtractReader(
+                directory: (file as NSString).deletingLastPathComponent.isEmpty ? "." : (file as NSString).deletingLastPathComponent,
+                mapping: mapping, sink: rejects)
+            guard reader.exists(.screening) else { throw ConfigurationError("cannot read screening outcomes file \(file)") }
+            let latest = try state.latestRun()
+            var criteriaNow: [String: [String]] = [:]
+            if let latest { for p in try state.patients(ofRun: latest.id) { criteriaNow[p.person] = p.criteria } }
+            var outcomes: [ScreeningOutcome] = []
+            try reader.readScreening { row in
+                guard let kind = ScreeningOutcome.Kind(rawValue: row.outcome) else {
+                    return .reject(
+                        reason: "outcome must be enrolled, declined, unsuitable or discharged", field: "outcome", value: row.outcome)
+                }
+                if kind == .enrolled && (row.caseManagerID ?? "").isEmpty {
+                    return .reject(reason: "an enrolled patient needs the case_manager_id", field: "case_manager_id", value: "")
+                }
+                let person = reader.people.display(row.person)
+                outcomes.append(
+                    ScreeningOutcome(
+                        person: person, outcome: kind, date: row.date.description, caseManagerID: row.caseManagerID ?? "",
+                        criteriaAtOutcome: criteriaNow[person] ?? []))
+                return .accepted
+            }
+            try rejects.close()
+            try folder.commit()
+            try state.importScreening(outcomes, imported: Run.timestamp(Date()))
+            let stats = reader.stats[.screening]!
+            var counts: [String] = []
+            for kind in ScreeningOutcome.Kind.allCases {
+                let n = outcomes.filter { $0.outcome == kind }.count
+                if n > 0 { counts.append("\(kind.rawValue) \(n)") }
+            }
+            return "imported \(outcomes.count) screening outcome(s)\(counts.isEmpty ? "" : " (" + counts.joined(separator: ", ") + ")"); "
+                + "\(stats.rejected) rejected (see \(folder.finalPath("screening-rejects.csv")))"
+        } catch {
+            folder.abandon()
+            throw error
+        }
+    }
+
+    /// The recorded runs, newest first, one line each.
+    public static func history(statePath: String) throws(StateError) -> String {
+        guard FileManager.default.fileExists(atPath: statePath) else { throw StateError("no state store at \(statePath)") }
+        let runs = try StateStore(path: statePath).runs()
+        guard !runs.isEmpty else { return "no runs recorded in \(statePath)" }
+        var lines = [
+            "id  command    as_of       criteria      registered  case_found  allocated  waiting  incident  finished                  outcome"
+        ]
+        for r in runs {
+            func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s + " " : s + String(repeating: " ", count: n - s.count) }
+            lines.append(
+                pad(String(r.id), 4) + pad(r.command, 11) + pad(r.asOf, 12) + pad(r.criteriaID, 14) + pad(String(r.registered), 12)
+                    + pad(String(r.caseFound), 12) + pad(String(r.allocated), 11) + pad(String(r.waiting), 9) + pad(String(r.incident), 10)
+                    + pad(r.finished, 26) + r.outcome)
+        }
+        return lines.joined(separator: "\n")
+    }
+}

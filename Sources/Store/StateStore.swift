@@ -1,0 +1,345 @@
+import Foundation
+import GRDB
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A recorded run.
+public struct RunRecord: Sendable, Equatable {
+    public var id: Int64
+    /// `run` or `incidence`.
+    public var command: String
+    public var asOf: String
+    public var criteriaID: String
+    public var criteriaSHA256: String
+    /// JSON object: input file -> sha256.
+    public var inputs: String
+    /// What makes two runs the same run: command, as-of, criteria, inputs, settings and the
+    /// screening outcomes known. A run identical to the latest reuses its baseline.
+    public var fingerprint: String
+    /// The run this one was compared with (nil for the first).
+    public var baselineRunID: Int64?
+    /// The highest screening outcome id this run knew.
+    public var screeningWatermark: Int64
+    public var registered: Int
+    public var caseFound: Int
+    public var allocated: Int
+    public var waiting: Int
+    public var incident: Int
+    public var started: String
+    public var finished: String
+    /// `ok`, or `failed: reason`.
+    public var outcome: String
+
+    public init(
+        id: Int64 = 0, command: String, asOf: String, criteriaID: String, criteriaSHA256: String, inputs: String, fingerprint: String,
+        baselineRunID: Int64?, screeningWatermark: Int64, registered: Int, caseFound: Int, allocated: Int, waiting: Int, incident: Int,
+        started: String, finished: String, outcome: String
+    ) {
+        self.id = id
+        self.command = command
+        self.asOf = asOf
+        self.criteriaID = criteriaID
+        self.criteriaSHA256 = criteriaSHA256
+        self.inputs = inputs
+        self.fingerprint = fingerprint
+        self.baselineRunID = baselineRunID
+        self.screeningWatermark = screeningWatermark
+        self.registered = registered
+        self.caseFound = caseFound
+        self.allocated = allocated
+        self.waiting = waiting
+        self.incident = incident
+        self.started = started
+        self.finished = finished
+        self.outcome = outcome
+    }
+}
+
+/// A patient's state after a run: case-found (with what), on a caseload, waiting or lapsed.
+public struct PatientState: Sendable, Equatable {
+    public var person: String
+    public var locality: String
+    /// 0 when not case-found at that run (a lapsed patient still on a caseload).
+    public var priority: Int
+    /// Criteria met, in rank order.
+    public var criteria: [String]
+    public var riskTenths: Int
+    /// allocated, waiting, no_capacity, declined, unsuitable, discharged or lapsed.
+    public var status: String
+    /// Set while the patient is on a caseload.
+    public var caseManagerID: String
+    public var waitingPosition: Int?
+    /// Whether the place is one of the reserved (incidence) places.
+    public var reservedPlace: Bool
+
+    public init(
+        person: String, locality: String, priority: Int, criteria: [String], riskTenths: Int, status: String, caseManagerID: String,
+        waitingPosition: Int?, reservedPlace: Bool
+    ) {
+        self.person = person
+        self.locality = locality
+        self.priority = priority
+        self.criteria = criteria
+        self.riskTenths = riskTenths
+        self.status = status
+        self.caseManagerID = caseManagerID
+        self.waitingPosition = waitingPosition
+        self.reservedPlace = reservedPlace
+    }
+}
+
+/// A case manager's screening outcome for a patient.
+public struct ScreeningOutcome: Sendable, Equatable {
+    public enum Kind: String, Sendable, CaseIterable {
+        case enrolled, declined, unsuitable, discharged
+    }
+
+    public var id: Int64
+    public var person: String
+    public var outcome: Kind
+    /// YYYY-MM-DD.
+    public var date: String
+    public var caseManagerID: String
+    /// The criteria the patient met at the latest run when the outcome was imported: a
+    /// declined patient is offered again only when a criterion outside these triggers.
+    public var criteriaAtOutcome: [String]
+
+    public init(id: Int64 = 0, person: String, outcome: Kind, date: String, caseManagerID: String, criteriaAtOutcome: [String]) {
+        self.id = id
+        self.person = person
+        self.outcome = outcome
+        self.date = date
+        self.caseManagerID = caseManagerID
+        self.criteriaAtOutcome = criteriaAtOutcome
+    }
+}
+
+/// Problems with the state store: it cannot be opened, it is newer than this build, or another
+/// run holds it (`isLocked`, exit 75).
+public struct StateError: Error, CustomStringConvertible, Sendable {
+    public var message: String
+    public var isLocked = false
+    public init(_ message: String, isLocked: Bool = false) {
+        self.message = message
+        self.isLocked = isLocked
+    }
+    public var description: String { "error: \(message)" }
+}
+
+/// The embedded SQLite state store (GRDB): run history, each run's patients, screening outcomes.
+///
+/// The only module that touches SQLite. A run is recorded in one transaction, so a run killed
+/// at any point leaves the store as it was. `lock()` takes an exclusive, non-blocking lock
+/// (flock) on the file for the whole run: a second run against the same store fails at once.
+public final class StateStore {
+    public let path: String
+    private let queue: DatabaseQueue
+    private var lockFD: Int32 = -1
+
+    /// The schema version this build writes.
+    public static let schemaVersion = 1
+
+    /// Opens (creating if needed, mode 0600) and migrates the store.
+    public init(path: String) throws(StateError) {
+        self.path = path
+        let fd = open(path, O_RDWR | O_CREAT, 0o600)
+        guard fd >= 0 else { throw StateError("cannot open state store \(path): \(String(cString: strerror(errno)))") }
+        close(fd)
+        do {
+            var config = Configuration()
+            config.busyMode = .immediateError
+            queue = try DatabaseQueue(path: path, configuration: config)
+            try StateStore.migrator.migrate(queue)
+        } catch let error as DatabaseError {
+            throw StateError("state store \(path): \(error.message ?? error.description)")
+        } catch {
+            throw StateError("state store \(path): \(error)")
+        }
+    }
+
+    deinit {
+        if lockFD >= 0 { close(lockFD) }
+    }
+
+    /// Takes the store's run lock without waiting: throws `isLocked` when another process holds it.
+    public func lock() throws(StateError) {
+        guard lockFD < 0 else { return }
+        let fd = open(path, O_RDWR)
+        guard fd >= 0 else { throw StateError("cannot open state store \(path): \(String(cString: strerror(errno)))") }
+        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            close(fd)
+            throw StateError("another casefind run holds the state store \(path); try again when it has finished", isLocked: true)
+        }
+        lockFD = fd
+    }
+
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1") { db in
+            try db.create(table: "run") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("command", .text).notNull()
+                t.column("as_of", .text).notNull()
+                t.column("criteria_id", .text).notNull()
+                t.column("criteria_sha256", .text).notNull()
+                t.column("inputs", .text).notNull()
+                t.column("fingerprint", .text).notNull()
+                t.column("baseline_run_id", .integer)
+                t.column("screening_watermark", .integer).notNull()
+                t.column("registered", .integer).notNull()
+                t.column("case_found", .integer).notNull()
+                t.column("allocated", .integer).notNull()
+                t.column("waiting", .integer).notNull()
+                t.column("incident", .integer).notNull()
+                t.column("started", .text).notNull()
+                t.column("finished", .text).notNull()
+                t.column("outcome", .text).notNull()
+            }
+            try db.create(table: "run_patient") { t in
+                t.column("run_id", .integer).notNull().references("run", onDelete: .cascade)
+                t.column("person", .text).notNull()
+                t.column("locality", .text).notNull()
+                t.column("priority", .integer).notNull()
+                t.column("criteria", .text).notNull()
+                t.column("risk_tenths", .integer).notNull()
+                t.column("status", .text).notNull()
+                t.column("case_manager_id", .text).notNull()
+                t.column("waiting_position", .integer)
+                t.column("reserved_place", .boolean).notNull()
+                t.primaryKey(["run_id", "person"])
+            }
+            try db.create(table: "screening") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("person", .text).notNull().indexed()
+                t.column("outcome", .text).notNull()
+                t.column("date", .text).notNull()
+                t.column("case_manager_id", .text).notNull()
+                t.column("criteria_at_outcome", .text).notNull()
+                t.column("imported", .text).notNull()
+            }
+        }
+        return m
+    }
+
+    // MARK: - reading
+
+    /// Recorded runs, newest first.
+    public func runs(includingFailed: Bool = true) throws(StateError) -> [RunRecord] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM run \(includingFailed ? "" : "WHERE outcome = 'ok' ") ORDER BY id DESC").map(Self.run)
+        }
+    }
+
+    /// The latest successful run.
+    public func latestRun() throws(StateError) -> RunRecord? {
+        try read { db in try Row.fetchOne(db, sql: "SELECT * FROM run WHERE outcome = 'ok' ORDER BY id DESC LIMIT 1").map(Self.run) }
+    }
+
+    public func run(id: Int64) throws(StateError) -> RunRecord? {
+        try read { db in try Row.fetchOne(db, sql: "SELECT * FROM run WHERE id = ?", arguments: [id]).map(Self.run) }
+    }
+
+    /// The patients recorded by a run.
+    public func patients(ofRun id: Int64) throws(StateError) -> [PatientState] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM run_patient WHERE run_id = ? ORDER BY person", arguments: [id]).map { r in
+                PatientState(
+                    person: r["person"], locality: r["locality"], priority: r["priority"], criteria: Self.split(r["criteria"]),
+                    riskTenths: r["risk_tenths"], status: r["status"], caseManagerID: r["case_manager_id"],
+                    waitingPosition: r["waiting_position"], reservedPlace: r["reserved_place"])
+            }
+        }
+    }
+
+    /// Screening outcomes with ids in `after+1 ... through`, in id order.
+    public func screening(after: Int64 = 0, through: Int64 = .max) throws(StateError) -> [ScreeningOutcome] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM screening WHERE id > ? AND id <= ? ORDER BY id", arguments: [after, through]).map {
+                r in
+                ScreeningOutcome(
+                    id: r["id"], person: r["person"], outcome: ScreeningOutcome.Kind(rawValue: r["outcome"]) ?? .declined, date: r["date"],
+                    caseManagerID: r["case_manager_id"], criteriaAtOutcome: Self.split(r["criteria_at_outcome"]))
+            }
+        }
+    }
+
+    /// The highest screening outcome id (0 when none).
+    public func screeningWatermark() throws(StateError) -> Int64 {
+        try read { db in try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM screening") ?? 0 }
+    }
+
+    // MARK: - writing
+
+    /// Records a run and its patients in one transaction; returns the run's id.
+    @discardableResult
+    public func record(_ run: RunRecord, patients: [PatientState]) throws(StateError) -> Int64 {
+        try write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO run (command, as_of, criteria_id, criteria_sha256, inputs, fingerprint, baseline_run_id,
+                      screening_watermark, registered, case_found, allocated, waiting, incident, started, finished, outcome)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    run.command, run.asOf, run.criteriaID, run.criteriaSHA256, run.inputs, run.fingerprint, run.baselineRunID,
+                    run.screeningWatermark, run.registered, run.caseFound, run.allocated, run.waiting, run.incident, run.started,
+                    run.finished, run.outcome,
+                ])
+            let id = db.lastInsertedRowID
+            let insert = try db.makeStatement(
+                sql: """
+                    INSERT INTO run_patient (run_id, person, locality, priority, criteria, risk_tenths, status, case_manager_id,
+                      waiting_position, reserved_place) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
+            for p in patients {
+                try insert.execute(arguments: [
+                    id, p.person, p.locality, p.priority, p.criteria.joined(separator: ";"), p.riskTenths, p.status, p.caseManagerID,
+                    p.waitingPosition, p.reservedPlace,
+                ])
+            }
+            return id
+        }
+    }
+
+    /// Adds screening outcomes in one transaction; returns their ids.
+    @discardableResult
+    public func importScreening(_ outcomes: [ScreeningOutcome], imported: String) throws(StateError) -> [Int64] {
+        try write { db in
+            var ids: [Int64] = []
+            for o in outcomes {
+                try db.execute(
+                    sql:
+                        "INSERT INTO screening (person, outcome, date, case_manager_id, criteria_at_outcome, imported) VALUES (?, ?, ?, ?, ?, ?)",
+                    arguments: [
+                        o.person, o.outcome.rawValue, o.date, o.caseManagerID, o.criteriaAtOutcome.joined(separator: ";"), imported,
+                    ])
+                ids.append(db.lastInsertedRowID)
+            }
+            return ids
+        }
+    }
+
+    // MARK: - plumbing
+
+    private static func split(_ text: String) -> [String] { text.isEmpty ? [] : text.split(separator: ";").map(String.init) }
+
+    private static func run(_ r: Row) -> RunRecord {
+        RunRecord(
+            id: r["id"], command: r["command"], asOf: r["as_of"], criteriaID: r["criteria_id"], criteriaSHA256: r["criteria_sha256"],
+            inputs: r["inputs"], fingerprint: r["fingerprint"], baselineRunID: r["baseline_run_id"],
+            screeningWatermark: r["screening_watermark"],
+            registered: r["registered"], caseFound: r["case_found"], allocated: r["allocated"], waiting: r["waiting"],
+            incident: r["incident"],
+            started: r["started"], finished: r["finished"], outcome: r["outcome"])
+    }
+
+    private func read<T>(_ body: (Database) throws -> T) throws(StateError) -> T {
+        do { return try queue.read(body) } catch { throw StateError("state store \(path): \(error)") }
+    }
+
+    private func write<T>(_ body: (Database) throws -> T) throws(StateError) -> T {
+        do { return try queue.write(body) } catch { throw StateError("state store \(path): \(error)") }
+    }
+}

@@ -1,0 +1,137 @@
+#!/usr/bin/env python3
+"""Sensitivity check for the generated data: does it tell plausible misreadings of the contract
+apart from the right reading? Each mutant is reference.py with one small text edit (a
+boundary moved, a rule read another way). A mutant is "killed" when its outputs differ from the
+unmutated reference on the generated extracts; a surviving mutant marks an edge the generator
+does not reach.
+
+    mutants.py [--seed 1] [--patients 3000] [--dates 2026-11-22,2028-02-29] [--work DIR]
+"""
+import argparse
+import filecmp
+import os
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+MUTANTS = {
+    "transfer gap 3 -> 2 days": ("MAX_GAP_DAYS = 3", "MAX_GAP_DAYS = 2"),
+    "transfer gap 3 -> 4 days": ("MAX_GAP_DAYS = 3", "MAX_GAP_DAYS = 4"),
+    "overlapping transfer joins": ("0 <= (a[\"adm\"] - last[1]).days", "-99 <= (a[\"adm\"] - last[1]).days"),
+    "open stay can be joined": [("if last[1] is not None and 0 <= (a[\"adm\"] - last[1]).days", "if 0 <= (a[\"adm\"] - (last[1] or a[\"adm\"])).days"),
+                                ("max(last[1], a[\"dis\"])", "max(last[1] or a[\"dis\"], a[\"dis\"])")],
+    "12-month window includes start day": ("start12 < a[\"adm\"] <= D]", "start12 <= a[\"adm\"] <= D]"),
+    "stay window includes start day": ("start12 < s[0] <= D", "start12 <= s[0] <= D"),
+    "12-month window excludes D": ("start12 < a[\"adm\"] <= D]", "start12 < a[\"adm\"] < D]"),
+    "84-day window includes D-84": ("poly_from < issued <= D", "poly_from <= issued <= D"),
+    "84-day window includes D+1": ("poly_from < issued <= D", "poly_from < issued <= D + dt.timedelta(days=1)"),
+    "29 Feb window start -> Mar 1": ("return dt.date(d.year - 1, d.month, 28)", "return dt.date(d.year - 1, 3, 1)"),
+    "29 Feb birthday on 28 Feb": ("return d.year - dob.year - ((d.month, d.day) < (dob.month, dob.day))",
+                                  "return d.year - dob.year - ((d.month, d.day) < ((2, 28) if (dob.month, dob.day) == (2, 29) else (dob.month, dob.day)))"),
+    "age off by one (birthday not reached)": ("((d.month, d.day) < (dob.month, dob.day))", "((d.month, d.day) <= (dob.month, dob.day))"),
+    "R11 at 69": ("return age >= 70", "return age >= 69"),
+    "R11 any age": ("return age >= 70", "return True"),
+    "regular attender if any episode 3/4": ("if all(e[\"classpat\"] in REGULAR_ATTENDER", "if any(e[\"classpat\"] in REGULAR_ATTENDER"),
+    "regular attenders are admissions": ("if all(e[\"classpat\"] in REGULAR_ATTENDER for e in es):", "if False:"),
+    "care home: any admission in window": ("if a[\"adm\"] == latest)", "if True)"),
+    "care home: source only": ("e[\"source\"] in CARE_HOME_CODES or e[\"dest\"] in CARE_HOME_CODES", "e[\"source\"] in CARE_HOME_CODES"),
+    "care home: destination only": ("e[\"source\"] in CARE_HOME_CODES or e[\"dest\"] in CARE_HOME_CODES", "e[\"dest\"] in CARE_HOME_CODES"),
+    "register to_date must be after D": ("(t is None or t >= D)", "(t is None or t > D)"),
+    "register from_date must be before D": ("f <= D and", "f < D and"),
+    "death on D is alive": ("p[\"dod\"] <= D", "p[\"dod\"] < D"),
+    "DISMETH 4 ignores discharge date": ("e[\"dis\"] is not None and e[\"dis\"] <= D", "True"),
+    "DISMETH 4 ignored": ("DIED_METHODS = {\"4\"}", "DIED_METHODS = set()"),
+    "sentinel optional date is a reject": ("        warnings.append(col)\n        return None", "        raise Reject(col)"),
+    "nomination after D counts": ("any(on <= D for on", "any(True for on"),
+    "no X filler drop": ("if len(c) >= 4 and c[3] == \"X\":", "if False:"),
+    "no trailing symbol drop": ("while c and not c[-1].isalnum():", "while False:"),
+    "W range includes W20": ("\"W00\" <= code[:3] <= \"W19\"", "\"W00\" <= code[:3] <= \"W20\""),
+    "K59 not K590": ("code.startswith(\"K590\")", "code.startswith(\"K59\")"),
+    "ICD case-sensitive": ("c = s.upper().replace", "c = s.replace"),
+    "invalid ICD still matches": ("if icd_ok(n):", "if True:"),
+    "BNF chapter 15 excluded": ("1 <= int(bnf[:2]) <= 15", "1 <= int(bnf[:2]) <= 14"),
+    "BNF chapters up to 16": ("1 <= int(bnf[:2]) <= 15", "1 <= int(bnf[:2]) <= 16"),
+    "BNF chapter 00 counted": ("1 <= int(bnf[:2]) <= 15", "0 <= int(bnf[:2]) <= 15"),
+    "BNF lower case rejected": ("bnf = req(row, \"bnf_code\").upper()", "bnf = req(row, \"bnf_code\")"),
+    "BNF must be 9 or 15": ("if len(bnf) < 9 or", "if len(bnf) not in (9, 15) or"),
+    "BNF substance = 15 chars": ("subs.add(bnf[:9])", "subs.add(bnf)"),
+    "transfer method case-sensitive": ("v = row.get(col, \"\").upper()", "v = row.get(col, \"\")"),
+    "transfers never join": ("if stays and a[\"transfer\"]:", "if False:"),
+    "transfer by method only": ("e[\"method\"] in TRANSFER_METHODS or e[\"source\"] in TRANSFER_SOURCES", "e[\"method\"] in TRANSFER_METHODS"),
+    "spell dated by latest episode": ("adm = min(e[\"adm\"] for e in es)", "adm = max(e[\"adm\"] for e in es)"),
+    "spell discharge = earliest": ("dis=max(dis_dates) if dis_dates", "dis=min(dis_dates) if dis_dates"),
+    "duplicate spine row kept (last wins)": ("            if nhs in spine:\n                raise Reject(\"nhs_number\")\n", ""),
+    "practice lookup case-sensitive": ("code = req(row, \"practice_code\").upper()", "code = req(row, \"practice_code\")"),
+    "duplicate practice: last wins": ("            if code in practices:\n                raise Reject(\"practice_code\")\n", ""),
+    "blank line is a record": ("fields[0].strip(\" \\t\\r\") == \"\":", "False:"),
+    "fields not trimmed": ("row = {h: f.strip(\" \") for h, f", "row = {h: f for h, f"),
+    "unregistered not counted": ("ing.accept(\"prescriptions.csv\", nhs not in spine)", "ing.accept(\"prescriptions.csv\")"),
+    "bad HES code long is fine": ("    if len(v) > 4:\n        warnings.append(col)\n        return \"\"", "    if False:\n        pass"),
+    "episode_number not checked": ("if ep != \"\" and not ep.isdigit():", "if False:"),
+    "admissions after D counted": [("            if adm > D:\n                continue\n", ""),
+                                   ("in12 = [a for a in adms if start12 < a[\"adm\"] <= D]", "in12 = [a for a in adms if start12 < a[\"adm\"]]"),
+                                   ("start12 < s[0] <= D", "start12 < s[0]")],
+    "sentinel date read as a date": ("        warnings.append(col)\n        return None", "        warnings.append(col)\n        return d"),
+    "same-day spells ordered by spell_id descending": ("adms.sort(key=lambda a: (a[\"adm\"], a[\"id\"]))",
+                                                      "adms.sort(key=lambda a: a[\"id\"], reverse=True)\n        adms.sort(key=lambda a: a[\"adm\"])"),
+    "stay dated by its last spell": ("                    last[1] = None if", "                    last[0] = a[\"adm\"]\n                    last[1] = None if"),
+    "care home: one spell on the latest date": ("if any(a[\"care_home\"] for a in in12 if a[\"adm\"] == latest):",
+                                                "if [a for a in in12 if a[\"adm\"] == latest][0][\"care_home\"]:"),
+    "care home: latest admission outside window too": ("        if in12:\n            latest = max(a[\"adm\"] for a in in12)",
+                                                       "        if adms:\n            latest = max(a[\"adm\"] for a in adms)\n            in12 = [a for a in adms if start12 < a[\"adm\"] <= D] if start12 < latest else adms"),
+
+}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--patients", type=int, default=3000)
+    ap.add_argument("--dates", default="2026-11-22,2028-02-29,2027-02-28")
+    ap.add_argument("--work", default="/tmp/casefind-mutants")
+    a = ap.parse_args()
+    src = open(os.path.join(HERE, "reference.py")).read()
+    os.makedirs(a.work, exist_ok=True)
+    dates = a.dates.split(",")
+    for date in dates:
+        ext = os.path.join(a.work, f"extracts-{date}")
+        subprocess.run([sys.executable, os.path.join(HERE, "generate.py"), "--seed", str(a.seed),
+                        "--patients", str(a.patients), "--out", ext, "--as-of", date], check=True)
+        subprocess.run([sys.executable, os.path.join(HERE, "reference.py"), "--extracts", ext,
+                        "--as-of", date, "--out", os.path.join(a.work, f"base-{date}")], check=True)
+    survivors = 0
+    for name, edits in MUTANTS.items():
+        if isinstance(edits, tuple):
+            edits = [edits]
+        text = src
+        missing = [old for old, new in edits if text.count(old) < 1]
+        if missing:
+            print(f"?? {name}: pattern not found")
+            survivors += 1
+            continue
+        for old, new in edits:
+            text = text.replace(old, new)
+        path = os.path.join(a.work, "mutant.py")
+        with open(path, "w") as fh:
+            fh.write(text)
+        killed = []
+        for date in dates:
+            out = os.path.join(a.work, f"mut-{date}")
+            subprocess.run(["rm", "-rf", out], check=True)
+            p = subprocess.run([sys.executable, path, "--extracts", os.path.join(a.work, f"extracts-{date}"),
+                                "--as-of", date, "--out", out], capture_output=True, text=True)
+            if p.returncode != 0:
+                killed.append(f"{date}:CRASHED")
+                continue
+            for f in ("cases.csv", "rejects.csv", "attrition.csv", "counts.csv"):
+                if not filecmp.cmp(os.path.join(out, f), os.path.join(a.work, f"base-{date}", f), shallow=False):
+                    killed.append(f"{date}:{f}")
+        print(("killed   " if killed else "SURVIVED ") + f"{name}  {' '.join(killed)}")
+        survivors += not killed
+    print(f"{len(MUTANTS) - survivors}/{len(MUTANTS)} mutants killed")
+    return 1 if survivors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
