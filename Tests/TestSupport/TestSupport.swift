@@ -94,3 +94,64 @@ public func csvRecords(_ text: String) -> [[String: String]] {
     guard let header = rows.first else { return [] }
     return rows.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(header, $0).map { ($0, $1) }) }
 }
+
+/// sample-extracts/ scaled up: `copies` copies of every patient and their activity, each
+/// copy with its own valid NHS numbers (invalid ones stay invalid). For kill and memory tests.
+public func scaledSample(copies: Int) -> String {
+    let source = repositoryRoot() + "/sample-extracts"
+    let out = temporaryFolder("scaled")
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: source).filter { $0.hasSuffix(".csv") }) ?? []
+    for name in names {
+        let text = (try? String(contentsOfFile: source + "/" + name, encoding: .utf8)) ?? ""
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if lines.last == "" { lines.removeLast() }
+        guard let header = lines.first else { continue }
+        let perPatient = ["patients.csv", "admissions.csv", "prescriptions.csv", "residence.csv", "nominations.csv"].contains(name)
+        var result = header + "\n"
+        let body = lines.dropFirst().joined(separator: "\n") + "\n"
+        if perPatient {
+            for copy in 0..<copies { result += remapNHSNumbers(body, copy: copy) }
+        } else {
+            result += body
+        }
+        try? result.write(toFile: out + "/" + name, atomically: true, encoding: .utf8)
+    }
+    return out
+}
+
+/// Replaces every 10-digit run starting with 999 or 943 by the `copy`th variant of it.
+func remapNHSNumbers(_ text: String, copy: Int) -> String {
+    guard copy > 0 else { return text }
+    var out = ""
+    var digits = ""
+    func flush() {
+        if digits.count == 10, digits.hasPrefix("999") || digits.hasPrefix("943") {
+            let valid = NHSNumber.parse(digits) != nil
+            var base = (Int(digits.prefix(9))! + copy * 1_000_003) % 1_000_000_000
+            while true {
+                let d9 = String(repeating: "0", count: 9 - String(base).count) + String(base)
+                let sum = d9.enumerated().reduce(0) { $0 + Int(String($1.element))! * (10 - $1.offset) }
+                var check = 11 - sum % 11
+                if check == 11 { check = 0 }
+                if check != 10 {
+                    out += d9 + String(valid ? check : (check + 1) % 10)
+                    break
+                }
+                base += 1
+            }
+        } else {
+            out += digits
+        }
+        digits = ""
+    }
+    for ch in text {
+        if ch.isASCII && ch.isNumber {
+            digits.append(ch)
+        } else {
+            flush()
+            out.append(ch)
+        }
+    }
+    flush()
+    return out
+}

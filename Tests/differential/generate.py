@@ -70,6 +70,13 @@ class NHS:
 
     def bad_check(self):
         n = self.valid()
+        r = self.rng.random()
+        if r < 0.1:
+            return n[:3] + "." + n[3:6] + "." + n[6:]  # only spaces and hyphens may be dropped
+        if r < 0.2:
+            return n + "0"  # 11 digits
+        if r < 0.25:
+            return n[:9]  # 9 digits
         return n[:9] + str((int(n[9]) + self.rng.randint(1, 9)) % 10)
 
     def check_is_10(self):
@@ -89,7 +96,7 @@ class NHS:
 
 # ---------------------------------------------------------------- code pools
 
-FRAIL = ["K59.0", "k590", "K5900", "K59.00", "R11X", "R11.2", "R11", "r110", "R11.0",
+FRAIL = ["K59 0", "E86 .0", "r11x", "w19x", "K59.0", "k590", "K5900", "K59.00", "R11X", "R11.2", "R11", "r110", "R11.0",
          "E86.0", "E86X", "e869", "E86", "W19X", "W19.X", "W00", "W010", "W18.0", "W06X",
          "W19", "N39.0", "n390", "N390", "w01.0"]
 NONFRAIL = ["K591", "K59.1", "K58.9", "W20", "W20X", "W20.1", "W25", "N39.1", "N39", "N38.9",
@@ -98,7 +105,7 @@ NONFRAIL = ["K591", "K59.1", "K58.9", "W20", "W20X", "W20.1", "W25", "N39.1", "N
             "Y83.1", "S72.0", "E11.9", "K57.3", "R29.6", "V99", "A41.9"]
 EXOTIC = ["A17.0\u2020", "G01*", "I10X-", "M4896D", "J44.9", "F00.0*", "E86.0\u2020",
           "N39.0*", "W19X-"]
-JUNK = ["W1", "XYZ", "12345", "K5-9", "R1", "W19XXXXXX", "E8", "?"]
+JUNK = ["W1", "XYZ", "12345", "K5-9", "R1", "W19XXXXXX", "E8", "?", "\u2020A17", "N39.0.1-"]
 
 # BNF chemical substances: (9-char code, name); chapters 01-23
 SUBS = [
@@ -114,6 +121,7 @@ SUBS = [
     ("1601000A0", "Chapter 16 item"), ("1801000A0", "Tuberculin"), ("1905000A0", "Other drug"),
     ("2002000A0", "Dressing"), ("2101000A0", "Appliance"), ("2201000A0", "Incontinence pad"),
     ("2301000A0", "Stoma bag"), ("0001000A0", "Chapter 00 item"),
+    ("1A01000A0", "Chapter 1A item"), ("0A01000A0", "Chapter 0A item"),
 ]
 SUFFIXES = ["AAAAAA", "AAABAB", "AAAEAE", "BHAAAA", "AAACAC"]
 
@@ -208,7 +216,8 @@ class Gen:
     def bad_date(self):
         y = self.D.year
         return self.pick([f"{y}-02-30", f"{y}-13-01", "yesterday", f"31/12/{y}",
-                          f"{y}-11-2", f"{y}-04-31", f"{y}1122"])
+                          f"{y}-11-2", f"{y}-04-31", f"{y}1122", f"{y}-11-22T00:00",
+                          f"{y}-00-10", f"{y}-11-22 12:00"])
 
     def sentinel(self):
         return self.pick(["1800-01-01", "1801-01-01", "1600-01-01", "1582-10-15",
@@ -245,6 +254,8 @@ class Gen:
     def gen_dob(self):
         D = self.D
         r = self.rng.random()
+        if r < 0.003:
+            return dt.date(1890, 1, 1)  # not a sentinel: the first real date
         if r < 0.22:
             return D - days(self.rng.randint(20 * 365, 64 * 365))
         if r < 0.36:
@@ -601,7 +612,8 @@ class Gen:
     # -- residence
     def gen_residence(self, nhs):
         D = self.D
-        frm = self.pick([D - days(1000), D - days(200), D - days(30), D, D + ONE, D - ONE])
+        frm = self.pick([D - days(1000), D - days(200), D - days(30), D, D + ONE, D - ONE,
+                         dt.date(1890, 1, 1)])
         to = self.pick(["", "", "", D, D - ONE, D + ONE, D + days(100), "sentinel"])
         if to == "sentinel":
             to = self.sentinel()
@@ -704,7 +716,17 @@ class Gen:
                 "discharge_destination", "discharge_method"] + [f"diag_{i:02d}" for i in range(1, 9)]
         if self.chance(0.5):
             cols = cols[:10][::-1] + cols[10:]
-        w("admissions.csv", cols, self.admissions)
+        if self.chance(0.5):
+            cols = cols + ["procode3", "diag_count", "diagnosis_01"]
+            for r in self.admissions:
+                if "__blank__" not in r:
+                    r["procode3"] = "RDE"
+                    r["diag_count"] = "many"
+                    r["diagnosis_01"] = "not a code"
+        names = None
+        if self.chance(0.5):
+            names = [c.upper() if self.chance(0.5) else c for c in cols]
+        w("admissions.csv", cols, self.admissions, names)
         cols = ["nhs_number", "issue_date", "bnf_code", "drug_name", "quantity"]
         rng.shuffle(cols)
         w("prescriptions.csv", cols, self.prescriptions)
@@ -714,7 +736,11 @@ class Gen:
         w("residence.csv", cols, self.residence)
         cols = ["nhs_number", "nominated_on", "nominated_by", "reason"]
         names = [c.upper() if i % 2 == 0 else c.title() for i, c in enumerate(cols)]
+        if self.chance(0.15):
+            self.nominations = []  # header only
         w("nominations.csv", cols, self.nominations, names)
+        if self.chance(0.15):
+            os.remove(os.path.join(out, "residence.csv"))  # "no such data"
 
 
 def nhs_plain(s):
