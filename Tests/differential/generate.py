@@ -4,7 +4,7 @@
     generate.py --seed S --patients N --out DIR [--as-of YYYY-MM-DD] [--crlf-bom]
 
 Writes patients.csv, admissions.csv, prescriptions.csv, residence.csv, nominations.csv and
-practices.csv following /work/shared/spec/extracts.md, with edge cases concentrated around the
+practices.csv following the extracts contract, with edge cases concentrated around the
 as-of date (default 2026-11-22): window boundaries, transfers, open spells, regular attenders,
 care-home codes, deaths, sentinel dates, 29 February births, ICD-10 and BNF spellings, and a
 sprinkling of malformed rows (each malformed row carries exactly one defect). Standard library

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Independent reference implementation of the casefinder contract (Essex 2005 search).
 
-Written from /work/shared/spec/{extracts,essex-criteria,outputs}.md and the
+Written from the contract (spec: extracts, essex-criteria, outputs) and the
 "Choices made where the contract is silent" section of the top-level README only;
 it shares no code with the Swift engine. Standard library only.
 
