@@ -1,6 +1,6 @@
 import Allocate
 import CaseCore
-import Crypto
+import Digest
 import Facts
 import Foundation
 import Ingest
@@ -194,12 +194,12 @@ public enum Pipeline {
 
     /// Lowercase hex SHA-256 of a text's UTF-8 bytes.
     public static func sha256(ofText text: String) -> String {
-        SHA256.hash(data: Data(text.utf8)).map { b in b < 16 ? "0" + String(b, radix: 16) : String(b, radix: 16) }.joined()
+        SHA256Digest.hex(Array(text.utf8))
     }
 
     /// Lowercase hex SHA-256 of a file's bytes ("" when unreadable).
     public static func sha256(ofFile path: String) -> String {
         guard let data = FileManager.default.contents(atPath: path) else { return "" }
-        return SHA256.hash(data: data).map { b in b < 16 ? "0" + String(b, radix: 16) : String(b, radix: 16) }.joined()
+        return SHA256Digest.hex(Array(data))
     }
 }

@@ -43,48 +43,94 @@ public struct CSVRecord {
     public var rawString: String { String(decoding: raw, as: UTF8.self) }
 }
 
+/// A growable byte buffer with no Swift array bookkeeping on the hot path (no uniqueness or
+/// exclusivity checks): the libcsv callbacks append to it for every field.
+struct ByteBuffer {
+    private(set) var base: UnsafeMutablePointer<UInt8>
+    private(set) var count = 0
+    private var capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        base = .allocate(capacity: capacity)
+    }
+
+    func free() { base.deallocate() }
+
+    @inline(__always) mutating func append(_ bytes: UnsafeRawPointer, _ n: Int) {
+        if count + n > capacity { grow(count + n) }
+        (base + count).update(from: bytes.assumingMemoryBound(to: UInt8.self), count: n)
+        count += n
+    }
+
+    mutating func grow(_ needed: Int) {
+        var c = capacity * 2
+        while c < needed { c *= 2 }
+        let b = UnsafeMutablePointer<UInt8>.allocate(capacity: c)
+        b.update(from: base, count: count)
+        base.deallocate()
+        base = b
+        capacity = c
+    }
+
+    @inline(__always) mutating func removeAll() { count = 0 }
+    @inline(__always) mutating func removeLast(_ n: Int) { count -= n }
+    var buffer: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
+}
+
 /// What the libcsv callbacks write into: a context reached through a raw pointer, so the
 /// callbacks pay no retain/release and no actor check.
 struct ParserState {
-    var fieldBytes: [UInt8] = []
-    var ends: [Int] = []
-    var raw: [UInt8] = []
+    var fieldBytes = ByteBuffer(capacity: 4096)
+    var ends: UnsafeMutablePointer<Int> = .allocate(capacity: 64)
+    var endCount = 0
+    var endCapacity = 64
+    var raw = ByteBuffer(capacity: 4096)
     var recordLine = 1
     var onRecord: (borrowing CSVRecord) -> Void
 
     init(onRecord: @escaping (borrowing CSVRecord) -> Void) {
         self.onRecord = onRecord
-        fieldBytes.reserveCapacity(4096)
-        ends.reserveCapacity(64)
-        raw.reserveCapacity(4096)
+    }
+
+    func free() {
+        fieldBytes.free()
+        raw.free()
+        ends.deallocate()
+    }
+
+    @inline(__always) mutating func endField() {
+        if endCount == endCapacity {
+            let e = UnsafeMutablePointer<Int>.allocate(capacity: endCapacity * 2)
+            e.update(from: ends, count: endCount)
+            ends.deallocate()
+            ends = e
+            endCapacity *= 2
+        }
+        ends[endCount] = fieldBytes.count
+        endCount += 1
     }
 }
 
 private func fieldCallback(_ data: UnsafeMutableRawPointer?, _ length: Int, _ context: UnsafeMutableRawPointer?) {
     let state = context!.assumingMemoryBound(to: ParserState.self)
-    if length > 0, let data {
-        state.pointee.fieldBytes.append(contentsOf: UnsafeRawBufferPointer(start: data, count: length))
-    }
-    state.pointee.ends.append(state.pointee.fieldBytes.count)
+    if length > 0, let data { state.pointee.fieldBytes.append(data, length) }
+    state.pointee.endField()
 }
 
 private func rowCallback(_ terminator: Int32, _ context: UnsafeMutableRawPointer?) {
     let state = context!.assumingMemoryBound(to: ParserState.self)
     var rawCount = state.pointee.raw.count
-    while rawCount > 0 && (state.pointee.raw[rawCount - 1] == 10 || state.pointee.raw[rawCount - 1] == 13) { rawCount -= 1 }
-    state.pointee.fieldBytes.withUnsafeBufferPointer { fields in
-        state.pointee.ends.withUnsafeBufferPointer { ends in
-            state.pointee.raw.withUnsafeBufferPointer { raw in
-                let record = CSVRecord(
-                    line: state.pointee.recordLine, fieldBytes: fields, ends: ends,
-                    raw: UnsafeBufferPointer(rebasing: raw[0..<rawCount]))
-                // A line holding nothing but spaces is a blank line, not a record.
-                if !(record.count == 1 && record[0].isEmpty) { state.pointee.onRecord(record) }
-            }
-        }
-    }
-    state.pointee.fieldBytes.removeAll(keepingCapacity: true)
-    state.pointee.ends.removeAll(keepingCapacity: true)
+    let rawBase = state.pointee.raw.base
+    while rawCount > 0 && (rawBase[rawCount - 1] == 10 || rawBase[rawCount - 1] == 13) { rawCount -= 1 }
+    let record = CSVRecord(
+        line: state.pointee.recordLine, fieldBytes: state.pointee.fieldBytes.buffer,
+        ends: UnsafeBufferPointer(start: state.pointee.ends, count: state.pointee.endCount),
+        raw: UnsafeBufferPointer(start: rawBase, count: rawCount))
+    // A line holding nothing but spaces is a blank line, not a record.
+    if !(record.count == 1 && record[0].isEmpty) { state.pointee.onRecord(record) }
+    state.pointee.fieldBytes.removeAll()
+    state.pointee.endCount = 0
 }
 
 /// A streaming RFC 4180 parser over libcsv that knows physical line numbers.
@@ -119,6 +165,7 @@ public final class CSVStreamParser {
 
     deinit {
         csv_free(&parser)
+        state.pointee.free()
         state.deinitialize(count: 1)
         state.deallocate()
     }
@@ -179,13 +226,11 @@ public final class CSVStreamParser {
             }
             let segment = UnsafeRawBufferPointer(start: base + start, count: end - start)
             if atLineStart && parser.pstate == 0 {  // ROW_NOT_BEGUN: a record may start here
-                state.pointee.raw.removeAll(keepingCapacity: true)
+                state.pointee.raw.removeAll()
                 state.pointee.recordLine = line
             }
             let room = CSVStreamParser.rawCap - state.pointee.raw.count
-            if room > 0 {
-                state.pointee.raw.append(contentsOf: UnsafeRawBufferPointer(rebasing: segment[0..<min(room, segment.count)]))
-            }
+            if room > 0 { state.pointee.raw.append(segment.baseAddress!, min(room, segment.count)) }
             _ = csv_parse(&parser, segment.baseAddress, segment.count, fieldCallback, rowCallback, UnsafeMutableRawPointer(state))
             atLineStart = segment[segment.count - 1] == 10
             if atLineStart { line += 1 }

@@ -1,5 +1,4 @@
 import CaseCore
-import Crypto
 
 #if canImport(Glibc)
     import Glibc
@@ -263,7 +262,7 @@ public final class ExtractReader {
         }
         defer { close(fd) }
         stats.present = true
-        var hasher = SHA256()
+        let digest = FileDigest(path: path)
         var rowFunction: ((RowContext) -> RowOutcome?)?
         var header: HeaderColumns?
         var headerError: ConfigurationError?
@@ -315,7 +314,6 @@ public final class ExtractReader {
             }
             if n == 0 { break }
             let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<n])
-            hasher.update(bufferPointer: chunk)
             stats.bytes += n
             parser.feed(chunk)
             if let headerError { throw headerError }
@@ -325,10 +323,7 @@ public final class ExtractReader {
         if rowFunction == nil {
             throw ConfigurationError("\(fileName) has no header line", at: SourceLocation(file: fileName, line: 1))
         }
-        stats.sha256 = hasher.finalize().map { b in
-            let s = String(b, radix: 16)
-            return b < 16 ? "0" + s : s
-        }.joined()
+        stats.sha256 = digest.wait()
         self.stats[kind] = stats
     }
 }

@@ -84,7 +84,7 @@ struct HeaderColumns {
 final class RowContext {
     let file: String
     let kind: ExtractKind
-    unowned let reader: ExtractReader
+    let reader: ExtractReader
     let dateFormat: DateFormat
     var headerCount = 0
     private(set) var record = CSVRecord(

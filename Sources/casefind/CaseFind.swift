@@ -4,6 +4,7 @@ import CaseFinderKit
 import Foundation
 import Report
 import Store
+import Synth
 
 /// The command line: wiring only. Errors that describe themselves (`file:line: message`)
 /// are printed as they are; exit codes follow sysexits: 64 usage, 65 bad input or
@@ -16,6 +17,7 @@ struct CaseFind: ParsableCommand {
         version: casefindVersion,
         subcommands: [
             RunCommand.self, IncidenceCommand.self, ValidateCommand.self, ExplainCommand.self, ScreeningCommand.self, HistoryCommand.self,
+            SynthCommand.self,
         ]
     )
 }
@@ -193,5 +195,29 @@ struct ExplainCommand: ParsableCommand {
         let options = try input.searchOptions()
         let text = try exiting { try Explain.explain(nhsNumber, options) }
         print(text)
+    }
+}
+
+struct SynthCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "synth", abstract: "Write a deterministic synthetic set of extracts (for benchmarks and scale tests).")
+
+    @Option(help: "Registered patients to generate.")
+    var patients: Int = 30000
+
+    @Option(help: "Random seed: the same seed gives the same files.")
+    var seed: UInt64 = 1
+
+    @Option(name: .customLong("as-of"), help: "The date the extracts run up to, YYYY-MM-DD.")
+    var asOf: String = "2026-11-22"
+
+    @Option(help: "Folder to write the extracts into.")
+    var out: String
+
+    func run() throws {
+        guard let day = DateFormat.iso.parse(asOf) else { throw ValidationError("--as-of '\(asOf)' is not a date YYYY-MM-DD") }
+        guard patients > 0 else { throw ValidationError("--patients must be positive") }
+        let counts = try Synth.write(SynthOptions(patients: patients, seed: seed, asOf: day), to: out)
+        for (name, rows) in counts.sorted(by: { $0.key < $1.key }) { print("\(name): \(rows) rows") }
     }
 }

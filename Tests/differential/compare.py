@@ -7,21 +7,51 @@
 
 For every seed x date x encoding: generate.py writes extracts around the date, the engine and
 the reference both run on them, and every difference is printed: patients only in one list,
-field-by-field differences in cases.csv, rejects (file,line,severity,field) differences,
-attrition and per-file count differences. Exit status 1 when anything differs.
+field-by-field differences in cases.csv (including risk_score, risk_band, status,
+case_manager_id, waiting_position), the order of cases.csv (by locality, then allocation order),
+rejects (file,line,severity,field) differences, attrition (with allocated and waiting), per-file
+count differences, and scoping.csv's found, capacity, reserved, allocated, waiting, no_capacity
+and active_case_managers per locality. Exit status 1 when anything differs.
+
+Before the runs, the reference's own transcription of the HFRS table is checked against the
+engine's criteria/hfrs-gilbert-2018.yaml (a difference is printed and counted).
 """
 import argparse
 import collections
 import csv
 import json
 import os
+import re
 import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 CASE_COLS = ["nhs_number", "gp_practice", "pct", "locality", "age", "priority", "criteria",
-             "frailty_codes", "admissions", "distinct_drugs", "care_home", "nominated"]
+             "frailty_codes", "admissions", "distinct_drugs", "care_home", "nominated",
+             "risk_score", "risk_band", "status", "case_manager_id", "waiting_position"]
+SCOPING_COLS = ["found", "capacity", "reserved", "allocated", "waiting", "no_capacity",
+                "active_case_managers"]
+
+
+def check_hfrs_table():
+    """The reference's transcription of Gilbert et al. 2018 against the engine's table file."""
+    sys.path.insert(0, HERE)
+    from reference import HFRS
+    path = os.path.join(REPO, "criteria", "hfrs-gilbert-2018.yaml")
+    table = {}
+    with open(path) as fh:
+        for line in fh:
+            m = re.match(r"\s*-\s*\{\s*code:\s*([A-Z0-9]+)\s*,\s*points:\s*(\d+)\.(\d)\b", line)
+            if m:
+                table[m.group(1)] = int(m.group(2)) * 10 + int(m.group(3))
+    bad = sorted(c for c in set(HFRS) | set(table) if HFRS.get(c) != table.get(c))
+    print(f"HFRS table: reference {len(HFRS)} categories, {sum(HFRS.values()) / 10:.1f} points; "
+          f"{os.path.relpath(path, REPO)} {len(table)} categories, "
+          f"{sum(table.values()) / 10:.1f} points; "
+          + ("identical" if not bad else "DIFFERENT: " + ", ".join(
+              f"{c} reference={HFRS.get(c)} file={table.get(c)} (tenths)" for c in bad)))
+    return len(bad)
 
 
 def read_csv(path):
@@ -75,6 +105,26 @@ def compare_run(tag, ext, eng, ref, cap):
         for c in CASE_COLS[1:]:
             if e[k].get(c) != r[k][c]:
                 say("field:" + c, f"{k} {c}: engine={e[k].get(c)!r} reference={r[k][c]!r}")
+
+    # order: by locality, then allocation order (compared over the patients both list)
+    eo = [k for k in (x["nhs_number"] for x in read_csv(os.path.join(eng, "cases.csv"))) if k in r]
+    ro = [k for k in (x["nhs_number"] for x in read_csv(os.path.join(ref, "cases.csv"))) if k in e]
+    for i, (a, b) in enumerate(zip(eo, ro)):
+        if a != b:
+            say("order", f"cases.csv order differs first at row {i + 1} (of the common patients): "
+                f"engine has {a} ({r[a]['locality']}), reference {b} ({r[b]['locality']})")
+            break
+
+    es = {x["locality"]: x for x in read_csv(os.path.join(eng, "scoping.csv"))}
+    for x in read_csv(os.path.join(ref, "scoping.csv")):
+        loc = x["locality"]
+        if loc not in es:
+            if int(x["found"]) > 0:
+                say("scoping", f"scoping.csv: no row for {loc!r} (reference: {dict(x)})")
+            continue
+        for c in SCOPING_COLS:
+            if es[loc].get(c) != x[c]:
+                say("scoping", f"scoping.csv {loc} {c}: engine={es[loc].get(c)} reference={x[c]}")
 
     key = lambda x: (x["file"], int(x["line"]), x["severity"], x["field"])
     er = collections.Counter(key(x) for x in read_csv(os.path.join(eng, "rejects.csv")))
@@ -131,6 +181,8 @@ def main():
     os.makedirs(args.work, exist_ok=True)
     crit = criteria_file(args, args.engine, args.work)
     totals = collections.Counter()
+    if check_hfrs_table():
+        totals["hfrs_table"] += 1
     runs = 0
     for seed in seeds(args.seeds):
         for date in args.dates.split(","):

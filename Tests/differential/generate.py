@@ -3,19 +3,52 @@
 
     generate.py --seed S --patients N --out DIR [--as-of YYYY-MM-DD] [--crlf-bom]
 
-Writes patients.csv, admissions.csv, prescriptions.csv, residence.csv, nominations.csv and
-practices.csv following the extracts contract, with edge cases concentrated around the
-as-of date (default 2026-11-22): window boundaries, transfers, open spells, regular attenders,
-care-home codes, deaths, sentinel dates, 29 February births, ICD-10 and BNF spellings, and a
-sprinkling of malformed rows (each malformed row carries exactly one defect). Standard library
-only; the same seed and arguments always give the same bytes.
+Writes patients.csv, admissions.csv, prescriptions.csv, residence.csv, nominations.csv,
+practices.csv, case_managers.csv and localities.csv following the extracts contract, with edge
+cases concentrated around the as-of date (default 2026-11-22): window boundaries, transfers,
+open spells, regular attenders, care-home codes, deaths, sentinel dates, 29 February births,
+ICD-10 and BNF spellings, and a sprinkling of malformed rows (each malformed row carries exactly
+one defect).
+
+Risk and capacity: Hospital Frailty Risk Score categories (in HES spellings) are spread over the
+last 25 months, with admissions on the 24-month boundaries, categories repeated across
+admissions and within one, and some patients whose whole score is an exact band boundary
+(1.9 + 2.3 + 0.8 = 5.0, 15.0, 4.9, 5.1, 14.9, 15.1). case_managers.csv gives one locality a single
+case manager of 50-59 (the reserve matters, a waiting list forms), others several case managers
+with different caseload_max (exact-fraction ties, least load, ids of different lengths), one
+locality only inactive case managers or none at all, plus a case manager of a locality nobody
+lives in and one rejected row. caseload_max is always 50-80. The new material is drawn from a
+second random stream, so the rest of the data is as before for a seed.
+Standard library only; the same seed and arguments always give the same bytes.
 """
 import argparse
 import datetime as dt
 import os
+import calendar
 import random
 
 ONE = dt.timedelta(days=1)
+
+# The Hospital Frailty Risk Score categories (Gilbert et al. 2018), for spreading codes only:
+# the points are the reference's business.
+HFRS_CATEGORIES = (
+    "F00 G81 G30 I69 R29 N39 F05 W19 S00 R31 B96 R41 R26 I67 R56 R40 T83 S06 S42 E87 M25 E86 "
+    "R54 Z50 F03 W18 Z75 F01 S80 L03 H54 E53 Z60 G20 R55 S22 K59 N17 L89 Z22 B95 L97 R44 K26 "
+    "I95 N19 A41 Z87 J96 X59 M19 G40 M81 S72 S32 E16 R94 N18 R33 R69 N28 R32 G31 Y95 S09 R45 "
+    "G45 Z74 M79 W06 S01 A04 A09 J18 J69 R47 E55 Z93 R02 R63 H91 W10 W01 E05 M41 R13 Z99 U80 "
+    "M80 K92 I63 N20 F10 Y84 R00 J22 Z73 R79 Z91 S51 F32 M48 E83 M15 D64 L08 R11 K52 R50"
+).split()
+# Code sets whose score is exactly a band boundary or next to one (tenths: E86 23, H54 19,
+# R13 8, F00 71, G30 40, A41 16, K59 18, B95 17, E55 10, R50 1, Z87 15). Each holds E86, so
+# the admission that carries it (in the last 12 months) meets the frailty criterion.
+EXACT_SETS = [
+    ["E86.0", "H54.4", "R13X"],              # 5.0 (floating point gives 4.999999999999999)
+    ["E869", "F00.0*", "G30.9", "A41.9"],    # 15.0
+    ["E86X", "K59.0", "R13"],                # 4.9
+    ["e86", "B95.2", "E55.9", "R50.9"],      # 5.1
+    ["E86.1", "F00.1", "G30.1", "Z87.1"],    # 14.9
+    ["E86", "F00.9", "G30X", "A41.5", "R509"],  # 15.1
+]
 
 
 def days(n):
@@ -27,6 +60,12 @@ def year_before(d):
         return d.replace(year=d.year - 1)
     except ValueError:
         return dt.date(d.year - 1, d.month, 28)
+
+
+def months_before(d, n):
+    """The same calendar day n months before d (the last day of the month if it does not exist)."""
+    y, m = divmod(d.year * 12 + d.month - 1 - n, 12)
+    return dt.date(y, m + 1, min(d.day, calendar.monthrange(y, m + 1)[1]))
 
 
 def anniversary(d, years_back):
@@ -187,6 +226,7 @@ def write_csv(path, header_cols, rows, rng, crlf_bom, header_names=None):
 class Gen:
     def __init__(self, seed, n, D):
         self.rng = random.Random(seed)
+        self.rng2 = random.Random(seed * 7919 + 104729)  # risk and capacity material
         self.n = n
         self.D = D
         self.ws = year_before(D) + ONE  # first day of the 12-month window
@@ -198,6 +238,8 @@ class Gen:
         self.residence = []
         self.nominations = []
         self.practices = []
+        self.case_managers = []
+        self.localities = []
 
     # -- helpers
     def chance(self, p):
@@ -492,6 +534,11 @@ class Gen:
                        admission_source=s["source"], discharge_destination=dest,
                        discharge_method=dismeth)
             codes = self.diags() if allow_noise else [self.pick(FRAIL + NONFRAIL)]
+            if allow_noise and s.get("hfrs_codes") is not None:
+                codes = list(s["hfrs_codes"][k - 1]) if k <= len(s["hfrs_codes"]) else codes
+            elif allow_noise and self.rng2.random() < 0.3:
+                codes = codes + [self.hfrs_spelling(self.rng2.choice(HFRS_CATEGORIES))
+                                 for _ in range(self.rng2.choice([1, 1, 2, 3]))]
             if not allow_noise:
                 codes = [c for c in codes]
             for i, c in enumerate(codes[:8]):
@@ -504,7 +551,77 @@ class Gen:
             rows.append(row)
         return rows
 
+    # -- risk material (second random stream)
+    def hfrs_spelling(self, cat):
+        r = self.rng2
+        d = str(r.randint(0, 9))
+        forms = [cat, cat, cat + "X", cat + "." + d, cat + d, cat + d + str(r.randint(0, 9)),
+                 cat + "." + d + "*", cat + "." + d + "\u2020", cat + "X-", (cat + "." + d).lower(),
+                 cat + ".X", cat.lower() + "x", cat + " ." + d]
+        return r.choice(forms)
+
+    def risk_date(self):
+        r = self.rng2
+        D = self.D
+        s24 = months_before(D, 24)
+        if r.random() < 0.4:
+            return r.choice([s24 - ONE, s24, s24 + ONE, s24 + days(2), months_before(D, 23),
+                             months_before(D, 23) + ONE, months_before(D, 25),
+                             months_before(D, 25) + ONE, self.ws - ONE, self.ws, D, D + ONE])
+        return D - days(r.randint(0, 800))
+
+    def with_rng2(self, fn, *a):
+        """Runs fn with the second stream standing in for the first."""
+        main = self.rng
+        self.rng = self.nhs.rng = self.rng2
+        try:
+            return fn(*a)
+        finally:
+            self.rng = self.nhs.rng = main
+
+    def risk_spells(self):
+        """1-4 spells carrying HFRS codes from a small per-patient pool (so categories repeat
+        across admissions and within one), dated over the last 25 months."""
+        r = self.rng2
+        pool = r.sample(HFRS_CATEGORIES, r.choice([1, 2, 3, 4, 6]))
+        out = []
+        for _ in range(r.choice([1, 1, 2, 2, 3, 4])):
+            s = self.spell(self.risk_date())
+            s["hfrs_codes"] = [[self.hfrs_spelling(r.choice(pool))
+                                for _ in range(r.choice([1, 2, 2, 3, 5]))]
+                               for _ in range(s["n_ep"])]
+            out.append(s)
+        return out
+
+    def exact_spells(self):
+        """A patient whose only admissions carry one of EXACT_SETS, split over one or two
+        spells in the last 12 months (a category may be on both)."""
+        r = self.rng2
+        codes = list(r.choice(EXACT_SETS))
+        r.shuffle(codes)
+        D = self.D
+        first = self.spell(D - days(r.randint(0, 300)), classpat="1", n_ep=1, open=False,
+                           sentinel_dis=False, died=False)
+        if len(codes) > 2 and r.random() < 0.5:
+            cut = r.randint(1, len(codes) - 1)
+            a, b = codes[:cut], codes[cut:] + [r.choice(codes[:cut])]
+            second = self.spell(D - days(r.randint(0, 600)), classpat="1", n_ep=1, open=False,
+                                sentinel_dis=False, died=False)
+            if "E86" not in "".join(a).upper():
+                a, b = b, a
+            first["hfrs_codes"], second["hfrs_codes"] = [a], [b]
+            return [first, second]
+        first["hfrs_codes"] = [codes]
+        return [first]
+
     def gen_admissions(self, nhs):
+        if self.rng2.random() < 0.03:
+            for s in self.with_rng2(self.exact_spells):
+                self.admissions.extend(self.with_rng2(self.episodes, nhs, s))
+            return
+        extra = self.with_rng2(self.risk_spells) if self.rng2.random() < 0.3 else []
+        for s in extra:
+            self.admissions.extend(self.with_rng2(self.episodes, nhs, s))
         for s in self.gen_spells():
             eps = self.episodes(nhs, s)
             self.admissions.extend(eps)
@@ -675,8 +792,66 @@ class Gen:
             row["__fields__"] = self.pick([-1, 1])
         self.nominations.append(row)
 
+    # -- capacity
+    def gen_case_managers(self):
+        r = self.rng2
+        locs = [loc for _, loc, _ in LOCALITIES]
+        r.shuffle(locs)
+        tight, empty, multi = locs[0], locs[1], locs[2:]
+        numbers = r.sample(range(1, 130), 30)
+        ids = iter([f"CM{n}" if r.random() < 0.6 else f"CM{n:03d}" for n in numbers])
+        rows = []
+
+        def cm(loc, cap, active=None):
+            act = active if active is not None else r.choice(["Y", "Y", "Y", ""])
+            rows.append(dict(case_manager_id=next(ids), name=r.choice(
+                ["Sarah Bright", "Tomasz Nowak", "Helen O'Neill", "Lloyd, Gareth"]),
+                locality=loc, caseload_max=str(cap), active=act))
+
+        # one case manager of 50-59 (reserve 5) and an inactive one
+        cm(tight, r.choice([50, 51, 55, 59]))
+        cm(tight, 80, "N")
+        # only inactive case managers, or none at all
+        if r.random() < 0.5:
+            cm(empty, r.choice([50, 65, 80]), "N")
+        # several case managers; equal and proportional caseloads make exact-fraction ties
+        for loc in multi:
+            caps = r.choice([[50, 60, 80], [60, 60], [55, 66, 77], [75, 50, 60, 80],
+                             [64, 79, 51], [70, 70, 56], [80, 50]])
+            caps = caps + [r.randint(50, 80)] if r.random() < 0.3 else caps
+            for cap in caps:
+                cm(loc, cap)
+            if r.random() < 0.5:
+                cm(loc, r.randint(50, 80), "N")
+        cm("Harlow", 60)  # a locality that no practice belongs to
+        r.shuffle(rows)
+        # a duplicated id: the later row is rejected (it would have been a bigger caseload)
+        dup = dict(r.choice([x for x in rows if x["locality"] != "Harlow"]))
+        dup.update(caseload_max="80", active="Y", locality=r.choice(locs))
+        rows.insert(r.randint(rows.index(next(x for x in rows if x["case_manager_id"] ==
+                                                 dup["case_manager_id"])) + 1, len(rows)), dup)
+        # one row missing a required field
+        kind = r.choice(["id_blank", "locality_blank", "fields", None])
+        if kind:
+            bad = dict(case_manager_id=next(ids), name="Bad Row", locality=r.choice(locs),
+                       caseload_max="80", active="Y")
+            if kind == "id_blank":
+                bad["case_manager_id"] = ""
+            elif kind == "locality_blank":
+                bad["locality"] = ""
+            else:
+                bad["__fields__"] = 1
+            rows.insert(r.randint(0, len(rows)), bad)
+        self.case_managers = rows
+        self.localities = [dict(locality=loc, pct=pct, expected_patients=str(r.randint(300, 900)),
+                                weighted_capitation=f"{r.randint(30, 120) / 10}")
+                           for pct, loc, _ in LOCALITIES]
+        if r.random() < 0.5:
+            self.localities.append(dict(self.localities[0], expected_patients="1"))  # rejected
+
     # -- everything
     def run(self):
+        self.gen_case_managers()
         self.gen_practices()
         people, others = self.gen_patients()
         for nhs in people + others:
@@ -739,6 +914,26 @@ class Gen:
         if self.chance(0.15):
             self.nominations = []  # header only
         w("nominations.csv", cols, self.nominations, names)
+        # second stream from here on, so the files above do not depend on these two
+        main, self.rng = self.rng, self.rng2
+        rng = self.rng2
+        w = lambda name, cols, rows, names=None: write_csv(
+            os.path.join(out, name), cols, rows, rng, crlf_bom, names)
+        cols = ["case_manager_id", "name", "locality", "caseload_max", "active"]
+        if rng.random() < 0.5:
+            cols = cols[::-1]
+        if rng.random() < 0.2:
+            cols.remove("active")  # optional column: everyone is active
+            for row in self.case_managers:
+                if row.get("active") == "N":
+                    row["locality"] = "Harlow"  # keep "inactive" meaning inactive
+        if rng.random() < 0.06:
+            pass  # no case_managers.csv: "no such data", everyone no_capacity
+        else:
+            w("case_managers.csv", cols, self.case_managers)
+        w("localities.csv", ["locality", "pct", "expected_patients", "weighted_capitation"],
+          self.localities)
+        self.rng = main
         if self.chance(0.15):
             os.remove(os.path.join(out, "residence.csv"))  # "no such data"
 

@@ -7,9 +7,23 @@ it shares no code with the Swift engine. Standard library only.
 
     reference.py --extracts DIR --as-of YYYY-MM-DD --out DIR
 
-Writes cases.csv, rejects.csv (file,line,severity,field), attrition.csv, counts.csv.
+Writes cases.csv, rejects.csv (file,line,severity,field), attrition.csv, counts.csv,
+scoping.csv (locality,found,capacity,reserved,allocated,waiting,no_capacity,active_case_managers).
+
+Risk and capacity, as read from the contract: the Hospital Frailty Risk Score (table below,
+transcribed from Gilbert et al. 2018, not read from the engine's criteria file) sums the points of
+the distinct three-character categories in any diagnosis position of any admission dated after the
+same calendar day 24 months before D and on or before D, in whole tenths; bands low < 5.0,
+intermediate 5.0-15.0, high > 15.0. Capacity: active case managers (active blank or Y) of each
+locality; reserve floor(caseload_max * 10 / 100); in allocation order (priority, risk highest first,
+admissions most first, NHS number) each candidate goes to the case manager with the lowest
+load / caseload_max (exact), ties to the case_manager_id that sorts first, among those with
+load < caseload_max - reserve; else the locality's waiting list; a locality without an active case
+manager (and UNMAPPED) gives no_capacity. A fresh run: nobody is on a caseload yet.
+Exit status 65 (and nothing written) when a caseload_max is outside 50-80.
 """
 import argparse
+import calendar
 import csv
 import datetime as dt
 import os
@@ -28,6 +42,25 @@ POLY_WINDOW_DAYS = 84
 POLY_MIN = 5
 ADM_MIN = 2
 CRITERIA = ["frailty", "admissions", "care_home", "polypharmacy", "nomination"]
+RISK_MONTHS = 24
+RESERVE_PERCENT = 10
+CASELOAD_MIN, CASELOAD_MAX = 50, 80
+
+# Hospital Frailty Risk Score, Gilbert et al., Lancet 2018;391:1775-82, supplementary table:
+# points per three-character ICD-10 category, in tenths (109 categories, 1732 tenths = 173.2).
+HFRS = {c: int(v.replace(".", "")) for c, v in (x.split() for x in """
+F00 7.1, G81 4.4, G30 4.0, I69 3.7, R29 3.6, N39 3.2, F05 3.2, W19 3.2, S00 3.2, R31 3.0,
+B96 2.9, R41 2.7, R26 2.6, I67 2.6, R56 2.6, R40 2.5, T83 2.4, S06 2.4, S42 2.3, E87 2.3,
+M25 2.3, E86 2.3, R54 2.2, Z50 2.1, F03 2.1, W18 2.1, Z75 2.0, F01 2.0, S80 2.0, L03 2.0,
+H54 1.9, E53 1.9, Z60 1.8, G20 1.8, R55 1.8, S22 1.8, K59 1.8, N17 1.8, L89 1.7, Z22 1.7,
+B95 1.7, L97 1.6, R44 1.6, K26 1.6, I95 1.6, N19 1.6, A41 1.6, Z87 1.5, J96 1.5, X59 1.5,
+M19 1.5, G40 1.5, M81 1.4, S72 1.4, S32 1.4, E16 1.4, R94 1.4, N18 1.4, R33 1.3, R69 1.3,
+N28 1.3, R32 1.2, G31 1.2, Y95 1.2, S09 1.2, R45 1.2, G45 1.2, Z74 1.1, M79 1.1, W06 1.1,
+S01 1.1, A04 1.1, A09 1.1, J18 1.1, J69 1.0, R47 1.0, E55 1.0, Z93 1.0, R02 1.0, R63 0.9,
+H91 0.9, W10 0.9, W01 0.9, E05 0.9, M41 0.9, R13 0.8, Z99 0.8, U80 0.8, M80 0.8, K92 0.8,
+I63 0.8, N20 0.7, F10 0.7, Y84 0.7, R00 0.7, J22 0.7, Z73 0.6, R79 0.6, Z91 0.5, S51 0.5,
+F32 0.5, M48 0.5, E83 0.4, M15 0.4, D64 0.4, L08 0.4, R11 0.3, K52 0.3, R50 0.1""".split(","))}
+assert len(HFRS) == 109 and sum(HFRS.values()) == 1732
 
 # ---------------------------------------------------------------- CSV reading
 
@@ -110,6 +143,10 @@ def read_records(path):
 # ---------------------------------------------------------------- values
 
 DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+class ConfigError(Exception):
+    pass
 
 
 class Reject(Exception):
@@ -374,7 +411,41 @@ def load(folder):
         if nhs in spine:
             noms.setdefault(nhs, []).append(on)
 
-    return ing, practices, spine, episodes, scripts, register, noms
+    cms = {}  # case_manager_id -> dict(id, locality, cap, active)
+    for line, row in ing.rows("case_managers.csv") or []:
+        try:
+            cid = req(row, "case_manager_id")
+            loc = req(row, "locality")
+            cap_text = req(row, "caseload_max")
+            act = row.get("active", "")
+            if act not in ("", "Y", "N"):
+                raise Reject("active")
+        except Reject as r:
+            ing.reject("case_managers.csv", line, r.field)
+            continue
+        if not cap_text.isdigit() or not CASELOAD_MIN <= int(cap_text) <= CASELOAD_MAX:
+            raise ConfigError(f"case_managers.csv:{line}: caseload_max {cap_text!r} outside "
+                              f"{CASELOAD_MIN}-{CASELOAD_MAX}")
+        if cid in cms:
+            ing.reject("case_managers.csv", line, "case_manager_id")
+            continue
+        cms[cid] = dict(id=cid, locality=loc, cap=int(cap_text), active=act != "N")
+        ing.accept("case_managers.csv")
+
+    seen = set()
+    for line, row in ing.rows("localities.csv") or []:
+        try:
+            loc = req(row, "locality")
+            req(row, "expected_patients")
+            if loc in seen:
+                raise Reject("locality")
+        except Reject as r:
+            ing.reject("localities.csv", line, r.field)
+            continue
+        seen.add(loc)
+        ing.accept("localities.csv")
+
+    return ing, practices, spine, episodes, scripts, register, noms, cms
 
 
 # ---------------------------------------------------------------- evaluation
@@ -392,8 +463,23 @@ def year_before(d):
         return dt.date(d.year - 1, d.month, 28)
 
 
+def months_before(d, n):
+    """The same calendar day n months before d (the last day of the month if it does not exist)."""
+    y, m = divmod(d.year * 12 + d.month - 1 - n, 12)
+    return dt.date(y, m + 1, min(d.day, calendar.monthrange(y, m + 1)[1]))
+
+
+def risk_band(tenths):
+    if tenths < 50:
+        return "low"
+    if tenths <= 150:
+        return "intermediate"
+    return "high"
+
+
 def evaluate(D, practices, spine, episodes, scripts, register, noms):
     start12 = year_before(D)  # window: start12 < date <= D
+    start24 = months_before(D, RISK_MONTHS)  # risk window: start24 < date <= D
     poly_from = D - dt.timedelta(days=POLY_WINDOW_DAYS)
     att = dict(registered=0, alive=0, aged_65_plus=0, frailty=0, admissions=0,
                care_home=0, polypharmacy=0, nomination=0, any_criterion=0)
@@ -469,7 +555,12 @@ def evaluate(D, practices, spine, episodes, scripts, register, noms):
         att["any_criterion"] += 1
         prac = p["practice"]
         pct, loc = practices.get(prac, ("", "UNMAPPED"))
-        cases.append(dict(
+        risk_spells = adms  # the same admissions as the criteria (no regular-attender-only spell)
+        in24 = [a for a in risk_spells if start24 < a["adm"] <= D]
+        cats = {c[:3] for a in in24 for c in a["codes"]}
+        score = sum(HFRS.get(c, 0) for c in sorted(cats))
+        cases.append(dict(risk_tenths=score, risk_score=f"{score // 10}.{score % 10}",
+                          risk_band=risk_band(score),
             nhs_number=nhs, gp_practice=prac, pct=pct, locality=loc, age=str(age),
             priority=str(CRITERIA.index(crit[0]) + 1), criteria=";".join(crit),
             frailty_codes=";".join(fcodes), admissions=str(n_stays),
@@ -480,10 +571,66 @@ def evaluate(D, practices, spine, episodes, scripts, register, noms):
     return cases, att
 
 
+def allocation_key(c):
+    return (int(c["priority"]), -c["risk_tenths"], -int(c["admissions"]), c["nhs_number"])
+
+
+def allocate(cases, cms, att):
+    """Fills status, case_manager_id, waiting_position; returns the cases sorted by locality then
+    allocation order, and the scoping rows."""
+    by_loc = {}
+    for c in cases:
+        by_loc.setdefault(c["locality"], []).append(c)
+    managers = {}
+    for m in cms.values():
+        if m["active"]:
+            managers.setdefault(m["locality"], []).append(
+                dict(id=m["id"], cap=m["cap"], load=0,
+                     reserve=m["cap"] * RESERVE_PERCENT // 100))
+    out = []
+    scoping = []
+    for loc in sorted(set(by_loc) | set(managers)):
+        cands = sorted(by_loc.get(loc, []), key=allocation_key)
+        team = [] if loc == "UNMAPPED" else managers.get(loc, [])
+        waiting = 0
+        for c in cands:
+            c["case_manager_id"] = ""
+            c["waiting_position"] = ""
+            if not team:
+                c["status"] = "no_capacity"
+                continue
+            best = None
+            for m in sorted(team, key=lambda m: m["id"]):
+                if not m["load"] < m["cap"] - m["reserve"]:
+                    continue
+                if best is None or m["load"] * best["cap"] < best["load"] * m["cap"]:
+                    best = m
+            if best is None:
+                waiting += 1
+                c["status"] = "waiting"
+                c["waiting_position"] = str(waiting)
+            else:
+                best["load"] += 1
+                c["status"] = "allocated"
+                c["case_manager_id"] = best["id"]
+        out.extend(cands)
+        st = [c["status"] for c in cands]
+        scoping.append(dict(locality=loc, found=len(cands), capacity=sum(m["cap"] for m in team),
+                            reserved=sum(m["reserve"] for m in team),
+                            allocated=st.count("allocated"), waiting=st.count("waiting"),
+                            no_capacity=st.count("no_capacity"), active_case_managers=len(team)))
+    att["allocated"] = sum(s["allocated"] for s in scoping)
+    att["waiting"] = sum(s["waiting"] for s in scoping)
+    return out, scoping
+
+
 CASE_COLS = ["nhs_number", "gp_practice", "pct", "locality", "age", "priority", "criteria",
-             "frailty_codes", "admissions", "distinct_drugs", "care_home", "nominated"]
+             "frailty_codes", "admissions", "distinct_drugs", "care_home", "nominated",
+             "risk_score", "risk_band", "status", "case_manager_id", "waiting_position"]
 ATT_STEPS = ["registered", "alive", "aged_65_plus", "frailty", "admissions", "care_home",
-             "polypharmacy", "nomination", "any_criterion"]
+             "polypharmacy", "nomination", "any_criterion", "allocated", "waiting"]
+SCOPING_COLS = ["locality", "found", "capacity", "reserved", "allocated", "waiting", "no_capacity",
+                "active_case_managers"]
 
 
 def main(argv=None):
@@ -493,13 +640,22 @@ def main(argv=None):
     ap.add_argument("--out", required=True)
     a = ap.parse_args(argv)
     D = dt.date.fromisoformat(a.as_of)
-    ing, practices, spine, episodes, scripts, register, noms = load(a.extracts)
+    try:
+        ing, practices, spine, episodes, scripts, register, noms, cms = load(a.extracts)
+    except ConfigError as e:
+        print(f"reference.py: configuration error: {e}", file=sys.stderr)
+        return 65
     cases, att = evaluate(D, practices, spine, episodes, scripts, register, noms)
+    cases, scoping = allocate(cases, cms, att)
     os.makedirs(a.out, exist_ok=True)
     with open(os.path.join(a.out, "cases.csv"), "w", newline="") as fh:
-        w = csv.DictWriter(fh, CASE_COLS, lineterminator="\n")
+        w = csv.DictWriter(fh, CASE_COLS, lineterminator="\n", extrasaction="ignore")
         w.writeheader()
         w.writerows(cases)
+    with open(os.path.join(a.out, "scoping.csv"), "w", newline="") as fh:
+        w = csv.DictWriter(fh, SCOPING_COLS, lineterminator="\n")
+        w.writeheader()
+        w.writerows(scoping)
     with open(os.path.join(a.out, "rejects.csv"), "w", newline="") as fh:
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(["file", "line", "severity", "field"])
