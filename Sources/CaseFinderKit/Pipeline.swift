@@ -57,8 +57,11 @@ public struct SearchResult {
 public enum Pipeline {
     /// Reads the criteria file and mapping (configuration errors stop here, before any extract
     /// is read), then every extract in dependency order.
+    /// - Parameter threads: 1 reads every file in turn; 2 or more read prescriptions on one
+    ///   thread while admissions, residence and nominations are read on another. The result,
+    ///   rejects.csv included, is the same either way.
     public static func load(
-        _ options: SearchOptions, sink: DiagnosticSink, progress: (String) -> Void = { _ in }
+        _ options: SearchOptions, sink: DiagnosticSink, threads: Int = 2, progress: (String) -> Void = { _ in }
     ) throws(ConfigurationError) -> LoadedExtracts {
         var timings: [String: Double] = [:]
         var clock = Date()
@@ -81,21 +84,30 @@ public enum Pipeline {
         let store = FactStore(
             asOf: options.asOf, prescriptionHorizon: criteria.prescriptionHorizon(options.asOf),
             deathDischargeMethods: criteria.population.deathDischargeMethods)
-        for kind in ExtractKind.extracts {
+        // Configuration and the spine first, on this thread.
+        for kind in [ExtractKind.caseManagers, .practices, .localities, .patients] {
             switch kind {
             case .caseManagers: try reader.readCaseManagers(store.add)
             case .practices: try reader.readPractices(store.add)
             case .localities: try reader.readLocalities(store.add)
-            case .patients: try reader.readPatients(store.add)
-            case .admissions: try reader.readAdmissions(store.add)
-            case .prescriptions: try reader.readPrescriptions(store.add)
-            case .residence: try reader.readResidence(store.add)
-            case .nominations: try reader.readNominations(store.add)
-            case .screening: continue
+            default: try reader.readPatients(store.add)
             }
             let s = reader.stats[kind]!
             progress(s.present ? "read \(s.fileName): \(s.read) rows, \(s.rejected) rejected" : "no \(s.fileName): no such data")
             lap("read_" + kind.rawValue)
+        }
+        store.spineComplete()
+        // Activity: prescriptions (the big file) on one thread, the rest on another. Their
+        // findings are buffered and passed on in file order, so rejects.csv does not depend on
+        // the number of threads.
+        let activity = ActivityJobs(
+            options: options, mapping: mapping, criteria: criteria, store: store, people: reader.people, sink: sink, threads: threads)
+        try activity.run()
+        for job in activity.jobs {
+            reader.adopt(job.reader)
+            timings["read_" + job.kind.rawValue] = job.seconds
+            let s = reader.stats[job.kind]!
+            progress(s.present ? "read \(s.fileName): \(s.read) rows, \(s.rejected) rejected" : "no \(s.fileName): no such data")
         }
         return LoadedExtracts(
             options: options, criteria: criteria, criteriaSHA256: criteriaSHA, mapping: mapping, reader: reader, store: store,
@@ -138,7 +150,8 @@ public enum Pipeline {
         let minAge = criteria.population.minAge
         let careHomeIDs = Set(criteria.criteria.filter { if case .careHome = $0.kind { true } else { false } }.map(\.id))
         let nominationIDs = Set(criteria.criteria.filter { $0.kind == .nomination }.map(\.id))
-        for p in store.patients {
+        for i in 0..<store.count {
+            let p = store.patient(at: i)
             let practice = store.practices[p.practice]
             if practice == nil { unmapped += 1 }
             let e = evaluator.evaluate(p)
@@ -184,7 +197,7 @@ public enum Pipeline {
         cases = order.map { cases[$0] }
         candidates = order.map { candidates[$0] }
         exceptions.sort { ($0.nhsNumber, $0.reason) < ($1.nhsNumber, $1.reason) }
-        var attrition: [(String, Int)] = [("registered", store.patients.count), ("alive", alive), ("aged_\(minAge)_plus", old)]
+        var attrition: [(String, Int)] = [("registered", store.count), ("alive", alive), ("aged_\(minAge)_plus", old)]
         for (i, c) in criteria.criteria.enumerated() { attrition.append((c.id, perCriterion[i])) }
         attrition.append(("any_criterion", cases.count))
         return SearchResult(
@@ -201,5 +214,87 @@ public enum Pipeline {
     public static func sha256(ofFile path: String) -> String {
         guard let data = FileManager.default.contents(atPath: path) else { return "" }
         return SHA256Digest.hex(Array(data))
+    }
+}
+
+/// Findings kept in memory and passed on later, in order.
+final class BufferedSink: DiagnosticSink {
+    var diagnostics: [Diagnostic] = []
+    func record(_ diagnostic: Diagnostic) { diagnostics.append(diagnostic) }
+}
+
+/// The activity files, read after the spine: prescriptions, admissions, residence,
+/// nominations, in that order. With two or more threads prescriptions are read on their own
+/// thread, writing findings straight to the sink, while the others are read in turn on a
+/// second thread into buffers that are passed on afterwards, in file order.
+final class ActivityJobs: @unchecked Sendable {
+    final class Job: @unchecked Sendable {
+        let kind: ExtractKind
+        let reader: ExtractReader
+        let buffer: BufferedSink?
+        var seconds = 0.0
+        var error: ConfigurationError?
+
+        init(kind: ExtractKind, reader: ExtractReader, buffer: BufferedSink?) {
+            self.kind = kind
+            self.reader = reader
+            self.buffer = buffer
+        }
+    }
+
+    let jobs: [Job]
+    let store: FactStore
+    let sink: DiagnosticSink
+    let threads: Int
+
+    init(
+        options: SearchOptions, mapping: ColumnMapping, criteria: CriteriaSet, store: FactStore, people: PersonKeys, sink: DiagnosticSink,
+        threads: Int
+    ) {
+        self.store = store
+        self.sink = sink
+        self.threads = threads
+        var jobs: [Job] = []
+        for kind in [ExtractKind.prescriptions, .admissions, .residence, .nominations] {
+            let buffer = threads > 1 && kind != .prescriptions ? BufferedSink() : nil
+            let reader = ExtractReader(
+                directory: options.extracts, mapping: mapping, missingBefore: criteria.missingBefore,
+                caseloadLimits: criteria.caseloadLimits, sink: buffer ?? sink, people: people)
+            jobs.append(Job(kind: kind, reader: reader, buffer: buffer))
+        }
+        self.jobs = jobs
+    }
+
+    func read(_ job: Job) {
+        let start = Date()
+        do throws(ConfigurationError) {
+            switch job.kind {
+            case .prescriptions: try job.reader.readPrescriptions(store.add)
+            case .admissions: try job.reader.readAdmissions(store.add)
+            case .residence: try job.reader.readResidence(store.add)
+            default: try job.reader.readNominations(store.add)
+            }
+        } catch {
+            job.error = error
+        }
+        job.seconds = Date().timeIntervalSince(start)
+    }
+
+    func run() throws(ConfigurationError) {
+        if threads > 1 {
+            DispatchQueue.concurrentPerform(iterations: 2) { worker in
+                if worker == 0 {
+                    read(jobs[0])
+                } else {
+                    for job in jobs.dropFirst() { read(job) }
+                }
+            }
+        } else {
+            for job in jobs { read(job) }
+        }
+        for job in jobs {
+            if let error = job.error { throw error }
+            for d in job.buffer?.diagnostics ?? [] { sink.record(d) }
+        }
     }
 }

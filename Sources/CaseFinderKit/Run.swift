@@ -25,10 +25,13 @@ public enum Run {
         public var reservePercent: Int?
         /// Write only this locality's lists (allocation is per locality, so it is unchanged).
         public var locality: String?
+        /// Threads for reading the activity files (1 or 2; the result is the same).
+        public var threads: Int
 
-        public init(reservePercent: Int? = nil, locality: String? = nil) {
+        public init(reservePercent: Int? = nil, locality: String? = nil, threads: Int = 2) {
             self.reservePercent = reservePercent
             self.locality = locality
+            self.threads = threads
         }
     }
 
@@ -57,7 +60,7 @@ public enum Run {
         try state.lock()
         do {
             let rejects = RejectsFile(handle: try folder.create("rejects.csv"))
-            let loaded = try Pipeline.load(options, sink: rejects, progress: progress)
+            let loaded = try Pipeline.load(options, sink: rejects, threads: settings.threads, progress: progress)
             var result = Pipeline.search(loaded)
             try rejects.close()
             let reserve = settings.reservePercent ?? loaded.criteria.reservePercent

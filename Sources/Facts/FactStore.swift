@@ -64,16 +64,28 @@ public struct PatientFacts: Sendable {
 /// Only patients on the spine are kept; activity for anyone else is answered `.unregistered`.
 /// Rows dated after the as-of date are accepted and kept out of the facts (they are outside
 /// every window), except that a spell's episodes are merged whatever their dates.
-/// Confined to one task.
-public final class FactStore {
+///
+/// Threads: the spine, practices, localities and case managers are added first, on one
+/// thread. After that, each kind of activity (admissions, prescriptions, residence,
+/// nominations) writes only its own per-patient arrays and reads the frozen spine index, so
+/// the four kinds may be added concurrently, one thread per kind.
+public final class FactStore: @unchecked Sendable {
     public let asOf: Day
     /// Prescriptions issued on or before this day are not kept (they are older than any window).
     public let prescriptionHorizon: Day
     /// HES discharge methods that mean the patient died (`4`).
     public let deathDischargeMethods: Set<ShortCode>
 
-    public private(set) var patients: [PatientFacts] = []
+    /// The spine, in file order (activity arrays empty: see `patient(at:)`).
+    private var spine: [PatientFacts] = []
     private var index: [UInt64: Int32] = [:]
+    // One array per kind of activity, by spine position: each written by one thread only.
+    private var spells: [[SpellFacts]] = []
+    private var hospitalDeaths: [Day?] = []
+    private var substances: [[(substance: Substance, lastIssued: Day)]] = []
+    private var residences: [[ResidenceFacts]] = []
+    private var nominations: [[NominationFacts]] = []
+    private var activityReady = false
     public private(set) var practices: [String: PracticeRow] = [:]
     public private(set) var localities: [LocalityRow] = []
     public private(set) var caseManagers: [CaseManagerRow] = []
@@ -84,60 +96,95 @@ public final class FactStore {
         self.deathDischargeMethods = deathDischargeMethods
     }
 
-    /// The position of a person in `patients`, if registered.
+    /// Registered patients.
+    public var count: Int { spine.count }
+
+    /// The position of a person on the spine, if registered.
     public func position(of person: UInt64) -> Int? { index[person].map(Int.init) }
 
-    public func patient(_ person: UInt64) -> PatientFacts? { position(of: person).map { patients[$0] } }
+    /// Everything known about the patient at a spine position.
+    public func patient(at i: Int) -> PatientFacts {
+        var p = spine[i]
+        if activityReady {
+            p.spells = spells[i]
+            p.hospitalDeath = hospitalDeaths[i]
+            p.substances = substances[i]
+            p.residences = residences[i]
+            p.nominations = nominations[i]
+        }
+        return p
+    }
+
+    public func patient(_ person: UInt64) -> PatientFacts? { position(of: person).map { patient(at: $0) } }
+
+    /// Every registered patient, in spine order.
+    public var patients: [PatientFacts] { (0..<count).map(patient(at:)) }
 
     public func add(_ row: PatientRow) -> RowOutcome {
+        precondition(!activityReady, "the spine is read before any activity")
         if let existing = index[row.person] {
             return .reject(
-                reason: "NHS number already on the spine at line \(patients[Int(existing)].line)", field: "nhs_number", value: "")
+                reason: "NHS number already on the spine at line \(spine[Int(existing)].line)", field: "nhs_number", value: "")
         }
-        index[row.person] = Int32(patients.count)
-        patients.append(
+        index[row.person] = Int32(spine.count)
+        spine.append(
             PatientFacts(
                 person: row.person, line: row.line, dateOfBirth: row.dateOfBirth, dateOfDeath: row.dateOfDeath, sex: row.sex,
                 practice: row.practice))
         return .accepted
     }
 
+    /// Ends the spine: sizes the activity arrays. Called once, before any activity is added.
+    public func spineComplete() {
+        guard !activityReady else { return }
+        activityReady = true
+        spells = Array(repeating: [], count: spine.count)
+        hospitalDeaths = Array(repeating: nil, count: spine.count)
+        substances = Array(repeating: [], count: spine.count)
+        residences = Array(repeating: [], count: spine.count)
+        nominations = Array(repeating: [], count: spine.count)
+    }
+
     public func add(_ row: EpisodeRow) -> RowOutcome {
+        spineComplete()
         guard let p = index[row.person].map(Int.init) else { return .unregistered }
         if let method = row.dischargeMethod, deathDischargeMethods.contains(method), let d = row.dischargeDate {
-            if patients[p].hospitalDeath.map({ d < $0 }) ?? true { patients[p].hospitalDeath = d }
+            if hospitalDeaths[p].map({ d < $0 }) ?? true { hospitalDeaths[p] = d }
         }
-        if let s = patients[p].spells.firstIndex(where: { $0.id == row.spellID }) {
-            patients[p].spells[s].merge(row)
+        if let s = spells[p].firstIndex(where: { $0.id == row.spellID }) {
+            spells[p][s].merge(row)
         } else {
             var spell = SpellFacts(
                 id: row.spellID, admissionDate: row.admissionDate, dischargeDate: row.dischargeDate, episodes: 0, line: row.line)
             spell.merge(row)
-            patients[p].spells.append(spell)
+            spells[p].append(spell)
         }
         return .accepted
     }
 
     public func add(_ row: PrescriptionRow) -> RowOutcome {
+        spineComplete()
         guard let p = index[row.person].map(Int.init) else { return .unregistered }
         guard row.issueDate > prescriptionHorizon && row.issueDate <= asOf else { return .accepted }
-        if let i = patients[p].substances.firstIndex(where: { $0.substance == row.substance }) {
-            if row.issueDate > patients[p].substances[i].lastIssued { patients[p].substances[i].lastIssued = row.issueDate }
+        if let i = substances[p].firstIndex(where: { $0.substance == row.substance }) {
+            if row.issueDate > substances[p][i].lastIssued { substances[p][i].lastIssued = row.issueDate }
         } else {
-            patients[p].substances.append((row.substance, row.issueDate))
+            substances[p].append((row.substance, row.issueDate))
         }
         return .accepted
     }
 
     public func add(_ row: ResidenceRow) -> RowOutcome {
+        spineComplete()
         guard let p = index[row.person].map(Int.init) else { return .unregistered }
-        patients[p].residences.append(ResidenceFacts(careHomeCode: row.careHomeCode, from: row.fromDate, to: row.toDate, line: row.line))
+        residences[p].append(ResidenceFacts(careHomeCode: row.careHomeCode, from: row.fromDate, to: row.toDate, line: row.line))
         return .accepted
     }
 
     public func add(_ row: NominationRow) -> RowOutcome {
+        spineComplete()
         guard let p = index[row.person].map(Int.init) else { return .unregistered }
-        patients[p].nominations.append(NominationFacts(date: row.nominatedOn, by: row.nominatedBy, line: row.line))
+        nominations[p].append(NominationFacts(date: row.nominatedOn, by: row.nominatedBy, line: row.line))
         return .accepted
     }
 

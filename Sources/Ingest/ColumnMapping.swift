@@ -116,8 +116,12 @@ public struct ColumnMapping: Sendable {
 /// Turns the person identifiers of every file into one integer key space.
 ///
 /// With NHS numbers the key is the number itself. With opaque ids each distinct id gets the
-/// next integer, and the text is kept for output. Confined to one task.
-public final class PersonKeys {
+/// next integer, and the text is kept for output. Ids are added while the spine is read, on
+/// one thread; afterwards `find` only reads, so activity files can be read concurrently.
+public final class PersonKeys: @unchecked Sendable {
+    /// The key `find` gives a valid opaque id that is not on the spine (never a spine key).
+    public static let unknown = UInt64.max
+
     public let kind: ColumnMapping.PersonID
     private var ids: [String: UInt64] = [:]
     private var texts: [String] = []
@@ -137,6 +141,18 @@ public final class PersonKeys {
             ids[s] = k
             texts.append(s)
             return k
+        }
+    }
+
+    /// The key for a trimmed identifier field without adding it: `unknown` for an opaque id
+    /// not seen on the spine, nil when the field is not a valid identifier.
+    public func find(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64? {
+        switch kind {
+        case .nhsNumber:
+            return NHSNumber.parse(bytes)
+        case .opaque:
+            guard !bytes.isEmpty else { return nil }
+            return ids[String(decoding: bytes, as: UTF8.self)] ?? PersonKeys.unknown
         }
     }
 

@@ -56,19 +56,27 @@ public final class ExtractReader {
     /// Allowed caseload_max values.
     public let caseloadLimits: ClosedRange<Int>
     public private(set) var stats: [ExtractKind: FileStats] = [:]
+
+    /// Takes over another reader's file statistics (after a concurrent read).
+    public func adopt(_ other: ExtractReader) {
+        for (k, v) in other.stats { stats[k] = v }
+    }
     /// Bytes read per chunk.
     static let chunkSize = 1 << 20
 
+    /// - Parameter people: the person key space to share with other readers of the same
+    ///   extracts (a new one when nil). Only the reader of the spine and of screening outcomes
+    ///   adds opaque ids to it; activity readers look ids up, so they may run concurrently.
     public init(
         directory: String, mapping: ColumnMapping = .contract, missingBefore: Day = Day(year: 1890, month: 1, day: 1)!,
-        caseloadLimits: ClosedRange<Int> = 50...80, sink: DiagnosticSink
+        caseloadLimits: ClosedRange<Int> = 50...80, sink: DiagnosticSink, people: PersonKeys? = nil
     ) {
         self.directory = directory
         self.mapping = mapping
         self.missingBefore = missingBefore
         self.caseloadLimits = caseloadLimits
         self.sink = sink
-        self.people = PersonKeys(kind: mapping.personID)
+        self.people = people ?? PersonKeys(kind: mapping.personID)
     }
 
     public func path(of kind: ExtractKind) -> String {

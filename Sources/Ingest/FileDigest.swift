@@ -2,7 +2,7 @@ import Digest
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The SHA-256 of a file, computed on another thread while the file is being parsed: hashing

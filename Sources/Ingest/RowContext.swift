@@ -175,7 +175,10 @@ final class RowContext {
 
     /// A person identifier; an empty or invalid one rejects the row.
     func person(_ column: Column) -> UInt64? {
-        required(column, invalid: "not a valid NHS number (10 digits with a Modulus 11 check digit)") { reader.people.key($0) }
+        let registers = kind == .patients || kind == .screening
+        return required(column, invalid: "not a valid NHS number (10 digits with a Modulus 11 check digit)") {
+            registers ? reader.people.key($0) : reader.people.find($0)
+        }
     }
 
     /// A date. Empty: nil (a required one rejects). Unreadable: rejects, optional or not.

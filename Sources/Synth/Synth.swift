@@ -116,23 +116,38 @@ public enum Synth {
     /// Drugs by BNF chapter: code (15 characters) and name; chapters 01-15 count, 19-23 do not.
     static let drugs: [(String, String)] = [
         ("0101021B0AAAAAA", "Gaviscon Advance liquid, peppermint"), ("0103050P0AAAAAA", "Omeprazole 20mg gastro-resistant capsules"),
-        ("0106040M0AAAAAA", "Macrogol compound oral powder sachets NPF sugar free"), ("0202010B0AAABAB", "Bendroflumethiazide 2.5mg tablets"),
-        ("0202020L0AABDBD", "Furosemide 40mg tablets"), ("0204000H0AAAAAA", "Bisoprolol 2.5mg tablets"), ("0205051R0AAAAAA", "Ramipril 5mg capsules"),
-        ("0206020A0AAAAAA", "Amlodipine 5mg tablets"), ("0208020Z0AAAAAA", "Apixaban 5mg tablets"), ("0209000A0AAAAAA", "Aspirin 75mg dispersible tablets"),
-        ("0212000B0AAABAB", "Atorvastatin 40mg tablets"), ("0212000AAAAAAAA", "Simvastatin 40mg tablets"), ("0301011R0AAAPAP", "Salbutamol 100micrograms/dose inhaler CFC free"),
+        ("0106040M0AAAAAA", "Macrogol compound oral powder sachets NPF sugar free"),
+        ("0202010B0AAABAB", "Bendroflumethiazide 2.5mg tablets"),
+        ("0202020L0AABDBD", "Furosemide 40mg tablets"), ("0204000H0AAAAAA", "Bisoprolol 2.5mg tablets"),
+        ("0205051R0AAAAAA", "Ramipril 5mg capsules"),
+        ("0206020A0AAAAAA", "Amlodipine 5mg tablets"), ("0208020Z0AAAAAA", "Apixaban 5mg tablets"),
+        ("0209000A0AAAAAA", "Aspirin 75mg dispersible tablets"),
+        ("0212000B0AAABAB", "Atorvastatin 40mg tablets"), ("0212000AAAAAAAA", "Simvastatin 40mg tablets"),
+        ("0301011R0AAAPAP", "Salbutamol 100micrograms/dose inhaler CFC free"),
         ("0302000C0AAAAAA", "Beclometasone 100micrograms/dose inhaler CFC free"), ("0403010B0AAAAAA", "Amitriptyline 10mg tablets"),
-        ("0403030Q0AAAAAA", "Sertraline 50mg tablets"), ("0404000M0AAAAAA", "Melatonin 2mg modified-release tablets"), ("0407010H0AAAAAA", "Paracetamol 500mg tablets"),
-        ("0407010F0AAAUAU", "Co-codamol 30mg/500mg tablets"), ("0407020Q0AAAAAA", "Morphine sulfate 10mg/5ml oral solution"), ("0408010G0AAAAAA", "Levetiracetam 500mg tablets"),
-        ("0411000D0AAAAAA", "Donepezil 5mg tablets"), ("0501013B0AAAAAA", "Amoxicillin 500mg capsules"), ("0501130R0AAAAAA", "Nitrofurantoin 100mg modified-release capsules"),
-        ("0601011L0AAAAAA", "Insulin glargine 100units/ml solution for injection 3ml pre-filled pens"), ("0601022B0AAABAB", "Metformin 500mg tablets"),
-        ("0601023AGAAAAAA", "Sitagliptin 100mg tablets"), ("0602010V0AAABAB", "Levothyroxine sodium 50microgram tablets"), ("0603020T0AAACAC", "Prednisolone 5mg tablets"),
-        ("0604011G0AAAAAA", "Estradiol 1mg tablets"), ("0606020A0AAAAAA", "Alendronic acid 70mg tablets"), ("0704020AAAAAAAA", "Tamsulosin 400microgram modified-release capsules"),
-        ("0706020A0AAAAAA", "Finasteride 5mg tablets"), ("0803041B0AAAAAA", "Bicalutamide 50mg tablets"), ("0906040G0AAAAAA", "Colecalciferol 800unit capsules"),
-        ("0906040N0AAADAD", "Adcal-D3 chewable tablets \"lemon\""), ("1001010AJAAAAAA", "Naproxen 500mg tablets"), ("1001040G0AAAAAA", "Allopurinol 100mg tablets"),
-        ("1103010C0AAAAAA", "Chloramphenicol 0.5% eye drops"), ("1106000Z0AAAAAA", "Latanoprost 50micrograms/ml eye drops"), ("1202020L0AAAAAA", "Mometasone 50micrograms/dose nasal spray"),
-        ("1302011B0AAAAAA", "Epaderm ointment"), ("1304000H0AAAAAA", "Hydrocortisone 1% cream"), ("1404000H0AAAAAA", "Influenza vaccine, suspension for injection"),
+        ("0403030Q0AAAAAA", "Sertraline 50mg tablets"), ("0404000M0AAAAAA", "Melatonin 2mg modified-release tablets"),
+        ("0407010H0AAAAAA", "Paracetamol 500mg tablets"),
+        ("0407010F0AAAUAU", "Co-codamol 30mg/500mg tablets"), ("0407020Q0AAAAAA", "Morphine sulfate 10mg/5ml oral solution"),
+        ("0408010G0AAAAAA", "Levetiracetam 500mg tablets"),
+        ("0411000D0AAAAAA", "Donepezil 5mg tablets"), ("0501013B0AAAAAA", "Amoxicillin 500mg capsules"),
+        ("0501130R0AAAAAA", "Nitrofurantoin 100mg modified-release capsules"),
+        ("0601011L0AAAAAA", "Insulin glargine 100units/ml solution for injection 3ml pre-filled pens"),
+        ("0601022B0AAABAB", "Metformin 500mg tablets"),
+        ("0601023AGAAAAAA", "Sitagliptin 100mg tablets"), ("0602010V0AAABAB", "Levothyroxine sodium 50microgram tablets"),
+        ("0603020T0AAACAC", "Prednisolone 5mg tablets"),
+        ("0604011G0AAAAAA", "Estradiol 1mg tablets"), ("0606020A0AAAAAA", "Alendronic acid 70mg tablets"),
+        ("0704020AAAAAAAA", "Tamsulosin 400microgram modified-release capsules"),
+        ("0706020A0AAAAAA", "Finasteride 5mg tablets"), ("0803041B0AAAAAA", "Bicalutamide 50mg tablets"),
+        ("0906040G0AAAAAA", "Colecalciferol 800unit capsules"),
+        ("0906040N0AAADAD", "Adcal-D3 chewable tablets \"lemon\""), ("1001010AJAAAAAA", "Naproxen 500mg tablets"),
+        ("1001040G0AAAAAA", "Allopurinol 100mg tablets"),
+        ("1103010C0AAAAAA", "Chloramphenicol 0.5% eye drops"), ("1106000Z0AAAAAA", "Latanoprost 50micrograms/ml eye drops"),
+        ("1202020L0AAAAAA", "Mometasone 50micrograms/dose nasal spray"),
+        ("1302011B0AAAAAA", "Epaderm ointment"), ("1304000H0AAAAAA", "Hydrocortisone 1% cream"),
+        ("1404000H0AAAAAA", "Influenza vaccine, suspension for injection"),
         ("1502010J0AAAAAA", "Lidocaine 5% medicated plasters"), ("1902000C0AAAAAA", "Sodium chloride 0.9% nebuliser liquid"),
-        ("2001000A0AAAAAA", "Crepe bandage 7.5cm"), ("2101000A0AAAAAA", "Urostomy bag"), ("2202000A0AAAAAA", "Incontinence pads, large"), ("2302000A0AAAAAA", "Blood glucose testing strips"),
+        ("2001000A0AAAAAA", "Crepe bandage 7.5cm"), ("2101000A0AAAAAA", "Urostomy bag"), ("2202000A0AAAAAA", "Incontinence pads, large"),
+        ("2302000A0AAAAAA", "Blood glucose testing strips"),
     ]
 
     /// Diagnosis codes, as HES spells them, with their weight of being drawn.
@@ -183,7 +198,8 @@ public enum Synth {
             let managers = max(1, expected / 65)
             for k in 0..<managers + 1 {
                 let active = k < managers
-                managersOut.text("CM\(String(format: "%04d", cm)),Case Manager \(cm),\(quoted(l.name)),\(50 + rng.below(31)),\(active ? "Y" : "N")")
+                managersOut.text(
+                    "CM\(String(format: "%04d", cm)),Case Manager \(cm),\(quoted(l.name)),\(50 + rng.below(31)),\(active ? "Y" : "N")")
                 managersOut.end()
                 cm += 1
             }
@@ -354,7 +370,9 @@ public enum Synth {
                 nominationsOut.end()
             }
         }
-        var counts: [String: Int] = ["practices.csv": practicesOut.rows, "localities.csv": localitiesOut.rows, "case_managers.csv": managersOut.rows]
+        var counts: [String: Int] = [
+            "practices.csv": practicesOut.rows, "localities.csv": localitiesOut.rows, "case_managers.csv": managersOut.rows,
+        ]
         for (name, out) in [
             ("patients.csv", patientsOut), ("admissions.csv", admissionsOut), ("prescriptions.csv", prescriptionsOut),
             ("residence.csv", residenceOut), ("nominations.csv", nominationsOut),

@@ -82,17 +82,21 @@ struct OutputOptions: ParsableArguments {
     @Option(help: "Write only this locality's lists (the allocation is per locality, so it does not change).")
     var locality: String?
 
+    @Option(help: "Threads for reading the extracts: 1, or 2 to read prescriptions beside the other files (the result is the same).")
+    var threads: Int = 2
+
     @Flag(help: "No progress lines on stderr.")
     var quiet = false
 
     func validate() throws {
+        guard threads >= 1 else { throw ValidationError("--threads must be 1 or more") }
         if let reserve, !(0...100).contains(reserve) { throw ValidationError("--reserve must be a percent from 0 to 100, not \(reserve)") }
     }
 
     func run(_ command: String, _ input: InputOptions) throws {
         let options = try input.searchOptions()
         let quiet = self.quiet
-        let settings = Run.Settings(reservePercent: reserve, locality: locality)
+        let settings = Run.Settings(reservePercent: reserve, locality: locality, threads: threads)
         let outcome = try exiting {
             try Run.run(options, out: out, settings: settings, command: command, statePath: state) { line in
                 if !quiet { FileHandle.standardError.write(Data("casefind: \(line)\n".utf8)) }

@@ -11,7 +11,8 @@ import Testing
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [
-            "python3", repositoryRoot() + "/Tests/differential/compare.py", "--seeds", "1-2", "--patients", "800", "--engine", CaseFind.binary,
+            "python3", repositoryRoot() + "/Tests/differential/compare.py", "--seeds", "1-2", "--patients", "800", "--engine",
+            CaseFind.binary,
             "--criteria", repositoryRoot() + "/criteria/essex-2005.yaml", "--work", temporaryFolder("differential"),
         ]
         let pipe = Pipe()

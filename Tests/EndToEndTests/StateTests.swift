@@ -3,7 +3,7 @@ import TestSupport
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Extracts for state tests: everyone is 80, at practice F1 in locality L, with case
@@ -34,13 +34,17 @@ struct StateExtracts {
 
 func casefind(_ command: String, _ extracts: String, asOf: String, out: String, extra: [String] = []) throws -> CaseFind.Result {
     try CaseFind.run(
-        [command, "--extracts", extracts, "--criteria", repositoryRoot() + "/criteria/essex-2005.yaml", "--as-of", asOf, "--out", out, "--quiet"]
+        [
+            command, "--extracts", extracts, "--criteria", repositoryRoot() + "/criteria/essex-2005.yaml", "--as-of", asOf, "--out", out,
+            "--quiet",
+        ]
             + extra)
 }
 
 func screening(_ rows: [String], out: String) throws -> CaseFind.Result {
     let file = temporaryFolder("screening") + "/outcomes.csv"
-    try ("nhs_number,outcome,date,case_manager_id\n" + rows.map { $0 + "\n" }.joined()).write(toFile: file, atomically: true, encoding: .utf8)
+    try ("nhs_number,outcome,date,case_manager_id\n" + rows.map { $0 + "\n" }.joined()).write(
+        toFile: file, atomically: true, encoding: .utf8)
     return try CaseFind.run(["screening", "import", file, "--out", out])
 }
 
@@ -55,7 +59,8 @@ func byNHS(_ path: String) -> [String: [String: String]] {
         var e = StateExtracts()
         e.admissions = ["\(nhs(1)),S1,2026-06-01,2026-06-03,I10", "\(nhs(1)),S2,2026-10-15,2026-10-18,J18.9"]
         e.residence = ["\(nhs(2)),1-111111111,2026-10-20,"]
-        e.prescriptions = StateExtracts.drugs.prefix(4).map { "\(nhs(3)),2026-09-15,\($0)" } + ["\(nhs(3)),2026-10-20,\(StateExtracts.drugs[4])"]
+        e.prescriptions =
+            StateExtracts.drugs.prefix(4).map { "\(nhs(3)),2026-09-15,\($0)" } + ["\(nhs(3)),2026-10-20,\(StateExtracts.drugs[4])"]
         e.prescriptions += StateExtracts.drugs.map { "\(nhs(5)),2026-08-01,\($0)" }
         e.nominations = ["\(nhs(4)),2026-09-01"]
         return e.folder()
@@ -168,7 +173,11 @@ func byNHS(_ path: String) -> [String: [String: String]] {
         let extracts = IncidenceTests.extracts()
         let out = temporaryFolder()
         #expect(try casefind("run", extracts, asOf: "2026-10-01", out: out).status == 0)
-        let r = try screening(["\(nhs(4)),enrolled,2026-10-02,CM1", "\(nhs(4)),maybe,2026-10-02,CM1", "\(nhs(5)),enrolled,2026-10-02,", "123,declined,2026-10-02,CM1"], out: out)
+        let r = try screening(
+            [
+                "\(nhs(4)),enrolled,2026-10-02,CM1", "\(nhs(4)),maybe,2026-10-02,CM1", "\(nhs(5)),enrolled,2026-10-02,",
+                "123,declined,2026-10-02,CM1",
+            ], out: out)
         #expect(r.status == 0)
         #expect(r.stdout.contains("imported 1 screening outcome(s) (enrolled 1); 3 rejected"))
         let rejects = csvRecords(read(out + "/screening-rejects.csv")).map { "\($0["line"]!) \($0["field"]!)" }
@@ -234,7 +243,8 @@ func byNHS(_ path: String) -> [String: [String: String]] {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: CaseFind.binary)
             process.arguments = [
-                "run", "--extracts", extracts, "--criteria", repositoryRoot() + "/criteria/essex-2005.yaml", "--as-of", "2026-11-22", "--out", out,
+                "run", "--extracts", extracts, "--criteria", repositoryRoot() + "/criteria/essex-2005.yaml", "--as-of", "2026-11-22",
+                "--out", out,
                 "--quiet",
             ]
             process.standardOutput = FileHandle.nullDevice
