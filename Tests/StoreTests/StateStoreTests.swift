@@ -1,1 +1,72 @@
-// filled below
+import Foundation
+import Store
+import TestSupport
+import Testing
+
+@Suite struct StateStoreTests {
+    func run(_ command: String, fingerprint: String = "f") -> RunRecord {
+        RunRecord(
+            command: command, asOf: "2026-11-22", criteriaID: "essex-2005", criteriaSHA256: "abc", inputs: "{}", fingerprint: fingerprint,
+            baselineRunID: nil, screeningWatermark: 0, registered: 10, caseFound: 2, allocated: 1, waiting: 1, incident: 0,
+            started: "2026-11-22T00:00:00Z", finished: "2026-11-22T00:00:01Z", outcome: "ok")
+    }
+
+    @Test func aRunAndItsPatientsRoundTrip() throws {
+        let path = temporaryFolder() + "/state.sqlite"
+        let store = try StateStore(path: path)
+        let patients = [
+            PatientState(
+                person: "9434765919", locality: "L", priority: 1, criteria: ["frailty", "nomination"], riskTenths: 103, status: "allocated",
+                caseManagerID: "CM1", waitingPosition: nil, reservedPlace: true),
+            PatientState(
+                person: "9990000077", locality: "L", priority: 4, criteria: ["polypharmacy"], riskTenths: 0, status: "waiting",
+                caseManagerID: "",
+                waitingPosition: 1, reservedPlace: false),
+        ]
+        let id = try store.record(run("run"), patients: patients)
+        let reopened = try StateStore(path: path)
+        #expect(try reopened.latestRun()?.id == id)
+        #expect(try reopened.patients(ofRun: id) == patients)
+        let attrs = try FileManager.default.attributesOfItem(atPath: path)
+        #expect(attrs[.posixPermissions] as? Int == 0o600)
+    }
+
+    @Test func runsAreListedNewestFirstAndFailuresAreNotBaselines() throws {
+        let store = try StateStore(path: temporaryFolder() + "/state.sqlite")
+        try store.record(run("run"), patients: [])
+        var failed = run("incidence")
+        failed.outcome = "failed: test"
+        try store.record(failed, patients: [])
+        #expect(try store.runs().map(\.command) == ["incidence", "run"])
+        #expect(try store.latestRun()?.command == "run")
+    }
+
+    @Test func screeningOutcomesKeepTheirOrderAndWatermark() throws {
+        let store = try StateStore(path: temporaryFolder() + "/state.sqlite")
+        #expect(try store.screeningWatermark() == 0)
+        let ids = try store.importScreening(
+            [
+                ScreeningOutcome(
+                    person: "1", outcome: .declined, date: "2026-11-01", caseManagerID: "CM1", criteriaAtOutcome: ["nomination"]),
+                ScreeningOutcome(person: "2", outcome: .enrolled, date: "2026-11-02", caseManagerID: "CM2", criteriaAtOutcome: []),
+            ], imported: "now")
+        #expect(try store.screeningWatermark() == ids.last)
+        let all = try store.screening()
+        #expect(all.map(\.outcome) == [.declined, .enrolled])
+        #expect(all[0].criteriaAtOutcome == ["nomination"])
+        #expect(try store.screening(after: ids[0]).map(\.person) == ["2"])
+    }
+
+    @Test func theLockIsExclusive() throws {
+        let path = temporaryFolder() + "/state.sqlite"
+        let first = try StateStore(path: path)
+        try first.lock()
+        let second = try StateStore(path: path)
+        do {
+            try second.lock()
+            Issue.record("a second lock was granted")
+        } catch {
+            #expect(error.isLocked)
+        }
+    }
+}
