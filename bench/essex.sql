@@ -16,12 +16,20 @@
 -- ------------------------------------------------------------------ readings
 
 CREATE OR REPLACE TEMP MACRO cf_asof() AS CAST(getvariable('as_of') AS DATE);
+-- The windows: "the last 12 months" is start12 < date <= D, start12 being the same calendar
+-- day a year before D, or the last day of that month when it does not exist (DuckDB's
+-- date - INTERVAL 1 YEAR clamps 2028-02-29 to 2027-02-28); "the last 84 days" is D-84 < date <= D.
+CREATE OR REPLACE TEMP MACRO cf_start12() AS CAST(cf_asof() - INTERVAL 1 YEAR AS DATE);
+CREATE OR REPLACE TEMP MACRO cf_start84() AS cf_asof() - 84;
 
--- A date: blank or before 1890-01-01 (a HES/SUS sentinel) is missing.
-CREATE OR REPLACE TEMP MACRO cf_date(x) AS (
-    CASE WHEN coalesce(trim(x, ' '), '') = '' THEN NULL
-         WHEN CAST(trim(x, ' ') AS DATE) < DATE '1890-01-01' THEN NULL
-         ELSE CAST(trim(x, ' ') AS DATE) END);
+-- A required date (date_of_birth, admission_date, issue_date, from_date, nominated_on): on clean
+-- data it is present and never a sentinel (such rows are rejects), so it is just parsed.
+CREATE OR REPLACE TEMP MACRO cf_day(x) AS CAST(nullif(trim(x, ' '), '') AS DATE);
+-- An optional date (date_of_death, discharge_date, to_date): blank or before 1890-01-01 (a
+-- HES/SUS sentinel) is missing. greatest() ignores NULL, so both come out as 1889-12-31, then
+-- NULL.
+CREATE OR REPLACE TEMP MACRO cf_date(x) AS
+    nullif(greatest(cf_day(x), DATE '1889-12-31'), DATE '1889-12-31');
 
 CREATE OR REPLACE TEMP MACRO cf_nhs(x) AS replace(replace(trim(x, ' '), ' ', ''), '-', '');
 
@@ -44,7 +52,7 @@ CREATE OR REPLACE TEMP MACRO cf_icd(x) AS (
 
 CREATE OR REPLACE TEMP TABLE pat AS
 SELECT cf_nhs(nhs_number)            AS nhs,
-       cf_date(date_of_birth)        AS dob,
+       cf_day(date_of_birth)         AS dob,
        upper(trim(gp_practice, ' ')) AS practice,
        cf_date(date_of_death)        AS dod
 FROM raw_patients;
@@ -58,7 +66,7 @@ FROM raw_practices;
 CREATE OR REPLACE TEMP TABLE eps AS
 SELECT cf_nhs(nhs_number)                       AS nhs,
        trim(spell_id, ' ')                      AS spell_id,
-       cf_date(admission_date)                  AS adm,
+       cf_day(admission_date)                   AS adm,
        cf_date(discharge_date)                  AS dis,
        cf_hes(admission_method)                 AS method,
        cf_hes(patient_classification)           AS classpat,
@@ -85,11 +93,6 @@ WHERE NOT coalesce(p.dod <= cf_asof(), false)
         - CASE WHEN month(cf_asof()) * 100 + day(cf_asof()) < month(p.dob) * 100 + day(p.dob)
                THEN 1 ELSE 0 END >= 65;
 
--- The windows: 12 months is (same calendar day a year before D, or the last day of that
--- month when it does not exist; D]; 84 days is (D-84, D].
-CREATE OR REPLACE TEMP TABLE win AS
-SELECT CAST(cf_asof() - INTERVAL 1 YEAR AS DATE) AS start12,   -- DuckDB clamps 02-29 to 02-28
-       cf_asof() - 84                           AS start84;
 
 -- ------------------------------------------------------------------ admissions (spells)
 
@@ -104,8 +107,7 @@ SELECT e.nhs,
        max(e.dis) AS dis,
        bool_or(e.method IN ('2B', '81') OR e.source IN ('51', '52', '53')) AS transfer,
        bool_or(e.source IN ('54', '55', '56', '65', '85')
-               OR e.dest IN ('54', '55', '56', '65', '85'))               AS care_home,
-       flatten(list(e.diags))                                              AS diags
+               OR e.dest IN ('54', '55', '56', '65', '85'))               AS care_home
 FROM eps e
 WHERE e.nhs IN (SELECT nhs FROM pop)
 GROUP BY e.nhs, e.spell_id
@@ -132,12 +134,12 @@ WITH RECURSIVE
                           AND o.adm - w.stay_dis BETWEEN 0 AND 3, false) AS j
           FROM walk w JOIN ordered o ON o.nhs = w.nhs AND o.rn = w.rn + 1))
 SELECT w.nhs, count(*) AS n
-FROM walk w, win
-WHERE NOT w.joined AND w.adm > win.start12 AND w.adm <= cf_asof()
+FROM walk w
+WHERE NOT w.joined AND w.adm > cf_start12() AND w.adm <= cf_asof()
 GROUP BY w.nhs;
 
 CREATE OR REPLACE TEMP TABLE spells12 AS
-SELECT s.* FROM spells s, win WHERE s.adm > win.start12 AND s.adm <= cf_asof();
+SELECT s.* FROM spells s WHERE s.adm > cf_start12() AND s.adm <= cf_asof();
 
 -- ------------------------------------------------------------------ the criteria
 
@@ -145,10 +147,13 @@ SELECT s.* FROM spells s, win WHERE s.adm > win.start12 AND s.adm <= cf_asof();
 -- the last 12 months; prefix match on the normalised code (fields that are not ICD-10 codes
 -- normalise to NULL), the range on its first 3 characters.
 CREATE OR REPLACE TEMP TABLE diag12 AS
-SELECT nhs, unnest(diags) AS raw FROM spells12;
+SELECT nhs, raw
+FROM (SELECT e.nhs, unnest(e.diags) AS raw
+      FROM eps e JOIN spells12 s ON s.nhs = e.nhs AND s.spell_id = e.spell_id)
+WHERE raw IS NOT NULL;
 -- each distinct spelling is normalised once
 CREATE OR REPLACE TEMP TABLE icd AS
-SELECT raw, cf_icd(raw) AS code FROM (SELECT DISTINCT raw FROM diag12 WHERE raw IS NOT NULL);
+SELECT raw, cf_icd(raw) AS code FROM (SELECT DISTINCT raw FROM diag12);
 CREATE OR REPLACE TEMP TABLE c_frailty AS
 SELECT s.nhs, string_agg(DISTINCT s.code, ';' ORDER BY s.code) AS codes
 FROM (SELECT d.nhs, i.code FROM diag12 d JOIN icd i ON i.raw = d.raw WHERE i.code IS NOT NULL) s
@@ -163,7 +168,7 @@ GROUP BY s.nhs;
 CREATE OR REPLACE TEMP TABLE c_care_home AS
 SELECT cf_nhs(nhs_number) AS nhs
 FROM raw_residence
-WHERE cf_date(from_date) <= cf_asof()
+WHERE cf_day(from_date) <= cf_asof()
   AND (cf_date(to_date) IS NULL OR cf_date(to_date) >= cf_asof())
 UNION
 SELECT s.nhs
@@ -177,18 +182,18 @@ WHERE s.care_home;
 CREATE OR REPLACE TEMP TABLE c_drugs AS
 SELECT cf_nhs(r.nhs_number) AS nhs,
        count(DISTINCT upper(substr(trim(r.bnf_code, ' '), 1, 9))) AS n
-FROM raw_prescriptions r, win
-WHERE substr(trim(r.bnf_code, ' '), 1, 2) IN ('01', '02', '03', '04', '05', '06', '07', '08',
-                                              '09', '10', '11', '12', '13', '14', '15')
-  AND cf_date(r.issue_date) > win.start84
-  AND cf_date(r.issue_date) <= cf_asof()
+FROM raw_prescriptions r
+WHERE substr(trim(r.bnf_code, ' '), 1, 2) BETWEEN '01' AND '15'      -- chapter 01-15: two
+  AND substr(trim(r.bnf_code, ' '), 2, 1) BETWEEN '0' AND '9'        -- digits, not 00, 0A, 1A
+  AND cf_day(r.issue_date) > cf_start84()
+  AND cf_day(r.issue_date) <= cf_asof()
 GROUP BY 1;
 
 -- 5 nomination: dated on or before D.
 CREATE OR REPLACE TEMP TABLE c_nominated AS
 SELECT DISTINCT cf_nhs(nhs_number) AS nhs
 FROM raw_nominations
-WHERE cf_date(nominated_on) <= cf_asof();
+WHERE cf_day(nominated_on) <= cf_asof();
 
 -- ------------------------------------------------------------------ the case list
 

@@ -30,6 +30,7 @@ def main():
     ap.add_argument("--generator", default="")
     ap.add_argument("--patients", default="")
     ap.add_argument("--threads", default="2")
+    ap.add_argument("--load", default="")
     a = ap.parse_args()
     res = a.results
 
@@ -75,6 +76,7 @@ def main():
     out = {
         "patients": a.patients, "generator": a.generator, "runs": a.runs,
         "machine": f"{platform.machine()}, {os.cpu_count()} cores",
+        "load_average": a.load,
         "input_bytes": total_bytes, "input_rows": total_rows, "rejected_rows": rejected,
         "cases": cases,
         "casefind": tool("casefind", total_bytes, total_rows),
@@ -107,6 +109,8 @@ def main():
     print()
     print(f"casefind benchmark: {a.patients} patients ({a.generator}), {a.runs} runs, "
           f"medians; {out['machine']}; DuckDB threads={a.threads}")
+    if a.load:
+        print(f"load average: {a.load}")
     print(f"input: {total_bytes / MB:.1f} MB, {total_rows:,} rows in {len(inputs)} files "
           f"(prescriptions {rx_bytes / MB:.1f} MB, {rx_rows:,} rows); {cases:,} cases, "
           f"identical in casefind and DuckDB; {rejected} rows rejected")

@@ -53,6 +53,10 @@ else
   BIN="$(cd "$ROOT" && swift build -c release --show-bin-path)/casefind"
 fi
 [ -x "$BIN" ] || die "no casefind binary at $BIN"
+# Run a private copy, so that a rebuild or refresh during the benchmark cannot mix binaries.
+cp "$BIN" "$WORK/casefind.tmp" && mv "$WORK/casefind.tmp" "$WORK/casefind"
+say "casefind: $("$WORK/casefind" --version 2>/dev/null || echo '?'), sha256 $(sha256sum "$WORK/casefind" | cut -c1-16)"
+BIN="$WORK/casefind"
 CRITERIA="$ROOT/criteria/essex-2005.yaml"
 
 # ------------------------------------------------------------------ 2. rawparse
@@ -129,7 +133,8 @@ timed() {
   printf '%s\t%s\t%s\t%s\t%s\n' "$label" "$run" "$(echo "scale=4; ($t1 - $t0) / 1000000000" | bc)" "$e" "$m" >> "$MEAS"
 }
 
-say "load before runs: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
+LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
+say "load before runs: $LOAD_BEFORE on $(nproc) cores"
 for i in $(seq 1 "$RUNS"); do
   say "run $i/$RUNS: casefind"
   OUT="$RES/casefind-out-$i"
@@ -148,7 +153,9 @@ for i in $(seq 1 "$RUNS"); do
     exit 1
   fi
 done
-say "load after runs: $(cut -d' ' -f1-3 /proc/loadavg)"
+LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
+say "load after runs: $LOAD_AFTER"
 
 python3 "$HERE/report.py" --results "$RES" --extracts "$DATA" --runs "$RUNS" \
-  --generator "$GEN_ID" --patients "$PATIENTS" --threads "$THREADS"
+  --generator "$GEN_ID" --patients "$PATIENTS" --threads "$THREADS" \
+  --load "before $LOAD_BEFORE, after $LOAD_AFTER (1, 5, 15 min)"

@@ -3,6 +3,28 @@ public enum NHSNumber {
     /// Parses an NHS number, ignoring spaces and hyphens inside it (`943 476 5919`), and
     /// checks its Modulus 11 check digit. Returns the number as an integer, or nil.
     public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64? {
+        if bytes.count == 10 {
+            // The usual spelling: ten digits.
+            var value: UInt64 = 0
+            var weighted = 0
+            for i in 0..<9 {
+                let d = bytes[i] &- 48
+                guard d <= 9 else { return parseSpelled(bytes) }
+                value = value &* 10 &+ UInt64(d)
+                weighted &+= Int(d) &* (10 - i)
+            }
+            let last = bytes[9] &- 48
+            guard last <= 9 else { return parseSpelled(bytes) }
+            var check = 11 - weighted % 11
+            if check == 11 { check = 0 }
+            guard check != 10, check == Int(last) else { return nil }
+            return value &* 10 &+ UInt64(last)
+        }
+        return parseSpelled(bytes)
+    }
+
+    /// Numbers written with spaces or hyphens (`943 476 5919`).
+    static func parseSpelled(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64? {
         var value: UInt64 = 0
         var count = 0
         var weighted = 0

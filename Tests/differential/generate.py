@@ -227,6 +227,7 @@ class Gen:
     def __init__(self, seed, n, D):
         self.rng = random.Random(seed)
         self.rng2 = random.Random(seed * 7919 + 104729)  # risk and capacity material
+        self.seed = seed
         self.n = n
         self.D = D
         self.ws = year_before(D) + ONE  # first day of the 12-month window
@@ -927,8 +928,10 @@ class Gen:
             for row in self.case_managers:
                 if row.get("active") == "N":
                     row["locality"] = "Harlow"  # keep "inactive" meaning inactive
-        if rng.random() < 0.06:
-            pass  # no case_managers.csv: "no such data", everyone no_capacity
+        # no case_managers.csv ("no such data": everyone no_capacity) for about 3 percent of
+        # seed and date pairs, drawn on their own so it does not follow the data's draws
+        if random.Random(self.seed * 100003 + self.D.toordinal()).random() < 0.03:
+            pass
         else:
             w("case_managers.csv", cols, self.case_managers)
         w("localities.csv", ["locality", "pct", "expected_patients", "weighted_capitation"],
