@@ -16,10 +16,10 @@ public struct SpellFacts: Sendable {
     /// First physical line of the spell in admissions.csv.
     public var line: Int
     /// Distinct codes seen on its episodes; `classifications` holds a zero code for a blank one.
-    public var admissionMethods: [ShortCode] = []
-    public var classifications: [ShortCode] = []
-    public var admissionSources: [ShortCode] = []
-    public var dischargeDestinations: [ShortCode] = []
+    public var admissionMethods = CodeSet()
+    public var classifications = CodeSet()
+    public var admissionSources = CodeSet()
+    public var dischargeDestinations = CodeSet()
     /// Distinct normalised diagnosis codes from every position of every episode.
     public var diagnoses: [ICD10Code] = []
 }
@@ -58,6 +58,31 @@ public struct PatientFacts: Sendable {
     public var nominations: [NominationFacts] = []
 }
 
+/// One spine row, compact: 32 bytes. Text (sex, practice) is interned.
+struct SpineEntry {
+    var person: UInt64
+    var line: Int32
+    var dateOfBirth: Day
+    /// Day ordinal, or Int32.min when none.
+    var dateOfDeath: Int32
+    var practice: Int32
+    var sex: Int32
+}
+
+/// Distinct strings, each stored once, numbered in order of first appearance.
+struct Interned {
+    private(set) var strings: [String] = []
+    private var numbers: [String: Int32] = [:]
+
+    mutating func number(_ s: String) -> Int32 {
+        if let n = numbers[s] { return n }
+        let n = Int32(strings.count)
+        strings.append(s)
+        numbers[s] = n
+        return n
+    }
+}
+
 /// The per-patient fact store: memory grows with patients and their recent spells and
 /// substances, never with prescription rows.
 ///
@@ -76,8 +101,9 @@ public final class FactStore: @unchecked Sendable {
     /// HES discharge methods that mean the patient died (`4`).
     public let deathDischargeMethods: Set<ShortCode>
 
-    /// The spine, in file order (activity arrays empty: see `patient(at:)`).
-    private var spine: [PatientFacts] = []
+    /// The spine, in file order.
+    private var spine: [SpineEntry] = []
+    private var texts = Interned()
     private var index: [UInt64: Int32] = [:]
     // One array per kind of activity, by spine position: each written by one thread only.
     private var spells: [[SpellFacts]] = []
@@ -104,7 +130,11 @@ public final class FactStore: @unchecked Sendable {
 
     /// Everything known about the patient at a spine position.
     public func patient(at i: Int) -> PatientFacts {
-        var p = spine[i]
+        let e = spine[i]
+        var p = PatientFacts(
+            person: e.person, line: Int(e.line), dateOfBirth: e.dateOfBirth,
+            dateOfDeath: e.dateOfDeath == Int32.min ? nil : Day(ordinal: e.dateOfDeath),
+            sex: e.sex < 0 ? nil : texts.strings[Int(e.sex)], practice: texts.strings[Int(e.practice)])
         if activityReady {
             p.spells = spells[i]
             p.hospitalDeath = hospitalDeaths[i]
@@ -128,9 +158,10 @@ public final class FactStore: @unchecked Sendable {
         }
         index[row.person] = Int32(spine.count)
         spine.append(
-            PatientFacts(
-                person: row.person, line: row.line, dateOfBirth: row.dateOfBirth, dateOfDeath: row.dateOfDeath, sex: row.sex,
-                practice: row.practice))
+            SpineEntry(
+                person: row.person, line: Int32(clamping: row.line), dateOfBirth: row.dateOfBirth,
+                dateOfDeath: row.dateOfDeath?.ordinal ?? Int32.min, practice: texts.number(row.practice),
+                sex: row.sex.map { texts.number($0) } ?? -1))
         return .accepted
     }
 
@@ -226,7 +257,67 @@ extension SpellFacts {
         for c in row.diagnoses where !diagnoses.contains(c) { diagnoses.append(c) }
     }
 
-    private static func insert(_ code: ShortCode?, into list: inout [ShortCode]) {
-        if let code, !list.contains(code) { list.append(code) }
+    private static func insert(_ code: ShortCode?, into set: inout CodeSet) {
+        if let code { set.insert(code) }
     }
+}
+
+/// A small set of short codes: up to four inline (no allocation, the usual case for one spell),
+/// more in an array. Iterates in insertion order.
+public struct CodeSet: Sendable, Sequence, Equatable {
+    private var inline: (UInt32, UInt32, UInt32, UInt32) = (0, 0, 0, 0)
+    private var inlineCount = 0
+    private var overflow: [ShortCode] = []
+
+    public init() {}
+
+    public init(_ codes: [ShortCode]) {
+        for c in codes { insert(c) }
+    }
+
+    public var count: Int { inlineCount + overflow.count }
+    public var isEmpty: Bool { count == 0 }
+
+    func element(_ i: Int) -> ShortCode {
+        switch i {
+        case 0: return ShortCode(packed: inline.0)
+        case 1: return ShortCode(packed: inline.1)
+        case 2: return ShortCode(packed: inline.2)
+        case 3: return ShortCode(packed: inline.3)
+        default: return overflow[i - 4]
+        }
+    }
+
+    public func contains(_ code: ShortCode) -> Bool {
+        for i in 0..<count where element(i) == code { return true }
+        return false
+    }
+
+    public mutating func insert(_ code: ShortCode) {
+        guard !contains(code) else { return }
+        switch inlineCount {
+        case 0: inline.0 = code.packed
+        case 1: inline.1 = code.packed
+        case 2: inline.2 = code.packed
+        case 3: inline.3 = code.packed
+        default:
+            overflow.append(code)
+            return
+        }
+        inlineCount += 1
+    }
+
+    public struct Iterator: IteratorProtocol {
+        let set: CodeSet
+        var i = 0
+        public mutating func next() -> ShortCode? {
+            guard i < set.count else { return nil }
+            defer { i += 1 }
+            return set.element(i)
+        }
+    }
+
+    public func makeIterator() -> Iterator { Iterator(set: self) }
+
+    public static func == (a: CodeSet, b: CodeSet) -> Bool { Array(a) == Array(b) }
 }
