@@ -64,6 +64,7 @@ public enum Run {
             var result = Pipeline.search(loaded)
             try rejects.close()
             let reserve = settings.reservePercent ?? loaded.criteria.reservePercent
+            let searched = Date()
             let fingerprint = try fingerprint(loaded, command: command, reserve: reserve, watermark: state.screeningWatermark())
             let baseline = try Baseline.load(from: state, fingerprint: fingerprint)
             let placed = Pipeline.place(result, store: loaded.store, baseline: baseline, reservePercent: reserve, incidence: incidence)
@@ -106,15 +107,20 @@ public enum Run {
                 incident: incidence ? placed.incident.count : nil, lapsed: placed.lapsed.count, timings: timings)
             try folder.write("summary.json", summary.json())
             try folder.commit()
+            let written = Date()
             let record = RunRecord(
                 command: command, asOf: options.asOf.description, criteriaID: loaded.criteria.id, criteriaSHA256: loaded.criteriaSHA256,
                 inputs: inputsJSON(loaded), fingerprint: fingerprint, baselineRunID: baseline.run?.id,
                 screeningWatermark: baseline.watermark,
-                registered: loaded.store.patients.count, caseFound: placed.cases.count,
+                registered: loaded.store.count, caseFound: placed.cases.count,
                 allocated: placed.cases.filter { $0.status == "allocated" }.count,
                 waiting: placed.cases.filter { $0.status == "waiting" }.count,
                 incident: placed.incident.count, started: timestamp(started), finished: timestamp(Date()), outcome: "ok")
             try state.record(record, patients: placed.snapshot)
+            progress(
+                String(
+                    format: "placed and wrote the files in %.2f s, recorded the run in %.2f s", written.timeIntervalSince(searched),
+                    Date().timeIntervalSince(written)))
             return Outcome(summary: summary, result: result, capacity: capacity, outputFolder: out)
         } catch {
             folder.abandon()
@@ -191,7 +197,7 @@ public enum Run {
         return RunSummary(
             casefindVersion: casefindVersion, command: command, asOf: loaded.options.asOf.description,
             criteria: .init(id: loaded.criteria.id, path: loaded.options.criteriaPath, sha256: loaded.criteriaSHA256),
-            mapping: loaded.mapping.name, inputs: inputs, registered: loaded.store.patients.count,
+            mapping: loaded.mapping.name, inputs: inputs, registered: loaded.store.count,
             unmappedPractice: result.unmappedPractice, caseFound: result.cases.count, perPriority: perPriority,
             perCriterion: perCriterion, perLocality: perLocality, rejects: rejects.rejects, warnings: rejects.warnings,
             exceptions: result.exceptions.count,

@@ -74,11 +74,18 @@ struct Interned {
     private(set) var strings: [String] = []
     private var numbers: [String: Int32] = [:]
 
+    private var last: (String, Int32)?
+
     mutating func number(_ s: String) -> Int32 {
-        if let n = numbers[s] { return n }
+        if let last, last.0 == s { return last.1 }  // spines are usually sorted by practice
+        if let n = numbers[s] {
+            last = (s, n)
+            return n
+        }
         let n = Int32(strings.count)
         strings.append(s)
         numbers[s] = n
+        last = (s, n)
         return n
     }
 }
@@ -116,6 +123,13 @@ public final class FactStore: @unchecked Sendable {
     public private(set) var localities: [LocalityRow] = []
     public private(set) var caseManagers: [CaseManagerRow] = []
 
+    /// Makes room for about `patients` spine rows at once (an estimate from the file size
+    /// saves rehashing the index as it grows).
+    public func reserve(patients: Int) {
+        spine.reserveCapacity(patients)
+        index.reserveCapacity(patients)
+    }
+
     public init(asOf: Day, prescriptionHorizon: Day, deathDischargeMethods: Set<ShortCode>) {
         self.asOf = asOf
         self.prescriptionHorizon = prescriptionHorizon
@@ -146,9 +160,6 @@ public final class FactStore: @unchecked Sendable {
     }
 
     public func patient(_ person: UInt64) -> PatientFacts? { position(of: person).map { patient(at: $0) } }
-
-    /// Every registered patient, in spine order.
-    public var patients: [PatientFacts] { (0..<count).map(patient(at:)) }
 
     public func add(_ row: PatientRow) -> RowOutcome {
         precondition(!activityReady, "the spine is read before any activity")
