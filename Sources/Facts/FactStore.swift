@@ -111,7 +111,7 @@ public final class FactStore: @unchecked Sendable {
     /// The spine, in file order.
     private var spine: [SpineEntry] = []
     private var texts = Interned()
-    private var index: [UInt64: Int32] = [:]
+    private var index = PersonIndex()
     // One array per kind of activity, by spine position: each written by one thread only.
     private var spells: [[SpellFacts]] = []
     private var hospitalDeaths: [Day?] = []
@@ -127,7 +127,7 @@ public final class FactStore: @unchecked Sendable {
     /// saves rehashing the index as it grows).
     public func reserve(patients: Int) {
         spine.reserveCapacity(patients)
-        index.reserveCapacity(patients)
+        index.reserve(patients)
     }
 
     public init(asOf: Day, prescriptionHorizon: Day, deathDischargeMethods: Set<ShortCode>) {
@@ -167,7 +167,7 @@ public final class FactStore: @unchecked Sendable {
             return .reject(
                 reason: "NHS number already on the spine at line \(spine[Int(existing)].line)", field: "nhs_number", value: "")
         }
-        index[row.person] = Int32(spine.count)
+        index.insert(row.person, Int32(spine.count))
         spine.append(
             SpineEntry(
                 person: row.person, line: Int32(clamping: row.line), dateOfBirth: row.dateOfBirth,
