@@ -10,7 +10,7 @@ public enum Explain {
     /// counted, not written).
     public static func explain(_ identifier: String, _ options: SearchOptions) throws(ConfigurationError) -> String {
         let sink = DiagnosticCollector()
-        let loaded = try Pipeline.load(options, sink: sink)
+        let loaded = try Pipeline.load(options, sink: sink, everyone: true)
         guard let key = loaded.reader.people.lookup(identifier) else {
             return "\(identifier) is not a valid NHS number (10 digits with a Modulus 11 check digit)"
         }

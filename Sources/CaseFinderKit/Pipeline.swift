@@ -60,8 +60,10 @@ public enum Pipeline {
     /// - Parameter threads: 1 reads every file in turn; 2 or more read prescriptions on one
     ///   thread while admissions, residence and nominations are read on another. The result,
     ///   rejects.csv included, is the same either way.
+    /// - Parameter everyone: keep the activity of patients too young to be case-found
+    ///   (`explain` shows it); a run drops it, which saves most of the memory.
     public static func load(
-        _ options: SearchOptions, sink: DiagnosticSink, threads: Int = 2, progress: (String) -> Void = { _ in }
+        _ options: SearchOptions, sink: DiagnosticSink, threads: Int = 2, everyone: Bool = false, progress: (String) -> Void = { _ in }
     ) throws(ConfigurationError) -> LoadedExtracts {
         var timings: [String: Double] = [:]
         var clock = Date()
@@ -84,6 +86,7 @@ public enum Pipeline {
         let store = FactStore(
             asOf: options.asOf, prescriptionHorizon: criteria.prescriptionHorizon(options.asOf),
             deathDischargeMethods: criteria.population.deathDischargeMethods)
+        if !everyone { store.keepsActivityFromAge = criteria.population.minAge }
         // About 32 bytes a spine row: reserve the index once rather than growing it.
         if let size = (try? FileManager.default.attributesOfItem(atPath: reader.path(of: .patients)))?[.size] as? Int {
             store.reserve(patients: size / 32)

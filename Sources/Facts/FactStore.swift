@@ -119,6 +119,11 @@ public final class FactStore: @unchecked Sendable {
     private var residences: [[ResidenceFacts]] = []
     private var nominations: [[NominationFacts]] = []
     private var activityReady = false
+    /// When set, spells, substances and register entries are not kept for patients younger
+    /// than this at the as-of date: they can never be case-found, and they are most of the
+    /// population. Deaths and nominations are kept for everyone (attrition, exceptions).
+    public var keepsActivityFromAge: Int?
+    private var keep: [Bool] = []
     public private(set) var practices: [String: PracticeRow] = [:]
     public private(set) var localities: [LocalityRow] = []
     public private(set) var caseManagers: [CaseManagerRow] = []
@@ -180,6 +185,11 @@ public final class FactStore: @unchecked Sendable {
     public func spineComplete() {
         guard !activityReady else { return }
         activityReady = true
+        if let age = keepsActivityFromAge {
+            keep = spine.map { $0.dateOfBirth.age(on: asOf) >= age }
+        } else {
+            keep = Array(repeating: true, count: spine.count)
+        }
         spells = Array(repeating: [], count: spine.count)
         hospitalDeaths = Array(repeating: nil, count: spine.count)
         substances = Array(repeating: [], count: spine.count)
@@ -193,6 +203,7 @@ public final class FactStore: @unchecked Sendable {
         if let method = row.dischargeMethod, deathDischargeMethods.contains(method), let d = row.dischargeDate {
             if hospitalDeaths[p].map({ d < $0 }) ?? true { hospitalDeaths[p] = d }
         }
+        guard keep[p] else { return .accepted }
         if let s = spells[p].firstIndex(where: { $0.id == row.spellID }) {
             spells[p][s].merge(row)
         } else {
@@ -207,7 +218,7 @@ public final class FactStore: @unchecked Sendable {
     public func add(_ row: PrescriptionRow) -> RowOutcome {
         spineComplete()
         guard let p = index[row.person].map(Int.init) else { return .unregistered }
-        guard row.issueDate > prescriptionHorizon && row.issueDate <= asOf else { return .accepted }
+        guard keep[p], row.issueDate > prescriptionHorizon && row.issueDate <= asOf else { return .accepted }
         if let i = substances[p].firstIndex(where: { $0.substance == row.substance }) {
             if row.issueDate > substances[p][i].lastIssued { substances[p][i].lastIssued = row.issueDate }
         } else {
@@ -219,6 +230,7 @@ public final class FactStore: @unchecked Sendable {
     public func add(_ row: ResidenceRow) -> RowOutcome {
         spineComplete()
         guard let p = index[row.person].map(Int.init) else { return .unregistered }
+        guard keep[p] else { return .accepted }
         residences[p].append(ResidenceFacts(careHomeCode: row.careHomeCode, from: row.fromDate, to: row.toDate, line: row.line))
         return .accepted
     }
