@@ -65,10 +65,10 @@ let package = Package(
         ),
         .target(name: "TestSupport", dependencies: ["CaseCore", "Ingest"], path: "Tests/TestSupport"),
         .testTarget(name: "CaseCoreTests", dependencies: ["CaseCore"]),
-        .testTarget(name: "IngestTests", dependencies: ["Ingest", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "IngestTests", dependencies: ["Ingest", "CaseCore", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Facts", "Ingest", "TestSupport"]),
         .testTarget(name: "StratifyTests", dependencies: ["Stratify", "Rules", "Facts", "Ingest", "TestSupport"]),
-        .testTarget(name: "AllocateTests", dependencies: ["Allocate"]),
+        .testTarget(name: "AllocateTests", dependencies: ["Allocate", "CaseCore"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
         .testTarget(
             name: "EndToEndTests",

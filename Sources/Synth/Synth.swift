@@ -23,16 +23,8 @@ public struct SynthOptions: Sendable {
     }
 }
 
-/// SplitMix64: small, fast, and the same on every platform.
-struct SplitMix {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+/// The generator's draws.
+extension SplitMix64 {
     /// 0 ..< n
     mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(n, 1))) }
     /// true with probability p
@@ -164,7 +156,7 @@ public enum Synth {
     public static func write(_ o: SynthOptions, to directory: String) throws -> [String: Int] {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         func path(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
-        var rng = SplitMix(state: o.seed)
+        var rng = SplitMix64(seed: o.seed)
         let asOf = o.asOf
 
         // Practices: one per 6,000 people, at least one per locality, spread by capitation.

@@ -1,4 +1,5 @@
 import Allocate
+import CaseCore
 import Foundation
 import Testing
 
@@ -130,17 +131,6 @@ func placements(_ a: Allocation, _ c: [Candidate]) -> [String: Placement] {
 /// Seeded random cases against a plain restatement of the rules, and properties that must
 /// hold whatever the input; a failure names its seed.
 @Suite struct AllocatorRandomTests {
-    struct Rng: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// The rules restated as simply as possible: fractions compared as cross products.
     func reference(_ c: [Candidate], _ m: [CaseManager], _ percent: Int) -> [String: Placement] {
         var load: [String: Int] = [:]
@@ -174,7 +164,7 @@ func placements(_ a: Allocation, _ c: [Candidate]) -> [String: Placement] {
 
     @Test(arguments: 0..<60)
     func matchesTheRulesRestated(seed: Int) {
-        var rng = Rng(state: UInt64(seed))
+        var rng = SplitMix64(seed: UInt64(seed))
         let localities = ["A", "B", "C", "UNMAPPED"]
         let managers = (0..<Int.random(in: 0...7, using: &rng)).map { i in
             CaseManager(

@@ -1,3 +1,4 @@
+import CaseCore
 import Foundation
 import Ingest
 import Testing
@@ -29,7 +30,7 @@ func parse(_ bytes: [UInt8], _ feeding: Feeding, seed: UInt64 = 42) -> [ParsedRe
     case .byteByByte:
         for b in bytes { [b].withUnsafeBytes { parser.feed($0) } }
     case .randomChunks:
-        var rng = SplitMix(seed: seed)
+        var rng = SplitMix64(seed: seed)
         var i = 0
         while i < bytes.count {
             let n = Int(rng.next() % 7)  // 0...6, so some chunks are empty
@@ -40,18 +41,6 @@ func parse(_ bytes: [UInt8], _ feeding: Feeding, seed: UInt64 = 42) -> [ParsedRe
     }
     parser.finish()
     return out
-}
-
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }
 
 @Suite struct CSVSpectrumTests {
