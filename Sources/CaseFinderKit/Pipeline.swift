@@ -142,11 +142,83 @@ public enum Pipeline {
     }
 
     /// Applies the criteria to every registered patient.
-    public static func search(_ loaded: LoadedExtracts) -> SearchResult {
+    public static func search(_ loaded: LoadedExtracts, threads: Int = 2) -> SearchResult {
         let start = Date()
         let criteria = loaded.criteria
         let evaluator = Evaluator(criteria: criteria, asOf: loaded.options.asOf)
         let store = loaded.store
+        let minAge = criteria.population.minAge
+        let careHomeIDs = Set(criteria.criteria.filter { if case .careHome = $0.kind { true } else { false } }.map(\.id))
+        let nominationIDs = Set(criteria.criteria.filter { $0.kind == .nomination }.map(\.id))
+
+        /// What one slice of the spine gives.
+        final class Part: @unchecked Sendable {
+            var alive = 0
+            var old = 0
+            var perCriterion: [Int]
+            var cases: [CaseRow] = []
+            var candidates: [Candidate] = []
+            var exceptions: [ExceptionRow] = []
+            var unmapped = 0
+            init(criteria: Int) { perCriterion = Array(repeating: 0, count: criteria) }
+        }
+        let people = loaded.reader.people
+        let risk = loaded.risk
+        let asOf = loaded.options.asOf
+        @Sendable func evaluate(_ range: Range<Int>, into part: Part) {
+            for i in range {
+                let p = store.patient(at: i)
+                let practice = store.practices[p.practice]
+                if practice == nil { part.unmapped += 1 }
+                let e = evaluator.evaluate(p)
+                if e.alive { part.alive += 1 }
+                if e.eligible { part.old += 1 }
+                if !e.eligible {
+                    if e.nominatedByDate {
+                        let nhs = people.display(p.person)
+                        if let death = e.death {
+                            part.exceptions.append(ExceptionRow(nhsNumber: nhs, reason: "dead", detail: "nominated, but \(death)"))
+                        } else {
+                            part.exceptions.append(
+                                ExceptionRow(
+                                    nhsNumber: nhs, reason: "under_\(minAge)", detail: "nominated, but aged \(e.age) at \(asOf)"))
+                        }
+                    }
+                    continue
+                }
+                for (k, r) in e.results.enumerated() where r.met { part.perCriterion[k] += 1 }
+                guard let priority = e.priority else { continue }
+                let met = e.criteriaMet
+                var row = CaseRow(
+                    nhsNumber: people.display(p.person), practice: p.practice, pct: practice?.pct ?? "",
+                    locality: practice?.locality ?? "UNMAPPED", age: e.age, priority: priority, criteria: met.map(\.id),
+                    frailtyCodes: e.matchedCodes.map(\.description), admissions: e.admissions, distinctDrugs: e.distinctDrugs,
+                    careHome: met.contains { careHomeIDs.contains($0.id) }, nominated: met.contains { nominationIDs.contains($0.id) })
+                var riskTenths = 0
+                if let risk {
+                    let score = risk.score(p, evaluator: evaluator).score
+                    riskTenths = score.value
+                    row.riskScore = score.description
+                    row.riskBand = risk.band(score)
+                }
+                part.cases.append(row)
+                part.candidates.append(
+                    Candidate(
+                        key: row.nhsNumber, locality: row.locality, priority: priority, riskTenths: riskTenths, admissions: e.admissions))
+            }
+        }
+        // The criteria are pure: halves of the spine are evaluated on separate threads and
+        // joined in order, so the result does not depend on the number of threads.
+        let slices = max(1, min(threads, 2))
+        let parts = (0..<slices).map { _ in Part(criteria: criteria.criteria.count) }
+        let n = store.count
+        if slices == 1 {
+            evaluate(0..<n, into: parts[0])
+        } else {
+            DispatchQueue.concurrentPerform(iterations: slices) { k in
+                evaluate((n * k / slices)..<(n * (k + 1) / slices), into: parts[k])
+            }
+        }
         var alive = 0
         var old = 0
         var perCriterion = [Int](repeating: 0, count: criteria.criteria.count)
@@ -154,48 +226,14 @@ public enum Pipeline {
         var candidates: [Candidate] = []
         var exceptions: [ExceptionRow] = []
         var unmapped = 0
-        let minAge = criteria.population.minAge
-        let careHomeIDs = Set(criteria.criteria.filter { if case .careHome = $0.kind { true } else { false } }.map(\.id))
-        let nominationIDs = Set(criteria.criteria.filter { $0.kind == .nomination }.map(\.id))
-        for i in 0..<store.count {
-            let p = store.patient(at: i)
-            let practice = store.practices[p.practice]
-            if practice == nil { unmapped += 1 }
-            let e = evaluator.evaluate(p)
-            if e.alive { alive += 1 }
-            if e.eligible { old += 1 }
-            if !e.eligible {
-                if e.nominatedByDate {
-                    let nhs = loaded.reader.people.display(p.person)
-                    if let death = e.death {
-                        exceptions.append(ExceptionRow(nhsNumber: nhs, reason: "dead", detail: "nominated, but \(death)"))
-                    } else {
-                        exceptions.append(
-                            ExceptionRow(
-                                nhsNumber: nhs, reason: "under_\(minAge)", detail: "nominated, but aged \(e.age) at \(loaded.options.asOf)")
-                        )
-                    }
-                }
-                continue
-            }
-            for (i, r) in e.results.enumerated() where r.met { perCriterion[i] += 1 }
-            guard let priority = e.priority else { continue }
-            let met = e.criteriaMet
-            var row = CaseRow(
-                nhsNumber: loaded.reader.people.display(p.person), practice: p.practice, pct: practice?.pct ?? "",
-                locality: practice?.locality ?? "UNMAPPED", age: e.age, priority: priority, criteria: met.map(\.id),
-                frailtyCodes: e.matchedCodes.map(\.description), admissions: e.admissions, distinctDrugs: e.distinctDrugs,
-                careHome: met.contains { careHomeIDs.contains($0.id) }, nominated: met.contains { nominationIDs.contains($0.id) })
-            var riskTenths = 0
-            if let risk = loaded.risk {
-                let score = risk.score(p, evaluator: evaluator).score
-                riskTenths = score.value
-                row.riskScore = score.description
-                row.riskBand = risk.band(score)
-            }
-            cases.append(row)
-            candidates.append(
-                Candidate(key: row.nhsNumber, locality: row.locality, priority: priority, riskTenths: riskTenths, admissions: e.admissions))
+        for part in parts {
+            alive += part.alive
+            old += part.old
+            for k in perCriterion.indices { perCriterion[k] += part.perCriterion[k] }
+            cases += part.cases
+            candidates += part.candidates
+            exceptions += part.exceptions
+            unmapped += part.unmapped
         }
         let order = candidates.indices.sorted { a, b in
             candidates[a].locality != candidates[b].locality

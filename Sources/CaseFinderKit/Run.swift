@@ -61,7 +61,7 @@ public enum Run {
         do {
             let rejects = RejectsFile(handle: try folder.create("rejects.csv"))
             let loaded = try Pipeline.load(options, sink: rejects, threads: settings.threads, progress: progress)
-            var result = Pipeline.search(loaded)
+            var result = Pipeline.search(loaded, threads: settings.threads)
             try rejects.close()
             let reserve = settings.reservePercent ?? loaded.criteria.reservePercent
             let searched = Date()

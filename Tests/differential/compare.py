@@ -13,6 +13,18 @@ rejects (file,line,severity,field) differences, attrition (with allocated and wa
 count differences, and scoping.csv's found, capacity, reserved, allocated, waiting, no_capacity
 and active_case_managers per locality. Exit status 1 when anything differs.
 
+    compare.py --incidence [--seeds 1-4] [--pairs 2026-10-22:2026-11-22,2028-01-29:2028-02-29]
+
+Incidence mode: for every seed x date pair D1:D2, generate.py --as-of D2 --previous D1 writes
+extracts (edge cases around D2, and patients whose status changes between D1 and D2), then in a
+fresh --out the engine does `run --as-of D1` and `incidence --as-of D2`. The reference evaluates
+the same extracts at D1 and D2: incident = case-found at D2 and not at D1, trigger = every
+criterion met at D2; lapsed = case-found at D1 and not at D2, previous_criteria and
+previous_priority at D1, case_manager_id and on_caseload from the D1 allocation. Compared:
+incidence.csv (nhs_number + trigger, and the D2 case columns up to risk_band), lapsed.csv
+(nhs_number + previous_criteria, previous_priority, case_manager_id, on_caseload), and the
+incidence run's cases.csv (nhs_number + criteria) against the reference at D2.
+
 Before the runs, the reference's own transcription of the HFRS table is checked against the
 engine's criteria/hfrs-gilbert-2018.yaml (a difference is printed and counted).
 """
@@ -163,6 +175,126 @@ def compare_run(tag, ext, eng, ref, cap):
     return by
 
 
+def run_incidence(args, crit):
+    """Incidence mode: run at D1 then incidence at D2 into one fresh folder; see the docstring."""
+    sys.path.insert(0, HERE)
+    import datetime as dt
+    import reference as R
+    totals = collections.Counter()
+    runs = 0
+    for seed in seeds(args.seeds):
+        for pair in args.pairs.split(","):
+            d1, d2 = pair.split(":")
+            for enc in args.encodings.split(","):
+                tag = f"seed {seed} incidence {d1} -> {d2} {enc}"
+                base = os.path.join(args.work, f"inc-s{seed}-{d1}-{d2}-{enc}")
+                ext, out = os.path.join(base, "extracts"), os.path.join(base, "engine")
+                subprocess.run(["rm", "-rf", base], check=True)
+                gen = [sys.executable, os.path.join(HERE, "generate.py"), "--seed", str(seed),
+                       "--patients", str(args.patients), "--out", ext, "--as-of", d2,
+                       "--previous", d1] + (["--crlf-bom"] if enc == "crlf-bom" else [])
+                subprocess.run(gen, check=True)
+                failed = False
+                for cmd, d in (("run", d1), ("incidence", d2)):
+                    p = subprocess.run([args.engine, cmd, "--extracts", ext, "--criteria", crit,
+                                        "--as-of", d, "--out", out, "--quiet"],
+                                       capture_output=True, text=True)
+                    if p.returncode != 0:
+                        print(f"== {tag}: ENGINE {cmd} FAILED exit {p.returncode}\n{p.stderr}")
+                        totals["engine_failed"] += 1
+                        failed = True
+                        break
+                if failed:
+                    continue
+                try:
+                    _, practices, spine, episodes, scripts, register, noms, cms = R.load(ext)
+                except R.ConfigError as e:
+                    print(f"== {tag}: reference configuration error {e}; skipped")
+                    continue
+                c1, att1 = R.evaluate(dt.date.fromisoformat(d1), practices, spine, episodes,
+                                      scripts, register, noms)
+                R.allocate(c1, cms, att1)
+                c2, _ = R.evaluate(dt.date.fromisoformat(d2), practices, spine, episodes,
+                                   scripts, register, noms)
+                r1 = {c["nhs_number"]: c for c in c1}
+                r2 = {c["nhs_number"]: c for c in c2}
+                by = compare_incidence(tag, ext, out, r1, r2, args.max)
+                runs += 1
+                for k, v in by.items():
+                    totals[k] += len(v)
+    print(f"\n== {runs} incidence run(s) compared; differences by kind over all runs:")
+    if not totals:
+        print("   none")
+    for k, v in sorted(totals.items()):
+        print(f"   {k}: {v}")
+    return 1 if totals else 0
+
+
+def compare_incidence(tag, ext, out, r1, r2, cap):
+    diffs = collections.defaultdict(list)
+    say = lambda kind, msg: diffs[kind].append(msg)
+
+    def rows(name):
+        path = os.path.join(out, name)
+        if not os.path.exists(path):
+            say("missing_file", f"{name} not written")
+            return {}
+        return {x["nhs_number"]: x for x in read_csv(path)}
+
+    def one_sided(kind, e, r, show_e, show_r):
+        for k in sorted(set(e) - set(r)):
+            say(kind + "_only_engine", f"{k} only in engine: {show_e(k)}; reference: "
+                + (f"D1 {r1[k]['criteria']!r}" if k in r1 else "D1 not found")
+                + (f", D2 {r2[k]['criteria']!r}" if k in r2 else ", D2 not found"))
+        for k in sorted(set(r) - set(e)):
+            say(kind + "_only_reference", f"{k} only in reference: {show_r(k)}")
+
+    # incidence.csv
+    ei = rows("incidence.csv")
+    ri = {k: r2[k] for k in r2 if k not in r1}
+    one_sided("incident", ei, ri, lambda k: f"trigger={ei[k].get('trigger')!r} "
+              f"criteria={ei[k].get('criteria')!r}", lambda k: f"trigger={ri[k]['criteria']!r}")
+    for k in sorted(set(ei) & set(ri)):
+        if ei[k].get("trigger") != ri[k]["criteria"]:
+            say("incident_trigger", f"{k} trigger: engine={ei[k].get('trigger')!r} "
+                f"reference={ri[k]['criteria']!r}")
+        for c in CASE_COLS[1:CASE_COLS.index("risk_band") + 1]:
+            if ei[k].get(c) != ri[k][c]:
+                say("incident_field:" + c, f"{k} {c}: engine={ei[k].get(c)!r} "
+                    f"reference={ri[k][c]!r}")
+
+    # lapsed.csv
+    el = rows("lapsed.csv")
+    rl = {k: r1[k] for k in r1 if k not in r2}
+    one_sided("lapsed", el, rl, lambda k: f"previous_criteria={el[k].get('previous_criteria')!r}",
+              lambda k: f"previous_criteria={rl[k]['criteria']!r}")
+    for k in sorted(set(el) & set(rl)):
+        want = dict(previous_criteria=rl[k]["criteria"], previous_priority=rl[k]["priority"],
+                    locality=rl[k]["locality"], case_manager_id=rl[k]["case_manager_id"],
+                    on_caseload="Y" if rl[k]["status"] == "allocated" else "N")
+        for c, v in want.items():
+            if el[k].get(c) != v:
+                say("lapsed_field:" + c, f"{k} {c}: engine={el[k].get(c)!r} reference={v!r}")
+
+    trig = collections.Counter(c for k in ri for c in ri[k]["criteria"].split(";"))
+    lap = collections.Counter(c for k in rl for c in rl[k]["criteria"].split(";"))
+    n = sum(len(v) for v in diffs.values())
+    print(f"== {tag}: {n} difference(s); reference: {len(ri)} incident "
+          f"({', '.join(f'{c} {trig[c]}' for c in R_CRITERIA if trig[c])}), {len(rl)} lapsed "
+          f"({', '.join(f'{c} {lap[c]}' for c in R_CRITERIA if lap[c])}); extracts {ext}")
+    for kind in sorted(diffs):
+        msgs = diffs[kind]
+        print(f"  -- {kind}: {len(msgs)}")
+        for m in msgs[:cap]:
+            print("     " + m)
+        if len(msgs) > cap:
+            print(f"     ... {len(msgs) - cap} more")
+    return diffs
+
+
+R_CRITERIA = ["frailty", "admissions", "care_home", "polypharmacy", "nomination"]
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--seeds", default="1-6")
@@ -173,6 +305,10 @@ def main():
     ap.add_argument("--max", type=int, default=20, help="differences shown per kind per run")
     ap.add_argument("--engine", default=os.path.join(REPO, ".build", "debug", "casefind"))
     ap.add_argument("--criteria")
+    ap.add_argument("--incidence", action="store_true",
+                    help="run at D1 then incidence at D2; compare incidence.csv and lapsed.csv")
+    ap.add_argument("--pairs", default="2026-10-22:2026-11-22,2028-01-29:2028-02-29",
+                    help="D1:D2 pairs for --incidence")
     args = ap.parse_args()
 
     if not os.path.exists(args.engine):
@@ -180,6 +316,12 @@ def main():
         return 2
     os.makedirs(args.work, exist_ok=True)
     crit = criteria_file(args, args.engine, args.work)
+    if args.incidence:
+        if args.seeds == "1-6":
+            args.seeds = "1-4"
+        if args.encodings == "lf,crlf-bom":
+            args.encodings = "lf"
+        return run_incidence(args, crit)
     totals = collections.Counter()
     if check_hfrs_table():
         totals["hfrs_table"] += 1

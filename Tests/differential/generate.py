@@ -2,6 +2,7 @@
 """Randomised extract generator for differential testing of casefind.
 
     generate.py --seed S --patients N --out DIR [--as-of YYYY-MM-DD] [--crlf-bom]
+                [--previous YYYY-MM-DD]
 
 Writes patients.csv, admissions.csv, prescriptions.csv, residence.csv, nominations.csv,
 practices.csv, case_managers.csv and localities.csv following the extracts contract, with edge
@@ -19,6 +20,14 @@ with different caseload_max (exact-fraction ties, least load, ids of different l
 locality only inactive case managers or none at all, plus a case manager of a locality nobody
 lives in and one rejected row. caseload_max is always 50-80. The new material is drawn from a
 second random stream, so the rest of the data is as before for a seed.
+
+--previous D1 (for incidence runs: D1 is the previous run's as-of date, before D) adds, from a
+third random stream, patients whose status changes between D1 and D, with the event on D1, D1+1,
+D or D+1: a second admission, a frailty admission, a care-home entry (register row or the latest
+admission's source), a fifth drug, a nomination, turning 65, a death (date_of_death or discharge
+method 4); and patients who lapse: admissions, frailty codes or scripts leaving the window, a
+care-home stay ending, a later admission without a care-home code. Without it the bytes are as
+before.
 Standard library only; the same seed and arguments always give the same bytes.
 """
 import argparse
@@ -879,6 +888,110 @@ class Gen:
             if self.chance(0.5) and lst:
                 lst.insert(self.rng.randrange(len(lst)), dict(__blank__=self.pick(["", "   "])))
 
+    # -- status changes between a previous as-of date D1 and D (third random stream)
+    def transitions(self, D1, n):
+        r = random.Random(self.seed * 15485863 + D1.toordinal())
+        D = self.D
+        nhs = NHS(r)
+        nhs.used = self.nhs.used
+        codes = [c for c in self.practice_codes()]
+        edge = lambda: r.choice([D1, D1 + ONE, D1 + ONE, D1 + days(2), D - ONE, D, D + ONE])
+        plain = ["I10X", "J18.9", "R07.4", "C34.9"]
+
+        def adm(who, day, codes=None, source="19", dest="19", dismeth="1", dis=None,
+                method="21", classpat="1"):
+            sid = f"RQX:{r.randint(10**6, 10**7 - 1)}"
+            row = dict(nhs_number=who, spell_id=sid, episode_number="1",
+                       admission_date=iso(day), discharge_date=iso(dis or day + days(2)),
+                       admission_method=method, patient_classification=classpat,
+                       admission_source=source, discharge_destination=dest,
+                       discharge_method=dismeth)
+            for i, c in enumerate(codes or [r.choice(plain)]):
+                row[f"diag_{i + 1:02d}"] = c
+            self.admissions.append(row)
+
+        def script(who, day, sub9):
+            self.prescriptions.append(dict(nhs_number=who, issue_date=iso(day),
+                                           bnf_code=sub9 + "AAAAAA", drug_name="x tablets",
+                                           quantity="28"))
+
+        ch1 = [s for s, _ in SUBS if s[:2].isdigit() and 1 <= int(s[:2]) <= 15]
+        kinds = ["second_admission", "frailty_admission", "care_home_entry",
+                 "care_home_admission", "fifth_drug", "nomination", "turning_65", "death_dod",
+                 "death_discharge", "lapse_admissions", "lapse_frailty", "lapse_drugs",
+                 "lapse_care_home", "care_home_superseded", "young_nominated"]
+        sizes = [(lst, len(lst)) for lst in (self.patients, self.admissions, self.prescriptions,
+                                             self.residence, self.nominations)]
+        for k in range(n):
+            kind = kinds[k % len(kinds)]
+            who = nhs.valid()
+            e = edge()
+            dob = D - days(r.randint(70 * 365, 90 * 365))
+            dod = ""
+            if kind == "second_admission":
+                adm(who, D - days(r.randint(60, 300)))
+                adm(who, e, method=r.choice(["21", "2B"]), source=r.choice(["19", "51"]))
+            elif kind == "frailty_admission":
+                adm(who, e, [r.choice(["E86.0", "W19X", "N39.0", "K59.0", "R11X"])])
+            elif kind == "care_home_entry":
+                self.residence.append(dict(nhs_number=who, care_home_code="1-1234567890",
+                                           care_home_type="nursing", from_date=iso(e),
+                                           to_date="", source_system="CQC register"))
+            elif kind == "care_home_admission":
+                adm(who, e, source=r.choice(["54", "65", "85"]))
+            elif kind == "fifth_drug":
+                subs = r.sample(ch1, 5)
+                for s9 in subs[:4]:
+                    script(who, D1 - days(r.randint(0, 40)), s9)
+                script(who, e, subs[4])
+            elif kind == "nomination":
+                self.nominations.append(dict(nhs_number=who, nominated_on=iso(e),
+                                             nominated_by="GP", reason=""))
+            elif kind == "turning_65":
+                dob = anniversary(e, 65)
+                self.nominations.append(dict(nhs_number=who, nominated_on=iso(D1 - days(50)),
+                                             nominated_by="GP", reason=""))
+            elif kind == "death_dod":
+                dod = iso(e)
+                self.nominations.append(dict(nhs_number=who, nominated_on=iso(D1 - days(50)),
+                                             nominated_by="GP", reason=""))
+            elif kind == "death_discharge":
+                adm(who, D1 - days(r.randint(1, 5)), [r.choice(["E86.0", "W19X"])],
+                    dismeth="4", dest="79", dis=e)
+            elif kind == "lapse_admissions":
+                first = r.choice([year_before(D1), year_before(D1) + ONE, year_before(D),
+                                  year_before(D) + ONE, year_before(D) + days(2)])
+                adm(who, first)
+                adm(who, D - days(r.randint(40, 200)))
+            elif kind == "lapse_frailty":
+                adm(who, r.choice([year_before(D1) + ONE, year_before(D), year_before(D) + ONE]),
+                    [r.choice(["E86.0", "W19X", "N39.0"])])
+            elif kind == "lapse_drugs":
+                day = r.choice([D - days(85), D - days(84), D - days(83), D1 - days(83)])
+                for s9 in r.sample(ch1, 5):
+                    script(who, day, s9)
+            elif kind == "lapse_care_home":
+                self.residence.append(dict(nhs_number=who, care_home_code="1-1234567891",
+                                           care_home_type="residential",
+                                           from_date=iso(D - days(500)),
+                                           to_date=iso(r.choice([D1 - ONE, D1, D1 + ONE, D - ONE, D])),
+                                           source_system="LA"))
+            elif kind == "care_home_superseded":
+                adm(who, D1 - days(r.randint(1, 60)), source="54")
+                adm(who, e)  # the latest admission has no care-home code
+            elif kind == "young_nominated":
+                dob = anniversary(e, 65) + r.choice([ONE, days(-1), days(40)])
+                self.nominations.append(dict(nhs_number=who, nominated_on=iso(D1 - days(10)),
+                                             nominated_by="GP", reason=""))
+            self.patients.append(dict(nhs_number=who, date_of_birth=iso(dob), sex="F",
+                                      gp_practice=r.choice(codes), date_of_death=dod))
+        # the new rows go to random places; the existing rows keep their order
+        for lst, n0 in sizes:
+            new = lst[n0:]
+            del lst[n0:]
+            for row in new:
+                lst.insert(r.randint(0, len(lst)), row)
+
     def write(self, out, crlf_bom):
         os.makedirs(out, exist_ok=True)
         rng = self.rng
@@ -952,9 +1065,12 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--as-of", default="2026-11-22")
     ap.add_argument("--crlf-bom", action="store_true")
+    ap.add_argument("--previous", help="previous run's as-of date: add status changes after it")
     a = ap.parse_args()
     g = Gen(a.seed, a.patients, dt.date.fromisoformat(a.as_of))
     g.run()
+    if a.previous:
+        g.transitions(dt.date.fromisoformat(a.previous), max(40, a.patients // 20))
     g.write(a.out, a.crlf_bom)
 
 
