@@ -297,10 +297,10 @@ R_CRITERIA = ["frailty", "admissions", "care_home", "polypharmacy", "nomination"
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--seeds", default="1-6")
+    ap.add_argument("--seeds", help="default 1-6, with --incidence 1-4")
     ap.add_argument("--dates", default="2026-11-22,2028-02-29,2027-02-28")
     ap.add_argument("--patients", type=int, default=3000)
-    ap.add_argument("--encodings", default="lf,crlf-bom")
+    ap.add_argument("--encodings", help="default lf,crlf-bom, with --incidence lf")
     ap.add_argument("--work", default="/tmp/casefind-diff")
     ap.add_argument("--max", type=int, default=20, help="differences shown per kind per run")
     ap.add_argument("--engine", default=os.path.join(REPO, ".build", "debug", "casefind"))
@@ -317,11 +317,11 @@ def main():
     os.makedirs(args.work, exist_ok=True)
     crit = criteria_file(args, args.engine, args.work)
     if args.incidence:
-        if args.seeds == "1-6":
-            args.seeds = "1-4"
-        if args.encodings == "lf,crlf-bom":
-            args.encodings = "lf"
+        args.seeds = args.seeds or "1-4"
+        args.encodings = args.encodings or "lf"
         return run_incidence(args, crit)
+    args.seeds = args.seeds or "1-6"
+    args.encodings = args.encodings or "lf,crlf-bom"
     totals = collections.Counter()
     if check_hfrs_table():
         totals["hfrs_table"] += 1
