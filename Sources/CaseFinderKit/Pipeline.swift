@@ -63,7 +63,8 @@ public enum Pipeline {
     /// - Parameter everyone: keep the activity of patients too young to be case-found
     ///   (`explain` shows it); a run drops it, which saves most of the memory.
     public static func load(
-        _ options: SearchOptions, sink: DiagnosticSink, threads: Int = 2, everyone: Bool = false, progress: (String) -> Void = { _ in }
+        _ options: SearchOptions, sink: DiagnosticSink, threads: Int = 2, everyone: Bool = false,
+        progress: Progress = Progress(style: .quiet)
     ) throws(ConfigurationError) -> LoadedExtracts {
         var timings: [String: Double] = [:]
         var clock = Date()
@@ -83,6 +84,7 @@ public enum Pipeline {
         let reader = ExtractReader(
             directory: options.extracts, mapping: mapping, missingBefore: criteria.missingBefore,
             caseloadLimits: criteria.caseloadLimits, sink: sink)
+        if progress.style != .quiet { reader.onChunk = { progress.reading($0, bytes: $1, of: $2, rows: $3) } }
         let store = FactStore(
             asOf: options.asOf, prescriptionHorizon: criteria.prescriptionHorizon(options.asOf),
             deathDischargeMethods: criteria.population.deathDischargeMethods)
@@ -100,7 +102,7 @@ public enum Pipeline {
             default: try reader.readPatients(store.add)
             }
             let s = reader.stats[kind]!
-            progress(s.present ? "read \(s.fileName): \(s.read) rows, \(s.rejected) rejected" : "no \(s.fileName): no such data")
+            progress.say(s.present ? "read \(s.fileName): \(s.read) rows, \(s.rejected) rejected" : "no \(s.fileName): no such data")
             lap("read_" + kind.rawValue)
         }
         store.spineComplete()
@@ -109,12 +111,15 @@ public enum Pipeline {
         // the number of threads.
         let activity = ActivityJobs(
             options: options, mapping: mapping, criteria: criteria, store: store, people: reader.people, sink: sink, threads: threads)
+        if progress.style != .quiet {
+            for job in activity.jobs { job.reader.onChunk = { progress.reading($0, bytes: $1, of: $2, rows: $3) } }
+        }
         try activity.run()
         for job in activity.jobs {
             reader.adopt(job.reader)
             timings["read_" + job.kind.rawValue] = job.seconds
             let s = reader.stats[job.kind]!
-            progress(s.present ? "read \(s.fileName): \(s.read) rows, \(s.rejected) rejected" : "no \(s.fileName): no such data")
+            progress.say(s.present ? "read \(s.fileName): \(s.read) rows, \(s.rejected) rejected" : "no \(s.fileName): no such data")
         }
         return LoadedExtracts(
             options: options, criteria: criteria, criteriaSHA256: criteriaSHA, mapping: mapping, reader: reader, store: store,

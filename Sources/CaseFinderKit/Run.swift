@@ -49,7 +49,7 @@ public enum Run {
     /// file in the folder.
     public static func run(
         _ options: SearchOptions, out: String, settings: Settings = Settings(), command: String = "run", statePath: String? = nil,
-        progress: @escaping (String) -> Void = { _ in }
+        progress: Progress = Progress(style: .quiet)
     ) throws -> Outcome {
         let started = Date()
         let incidence = command == "incidence"
@@ -117,7 +117,7 @@ public enum Run {
                 waiting: placed.cases.filter { $0.status == "waiting" }.count,
                 incident: placed.incident.count, started: timestamp(started), finished: timestamp(Date()), outcome: "ok")
             try state.record(record, patients: placed.snapshot)
-            progress(
+            progress.say(
                 String(
                     format: "placed and wrote the files in %.2f s, recorded the run in %.2f s", written.timeIntervalSince(searched),
                     Date().timeIntervalSince(written)))

@@ -56,6 +56,8 @@ public final class ExtractReader {
     /// Allowed caseload_max values.
     public let caseloadLimits: ClosedRange<Int>
     public private(set) var stats: [ExtractKind: FileStats] = [:]
+    /// Called after each chunk read: kind, bytes read so far, file size, rows so far.
+    public var onChunk: ((ExtractKind, Int, Int, Int) -> Void)?
 
     /// Takes over another reader's file statistics (after a concurrent read).
     public func adopt(_ other: ExtractReader) {
@@ -270,6 +272,8 @@ public final class ExtractReader {
         }
         defer { close(fd) }
         stats.present = true
+        var info = stat()
+        let fileSize = fstat(fd, &info) == 0 ? Int(info.st_size) : 0
         let digest = FileDigest(path: path)
         var rowFunction: ((RowContext) -> RowOutcome?)?
         var header: HeaderColumns?
@@ -324,6 +328,7 @@ public final class ExtractReader {
             let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<n])
             stats.bytes += n
             parser.feed(chunk)
+            if let onChunk { onChunk(kind, stats.bytes, fileSize, stats.read) }
             if let headerError { throw headerError }
         }
         parser.finish()

@@ -97,11 +97,11 @@ struct OutputOptions: ParsableArguments {
         let options = try input.searchOptions()
         let quiet = self.quiet
         let settings = Run.Settings(reservePercent: reserve, locality: locality, threads: threads)
+        let progress = Progress.forStandardError(quiet: quiet)
         let outcome = try exiting {
-            try Run.run(options, out: out, settings: settings, command: command, statePath: state) { line in
-                if !quiet { FileHandle.standardError.write(Data("casefind: \(line)\n".utf8)) }
-            }
+            try Run.run(options, out: out, settings: settings, command: command, statePath: state, progress: progress)
         }
+        progress.finish()
         print(Run.describe(outcome))
     }
 }

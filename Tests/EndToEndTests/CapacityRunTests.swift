@@ -73,3 +73,23 @@ func sampleCopy(rewriting: [String: (String) -> String] = [:]) throws -> String 
         #expect(RunFiles.safeFileName(locality) == name)
     }
 }
+
+@Suite struct ProgressTests {
+    /// Not a terminal (a cron log): plain lines on stderr, no escape codes, no NHS numbers;
+    /// `--quiet`: nothing.
+    @Test func plainLinesWhenNotATerminal() throws {
+        let out = temporaryFolder()
+        let r = try CaseFind.run([
+            "run", "--extracts", "sample-extracts", "--criteria", "criteria/essex-2005.yaml", "--as-of", "2026-11-22", "--out", out,
+        ])
+        #expect(r.status == 0)
+        #expect(r.stderr.contains("casefind: read patients.csv: 300 rows, 4 rejected\n"))
+        #expect(!r.stderr.contains("\u{1B}["))
+        #expect(r.stderr.range(of: "[0-9]{10}", options: .regularExpression) == nil)
+        let quiet = try CaseFind.run([
+            "run", "--extracts", "sample-extracts", "--criteria", "criteria/essex-2005.yaml", "--as-of", "2026-11-22", "--out", out,
+            "--quiet",
+        ])
+        #expect(quiet.stderr.isEmpty)
+    }
+}
