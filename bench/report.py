@@ -42,7 +42,11 @@ def main():
     summaries = []
     for i in range(1, a.runs + 1):
         with open(os.path.join(res, f"casefind-out-{i}", "summary.json")) as fh:
-            summaries.append(json.load(fh))
+            summary = json.load(fh)
+        # Wall-clock timings are not in summary.json (it is byte-identical on a re-run).
+        with open(os.path.join(res, f"casefind-timings-{i}.json")) as fh:
+            summary["timings"] = json.load(fh)
+        summaries.append(summary)
     inputs = [x for x in summaries[0]["inputs"] if x.get("present", True)]
     total_bytes = sum(x["bytes"] for x in inputs)
     total_rows = sum(x["read"] for x in inputs)

@@ -138,7 +138,8 @@ say "load before runs: $LOAD_BEFORE on $(nproc) cores"
 for i in $(seq 1 "$RUNS"); do
   say "run $i/$RUNS: casefind"
   OUT="$RES/casefind-out-$i"
-  timed casefind "$i" "$BIN" run --extracts "$DATA" --criteria "$CRITERIA" --as-of "$AS_OF" --out "$OUT" --quiet
+  timed casefind "$i" "$BIN" run --extracts "$DATA" --criteria "$CRITERIA" --as-of "$AS_OF" --out "$OUT" --quiet \
+    --timings "$RES/casefind-timings-$i.json"
   say "run $i/$RUNS: duckdb"
   timed duckdb "$i" "$PY" "$HERE/essex.py" --extracts "$DATA" --as-of "$AS_OF" --out "$RES/duckdb-cases-$i.csv" --threads "$THREADS"
   say "run $i/$RUNS: rawparse"

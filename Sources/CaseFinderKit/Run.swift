@@ -27,11 +27,14 @@ public enum Run {
         public var locality: String?
         /// Threads for reading the activity files (1 or 2; the result is the same).
         public var threads: Int
+        /// Where to write the wall-clock seconds per stage (JSON), outside the output folder.
+        public var timingsPath: String?
 
-        public init(reservePercent: Int? = nil, locality: String? = nil, threads: Int = 2) {
+        public init(reservePercent: Int? = nil, locality: String? = nil, threads: Int = 2, timingsPath: String? = nil) {
             self.reservePercent = reservePercent
             self.locality = locality
             self.threads = threads
+            self.timingsPath = timingsPath
         }
     }
 
@@ -101,10 +104,11 @@ public enum Run {
             try folder.write("attrition.csv", RunFiles.attrition(attrition))
             var timings = loaded.timings
             for (k, v) in result.timings { timings[k] = v }
+            timings["place"] = Date().timeIntervalSince(searched)
             let capacity = CapacityResult(cases: placed.cases, allocation: placed.allocation, scoping: scoping)
             let summary = makeSummary(
                 loaded, result, capacity: capacity, reservePercent: reserve, rejects: rejects, command: command,
-                incident: incidence ? placed.incident.count : nil, lapsed: placed.lapsed.count, timings: timings)
+                incident: incidence ? placed.incident.count : nil, lapsed: placed.lapsed.count)
             try folder.write("summary.json", summary.json())
             try folder.commit()
             let written = Date()
@@ -115,8 +119,15 @@ public enum Run {
                 registered: loaded.store.count, caseFound: placed.cases.count,
                 allocated: placed.cases.filter { $0.status == "allocated" }.count,
                 waiting: placed.cases.filter { $0.status == "waiting" }.count,
-                incident: placed.incident.count, started: timestamp(started), finished: timestamp(Date()), outcome: "ok")
+                incident: placed.incident.count, started: timestamp(started), finished: timestamp(Date()), outcome: "ok",
+                timings: timingsJSON(timings))
             try state.record(record, patients: placed.snapshot)
+            if let path = settings.timingsPath {
+                timings["record"] = Date().timeIntervalSince(written)
+                timings["total"] = Date().timeIntervalSince(started)
+                FileManager.default.createFile(
+                    atPath: path, contents: Data(timingsJSON(timings).utf8), attributes: [.posixPermissions: 0o600])
+            }
             progress.say(
                 String(
                     format: "placed and wrote the files in %.2f s, recorded the run in %.2f s", written.timeIntervalSince(searched),
@@ -168,6 +179,11 @@ public enum Run {
         return "{" + pairs.joined(separator: ", ") + "}"
     }
 
+    /// Seconds per stage as a JSON object, to the millisecond, keys sorted.
+    static func timingsJSON(_ timings: [String: Double]) -> String {
+        "{" + timings.sorted { $0.key < $1.key }.map { "\"\($0.key)\": \(String(format: "%.3f", $0.value))" }.joined(separator: ", ") + "}"
+    }
+
     static func timestamp(_ date: Date) -> String {
         let f = ISO8601DateFormatter()
         f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
@@ -176,7 +192,7 @@ public enum Run {
 
     static func makeSummary(
         _ loaded: LoadedExtracts, _ result: SearchResult, capacity: CapacityResult, reservePercent: Int, rejects: RejectsFile,
-        command: String, incident: Int?, lapsed: Int, timings: [String: Double]
+        command: String, incident: Int?, lapsed: Int
     ) -> RunSummary {
         let inputs = ExtractKind.extracts.compactMap { kind -> RunSummary.Input? in
             guard let s = loaded.reader.stats[kind] else { return nil }
@@ -207,8 +223,7 @@ public enum Run {
                 .init(
                     locality: $0.locality, found: $0.found, capacity: $0.capacity, reserved: $0.reserved, allocated: $0.allocated,
                     waiting: $0.waiting, noCapacity: $0.noCapacity)
-            },
-            timings: timings.mapValues { ($0 * 1000).rounded() / 1000 })
+            })
     }
 
     /// The short summary printed on stdout (no NHS numbers).

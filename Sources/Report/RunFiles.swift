@@ -261,7 +261,9 @@ extension RunFiles {
     }
 }
 
-/// summary.json: what was read, what was found, how long it took.
+/// summary.json: what was read and what was found. Byte-identical when the same command runs
+/// again on the same inputs, so it holds no wall-clock times: those go to `--timings FILE`,
+/// the state store (`casefind history`) and the progress lines.
 public struct RunSummary: Codable, Sendable {
     public struct Criteria: Codable, Sendable {
         public var id: String
@@ -324,9 +326,6 @@ public struct RunSummary: Codable, Sendable {
     public var lapsed: Int
     /// Per locality: found, capacity, reserved, allocated, waiting, no capacity.
     public var capacity: [LocalityCapacity]
-    /// Wall-clock seconds per stage.
-    public var timings: [String: Double]
-
     public struct LocalityCapacity: Codable, Sendable {
         public var locality: String
         public var found: Int
@@ -353,8 +352,7 @@ public struct RunSummary: Codable, Sendable {
         casefindVersion: String, command: String, asOf: String, criteria: Criteria, mapping: String, inputs: [Input], registered: Int,
         unmappedPractice: Int, caseFound: Int, perPriority: [String: Int], perCriterion: [String: Int], perLocality: [String: Int],
         rejects: Int, warnings: Int, exceptions: Int, risk: Criteria?, reservePercent: Int, incident: Int?, lapsed: Int,
-        capacity: [LocalityCapacity],
-        timings: [String: Double]
+        capacity: [LocalityCapacity]
     ) {
         self.casefindVersion = casefindVersion
         self.command = command
@@ -376,14 +374,13 @@ public struct RunSummary: Codable, Sendable {
         self.incident = incident
         self.lapsed = lapsed
         self.capacity = capacity
-        self.timings = timings
     }
 
     enum CodingKeys: String, CodingKey {
         case casefindVersion = "casefind_version", command, asOf = "as_of", criteria, mapping, inputs, registered
         case unmappedPractice = "unmapped_practice", caseFound = "case_found", perPriority = "per_priority"
         case perCriterion = "per_criterion", perLocality = "per_locality", rejects, warnings, exceptions, risk
-        case reservePercent = "reserve_percent", incident, lapsed, capacity, timings
+        case reservePercent = "reserve_percent", incident, lapsed, capacity
     }
 
     public func json() -> [UInt8] {

@@ -31,11 +31,13 @@ public struct RunRecord: Sendable, Equatable {
     public var finished: String
     /// `ok`, or `failed: reason`.
     public var outcome: String
+    /// Wall-clock seconds per stage, a JSON object.
+    public var timings: String
 
     public init(
         id: Int64 = 0, command: String, asOf: String, criteriaID: String, criteriaSHA256: String, inputs: String, fingerprint: String,
         baselineRunID: Int64?, screeningWatermark: Int64, registered: Int, caseFound: Int, allocated: Int, waiting: Int, incident: Int,
-        started: String, finished: String, outcome: String
+        started: String, finished: String, outcome: String, timings: String = "{}"
     ) {
         self.id = id
         self.command = command
@@ -54,6 +56,7 @@ public struct RunRecord: Sendable, Equatable {
         self.started = started
         self.finished = finished
         self.outcome = outcome
+        self.timings = timings
     }
 }
 
@@ -139,7 +142,7 @@ public final class StateStore {
     private var lockFD: Int32 = -1
 
     /// The schema version this build writes.
-    public static let schemaVersion = 1
+    public static let schemaVersion = 2
 
     /// Opens (creating if needed, mode 0600) and migrates the store.
     public init(path: String) throws(StateError) {
@@ -220,6 +223,9 @@ public final class StateStore {
                 t.column("imported", .text).notNull()
             }
         }
+        m.registerMigration("v2: run timings") { db in
+            try db.alter(table: "run") { t in t.add(column: "timings", .text).notNull().defaults(to: "{}") }
+        }
         return m
     }
 
@@ -279,13 +285,13 @@ public final class StateStore {
             try db.execute(
                 sql: """
                     INSERT INTO run (command, as_of, criteria_id, criteria_sha256, inputs, fingerprint, baseline_run_id,
-                      screening_watermark, registered, case_found, allocated, waiting, incident, started, finished, outcome)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                      screening_watermark, registered, case_found, allocated, waiting, incident, started, finished, outcome, timings)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     run.command, run.asOf, run.criteriaID, run.criteriaSHA256, run.inputs, run.fingerprint, run.baselineRunID,
                     run.screeningWatermark, run.registered, run.caseFound, run.allocated, run.waiting, run.incident, run.started,
-                    run.finished, run.outcome,
+                    run.finished, run.outcome, run.timings,
                 ])
             let id = db.lastInsertedRowID
             let insert = try db.makeStatement(
@@ -332,7 +338,7 @@ public final class StateStore {
             screeningWatermark: r["screening_watermark"],
             registered: r["registered"], caseFound: r["case_found"], allocated: r["allocated"], waiting: r["waiting"],
             incident: r["incident"],
-            started: r["started"], finished: r["finished"], outcome: r["outcome"])
+            started: r["started"], finished: r["finished"], outcome: r["outcome"], timings: r["timings"])
     }
 
     private func read<T>(_ body: (Database) throws -> T) throws(StateError) -> T {

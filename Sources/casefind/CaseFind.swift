@@ -82,6 +82,9 @@ struct OutputOptions: ParsableArguments {
     @Option(help: "Write only this locality's lists (the allocation is per locality, so it does not change).")
     var locality: String?
 
+    @Option(help: "Write the wall-clock seconds per stage to this JSON file (kept out of summary.json, which is identical on a re-run).")
+    var timings: String?
+
     @Option(help: "Threads for reading the extracts: 1, or 2 to read prescriptions beside the other files (the result is the same).")
     var threads: Int = 2
 
@@ -96,7 +99,7 @@ struct OutputOptions: ParsableArguments {
     func run(_ command: String, _ input: InputOptions) throws {
         let options = try input.searchOptions()
         let quiet = self.quiet
-        let settings = Run.Settings(reservePercent: reserve, locality: locality, threads: threads)
+        let settings = Run.Settings(reservePercent: reserve, locality: locality, threads: threads, timingsPath: timings)
         let progress = Progress.forStandardError(quiet: quiet)
         let outcome = try exiting {
             try Run.run(options, out: out, settings: settings, command: command, statePath: state, progress: progress)
