@@ -219,11 +219,7 @@ public enum Run {
             exceptions: result.exceptions.count,
             risk: loaded.risk.map { .init(id: $0.id, path: loaded.criteria.risk!.tablePath, sha256: loaded.riskSHA256) },
             reservePercent: reservePercent, incident: incident, lapsed: lapsed,
-            capacity: capacity.scoping.map {
-                .init(
-                    locality: $0.locality, found: $0.found, capacity: $0.capacity, reserved: $0.reserved, allocated: $0.allocated,
-                    waiting: $0.waiting, noCapacity: $0.noCapacity)
-            })
+            capacity: capacity.scoping)
     }
 
     /// The short summary printed on stdout (no NHS numbers).

@@ -167,8 +167,9 @@ public struct LapsedRow: Sendable, Equatable {
     }
 }
 
-/// One locality's line in scoping.csv: expected against found and capacity.
-public struct ScopingRow: Sendable, Equatable {
+/// One locality's line in scoping.csv (and in summary.json's capacity): expected against found
+/// and capacity.
+public struct ScopingRow: Sendable, Equatable, Codable {
     public var locality: String
     public var pct: String
     /// From localities.csv; nil when the locality is not listed there.
@@ -196,6 +197,11 @@ public struct ScopingRow: Sendable, Equatable {
         self.waiting = waiting
         self.noCapacity = noCapacity
         self.activeCaseManagers = activeCaseManagers
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case locality, pct, expectedPatients = "expected_patients", found, capacity, reserved, allocated, waiting
+        case noCapacity = "no_capacity", activeCaseManagers = "active_case_managers"
     }
 
     /// The framework's first tranche: 25 percent of the expected patients, rounded half up.
@@ -325,34 +331,12 @@ public struct RunSummary: Codable, Sendable {
     /// Patients case-found or on a caseload at the baseline run who no longer qualify.
     public var lapsed: Int
     /// Per locality: found, capacity, reserved, allocated, waiting, no capacity.
-    public var capacity: [LocalityCapacity]
-    public struct LocalityCapacity: Codable, Sendable {
-        public var locality: String
-        public var found: Int
-        public var capacity: Int
-        public var reserved: Int
-        public var allocated: Int
-        public var waiting: Int
-        public var noCapacity: Int
-        public init(locality: String, found: Int, capacity: Int, reserved: Int, allocated: Int, waiting: Int, noCapacity: Int) {
-            self.locality = locality
-            self.found = found
-            self.capacity = capacity
-            self.reserved = reserved
-            self.allocated = allocated
-            self.waiting = waiting
-            self.noCapacity = noCapacity
-        }
-        enum CodingKeys: String, CodingKey {
-            case locality, found, capacity, reserved, allocated, waiting, noCapacity = "no_capacity"
-        }
-    }
-
+    public var capacity: [ScopingRow]
     public init(
         casefindVersion: String, command: String, asOf: String, criteria: Criteria, mapping: String, inputs: [Input], registered: Int,
         unmappedPractice: Int, caseFound: Int, perPriority: [String: Int], perCriterion: [String: Int], perLocality: [String: Int],
         rejects: Int, warnings: Int, exceptions: Int, risk: Criteria?, reservePercent: Int, incident: Int?, lapsed: Int,
-        capacity: [LocalityCapacity]
+        capacity: [ScopingRow]
     ) {
         self.casefindVersion = casefindVersion
         self.command = command

@@ -130,6 +130,17 @@ struct IncidenceCommand: ParsableCommand {
     func run() throws { try output.run("incidence", input) }
 }
 
+/// Which state store a command uses.
+struct StoreOptions: ParsableArguments {
+    @Option(help: "State store file (default: casefind-state.sqlite in --out).")
+    var state: String?
+
+    @Option(help: "Output folder: its state store is used when --state is not given; screening rejects are written there.")
+    var out: String = "out"
+
+    var statePath: String { state ?? Run.defaultStatePath(out: out) }
+}
+
 struct ScreeningCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "screening", abstract: "Case managers' screening outcomes.", subcommands: [ScreeningImportCommand.self])
@@ -143,15 +154,10 @@ struct ScreeningImportCommand: ParsableCommand {
     @Argument(help: "The outcomes file (CSV).")
     var file: String
 
-    @Option(help: "State store file.")
-    var state: String?
-
-    @Option(help: "Folder whose state store to use (when --state is not given) and where rejects.csv is written.")
-    var out: String = "out"
+    @OptionGroup var store: StoreOptions
 
     func run() throws {
-        let statePath = state ?? Run.defaultStatePath(out: out)
-        let report = try exiting { try Screening.importOutcomes(file: file, statePath: statePath, out: out) }
+        let report = try exiting { try Screening.importOutcomes(file: file, statePath: store.statePath, out: store.out) }
         print(report)
     }
 }
@@ -159,15 +165,10 @@ struct ScreeningImportCommand: ParsableCommand {
 struct HistoryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "history", abstract: "The recorded runs, newest first.")
 
-    @Option(help: "State store file.")
-    var state: String?
-
-    @Option(help: "Folder whose state store to use (when --state is not given).")
-    var out: String = "out"
+    @OptionGroup var store: StoreOptions
 
     func run() throws {
-        let statePath = state ?? Run.defaultStatePath(out: out)
-        let text = try exiting { try Screening.history(statePath: statePath) }
+        let text = try exiting { try Screening.history(statePath: store.statePath) }
         print(text)
     }
 }
