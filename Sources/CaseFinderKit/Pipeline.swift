@@ -93,6 +93,10 @@ public enum Pipeline {
         if let size = (try? FileManager.default.attributesOfItem(atPath: reader.path(of: .patients)))?[.size] as? Int {
             store.reserve(patients: size / 32)
         }
+        // Where to cut prescriptions.csv for two threads: found on another core while the spine
+        // is read here.
+        let cut = PrescriptionCut(
+            path: threads > 1 ? reader.path(of: .prescriptions) : nil, delimiter: mapping.file(.prescriptions).delimiter)
         // Configuration and the spine first, on this thread.
         for kind in [ExtractKind.caseManagers, .practices, .localities, .patients] {
             switch kind {
@@ -110,15 +114,23 @@ public enum Pipeline {
         // findings are buffered and passed on in file order, so rejects.csv does not depend on
         // the number of threads.
         let activity = ActivityJobs(
-            options: options, mapping: mapping, criteria: criteria, store: store, people: reader.people, sink: sink, threads: threads)
+            options: options, mapping: mapping, criteria: criteria, store: store, people: reader.people, sink: sink, threads: threads,
+            halves: cut.wait())
+        lap("split")
         if progress.style != .quiet {
             for job in activity.jobs { job.reader.onChunk = { progress.reading($0, bytes: $1, of: $2, rows: $3) } }
         }
         try activity.run()
         for job in activity.jobs {
-            reader.adopt(job.reader)
-            timings["read_" + job.kind.rawValue] = job.seconds
-            let s = reader.stats[job.kind]!
+            if let part = job.reader.part, part.start > 0 {
+                reader.absorb(job.reader.stats[job.kind]!)
+            } else {
+                reader.adopt(job.reader)
+            }
+            timings["read_" + job.kind.rawValue] = max(timings["read_" + job.kind.rawValue] ?? 0, job.seconds)
+        }
+        for kind in [ExtractKind.prescriptions, .admissions, .residence, .nominations] {
+            let s = reader.stats[kind]!
             progress.say(s.present ? "read \(s.fileName): \(s.read) rows, \(s.rejected) rejected" : "no \(s.fileName): no such data")
         }
         return LoadedExtracts(
@@ -274,9 +286,13 @@ final class BufferedSink: DiagnosticSink {
 }
 
 /// The activity files, read after the spine: prescriptions, admissions, residence,
-/// nominations, in that order. With two or more threads prescriptions are read on their own
-/// thread, writing findings straight to the sink, while the others are read in turn on a
-/// second thread into buffers that are passed on afterwards, in file order.
+/// nominations, in that order, and their findings passed on in that order whatever the threads.
+///
+/// With two or more threads, a large prescriptions file is cut in two (`CSVSplit`) and its
+/// halves are read on two threads; then admissions are read on one thread while residence and
+/// nominations are read on the other. When the file cannot be cut, prescriptions are read on
+/// one thread while the other files are read in turn on the second. Findings of every job but
+/// the first of each phase are buffered and passed on afterwards, in file order.
 final class ActivityJobs: @unchecked Sendable {
     final class Job: @unchecked Sendable {
         let kind: ExtractKind
@@ -292,25 +308,45 @@ final class ActivityJobs: @unchecked Sendable {
         }
     }
 
+    /// In file order; a cut prescriptions file has two jobs, the second without a digest.
     let jobs: [Job]
     let store: FactStore
     let sink: DiagnosticSink
     let threads: Int
+    let split: Bool
 
     init(
         options: SearchOptions, mapping: ColumnMapping, criteria: CriteriaSet, store: FactStore, people: PersonKeys, sink: DiagnosticSink,
-        threads: Int
+        threads: Int, halves: (FilePart, FilePart)?
     ) {
         self.store = store
         self.sink = sink
         self.threads = threads
-        var jobs: [Job] = []
-        for kind in [ExtractKind.prescriptions, .admissions, .residence, .nominations] {
-            let buffer = threads > 1 && kind != .prescriptions ? BufferedSink() : nil
-            let reader = ExtractReader(
+        func reader(_ buffer: BufferedSink?) -> ExtractReader {
+            ExtractReader(
                 directory: options.extracts, mapping: mapping, missingBefore: criteria.missingBefore,
-                caseloadLimits: criteria.caseloadLimits, sink: buffer ?? sink, people: people)
-            jobs.append(Job(kind: kind, reader: reader, buffer: buffer))
+                caseloadLimits: criteria.caseloadLimits,
+                sink: buffer ?? sink, people: people)
+        }
+        var jobs: [Job] = []
+        let halves = threads > 1 ? halves : nil
+        if let (first, second) = halves {
+            let a = reader(nil)
+            a.part = first
+            jobs.append(Job(kind: .prescriptions, reader: a, buffer: nil))
+            let buffer = BufferedSink()
+            let b = reader(buffer)
+            b.part = second
+            jobs.append(Job(kind: .prescriptions, reader: b, buffer: buffer))
+        } else {
+            jobs.append(Job(kind: .prescriptions, reader: reader(nil), buffer: nil))
+        }
+        split = halves != nil
+        for kind in [ExtractKind.admissions, .residence, .nominations] {
+            // With a cut file admissions lead the second phase and write straight to the sink.
+            let direct = threads <= 1 || (split && kind == .admissions)
+            let buffer = direct ? nil : BufferedSink()
+            jobs.append(Job(kind: kind, reader: reader(buffer), buffer: buffer))
         }
         self.jobs = jobs
     }
@@ -330,21 +366,53 @@ final class ActivityJobs: @unchecked Sendable {
         job.seconds = Date().timeIntervalSince(start)
     }
 
-    func run() throws(ConfigurationError) {
-        if threads > 1 {
-            DispatchQueue.concurrentPerform(iterations: 2) { worker in
-                if worker == 0 {
-                    read(jobs[0])
-                } else {
-                    for job in jobs.dropFirst() { read(job) }
-                }
-            }
+    /// Runs groups of jobs, one group per thread, then passes on their findings in order.
+    private func phase(_ groups: [[Job]]) throws(ConfigurationError) {
+        if groups.count == 1 {
+            for job in groups[0] { read(job) }
         } else {
-            for job in jobs { read(job) }
+            DispatchQueue.concurrentPerform(iterations: groups.count) { g in
+                for job in groups[g] { read(job) }
+            }
         }
-        for job in jobs {
+        for job in jobs where groups.contains(where: { $0.contains { $0 === job } }) {
             if let error = job.error { throw error }
             for d in job.buffer?.diagnostics ?? [] { sink.record(d) }
+            job.buffer?.diagnostics = []
         }
+    }
+
+    func run() throws(ConfigurationError) {
+        if threads <= 1 {
+            try phase([jobs])
+        } else if split {
+            try phase([[jobs[0]], [jobs[1]]])
+            try phase([[jobs[2]], [jobs[3], jobs[4]]])
+        } else {
+            try phase([[jobs[0]], Array(jobs.dropFirst())])
+        }
+    }
+}
+
+/// `CSVSplit.halves` of a file, found on a background thread.
+final class PrescriptionCut: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var result: (FilePart, FilePart)?
+
+    /// Starts at once; with no path there is no cut.
+    init(path: String?, delimiter: UInt8) {
+        guard let path else {
+            done.signal()
+            return
+        }
+        Thread.detachNewThread { [self] in
+            result = CSVSplit.halves(path: path, delimiter: delimiter)
+            done.signal()
+        }
+    }
+
+    func wait() -> (FilePart, FilePart)? {
+        done.wait()
+        return result
     }
 }

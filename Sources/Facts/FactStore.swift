@@ -1,6 +1,10 @@
 import CaseCore
 import Ingest
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// One hospital spell of a patient: the episodes that share a spell_id, merged.
 ///
 /// The store keeps what was observed and decides nothing: which spells are admissions, which
@@ -115,7 +119,10 @@ public final class FactStore: @unchecked Sendable {
     // One array per kind of activity, by spine position: each written by one thread only.
     private var spells: [[SpellFacts]] = []
     private var hospitalDeaths: [Day?] = []
-    private var substances: [[(substance: Substance, lastIssued: Day)]] = []
+    /// Per spine position; prescriptions may be added from two threads (two halves of one
+    /// file), so this is plain memory guarded by striped locks rather than a Swift array.
+    private var substances: UnsafeMutablePointer<[(substance: Substance, lastIssued: Day)]>?
+    private let stripes = Stripes(count: 64)
     private var residences: [[ResidenceFacts]] = []
     private var nominations: [[NominationFacts]] = []
     private var activityReady = false
@@ -133,6 +140,13 @@ public final class FactStore: @unchecked Sendable {
     public func reserve(patients: Int) {
         spine.reserveCapacity(patients)
         index.reserve(patients)
+    }
+
+    deinit {
+        if let substances {
+            substances.deinitialize(count: spine.count)
+            substances.deallocate()
+        }
     }
 
     public init(asOf: Day, prescriptionHorizon: Day, deathDischargeMethods: Set<ShortCode>) {
@@ -157,7 +171,7 @@ public final class FactStore: @unchecked Sendable {
         if activityReady {
             p.spells = spells[i]
             p.hospitalDeath = hospitalDeaths[i]
-            p.substances = substances[i]
+            p.substances = substances![i]
             p.residences = residences[i]
             p.nominations = nominations[i]
         }
@@ -192,7 +206,8 @@ public final class FactStore: @unchecked Sendable {
         }
         spells = Array(repeating: [], count: spine.count)
         hospitalDeaths = Array(repeating: nil, count: spine.count)
-        substances = Array(repeating: [], count: spine.count)
+        substances = .allocate(capacity: spine.count)
+        substances!.initialize(repeating: [], count: spine.count)
         residences = Array(repeating: [], count: spine.count)
         nominations = Array(repeating: [], count: spine.count)
     }
@@ -219,10 +234,14 @@ public final class FactStore: @unchecked Sendable {
         spineComplete()
         guard let p = index[row.person].map(Int.init) else { return .unregistered }
         guard keep[p], row.issueDate > prescriptionHorizon && row.issueDate <= asOf else { return .accepted }
-        if let i = substances[p].firstIndex(where: { $0.substance == row.substance }) {
-            if row.issueDate > substances[p][i].lastIssued { substances[p][i].lastIssued = row.issueDate }
+        let stripe = p & 63
+        stripes.lock(stripe)
+        defer { stripes.unlock(stripe) }
+        let list = substances! + p
+        if let i = list.pointee.firstIndex(where: { $0.substance == row.substance }) {
+            if row.issueDate > list.pointee[i].lastIssued { list.pointee[i].lastIssued = row.issueDate }
         } else {
-            substances[p].append((row.substance, row.issueDate))
+            list.pointee.append((row.substance, row.issueDate))
         }
         return .accepted
     }
@@ -343,4 +362,24 @@ public struct CodeSet: Sendable, Sequence, Equatable {
     public func makeIterator() -> Iterator { Iterator(set: self) }
 
     public static func == (a: CodeSet, b: CodeSet) -> Bool { Array(a) == Array(b) }
+}
+
+/// A fixed set of mutexes, one per stripe of patients.
+final class Stripes: @unchecked Sendable {
+    private let mutexes: UnsafeMutablePointer<pthread_mutex_t>
+    private let count: Int
+
+    init(count: Int) {
+        self.count = count
+        mutexes = .allocate(capacity: count)
+        for i in 0..<count { pthread_mutex_init(mutexes + i, nil) }
+    }
+
+    deinit {
+        for i in 0..<count { pthread_mutex_destroy(mutexes + i) }
+        mutexes.deallocate()
+    }
+
+    @inline(__always) func lock(_ i: Int) { pthread_mutex_lock(mutexes + i) }
+    @inline(__always) func unlock(_ i: Int) { pthread_mutex_unlock(mutexes + i) }
 }

@@ -173,6 +173,9 @@ public final class CSVStreamParser {
     /// Physical lines started so far (1-based number of the current line).
     public var currentLine: Int { line }
 
+    /// Says that the next line fed is physical line `n` (a part of a file read from its middle).
+    public func setLine(_ n: Int) { line = n }
+
     /// Feeds the next chunk of the input.
     public func feed(_ chunk: UnsafeRawBufferPointer) {
         precondition(!finished, "feed after finish")

@@ -56,12 +56,31 @@ public final class ExtractReader {
     /// Allowed caseload_max values.
     public let caseloadLimits: ClosedRange<Int>
     public private(set) var stats: [ExtractKind: FileStats] = [:]
+    /// When set, the next file is read only in this byte range (see `CSVSplit`); a part that
+    /// does not start at 0 leaves the file's SHA-256 to the part that does.
+    public var part: FilePart?
     /// Called after each chunk read: kind, bytes read so far, file size, rows so far.
     public var onChunk: ((ExtractKind, Int, Int, Int) -> Void)?
 
     /// Takes over another reader's file statistics (after a concurrent read).
     public func adopt(_ other: ExtractReader) {
         for (k, v) in other.stats { stats[k] = v }
+    }
+
+    /// Adds the statistics of another part of the same file (read on another thread).
+    public func absorb(_ other: FileStats) {
+        guard var s = stats[other.kind] else {
+            stats[other.kind] = other
+            return
+        }
+        s.bytes += other.bytes
+        s.read += other.read
+        s.accepted += other.accepted
+        s.rejected += other.rejected
+        s.unregistered += other.unregistered
+        s.warnings += other.warnings
+        if s.sha256.isEmpty { s.sha256 = other.sha256 }
+        stats[other.kind] = s
     }
     /// Bytes read per chunk.
     static let chunkSize = 1 << 20
@@ -273,8 +292,8 @@ public final class ExtractReader {
         defer { close(fd) }
         stats.present = true
         var info = stat()
-        let fileSize = fstat(fd, &info) == 0 ? Int(info.st_size) : 0
-        let digest = FileDigest(path: path)
+        var fileSize = fstat(fd, &info) == 0 ? Int(info.st_size) : 0
+        let digest = (part?.start ?? 0) == 0 ? FileDigest(path: path) : nil
         var rowFunction: ((RowContext) -> RowOutcome?)?
         var header: HeaderColumns?
         var headerError: ConfigurationError?
@@ -318,8 +337,21 @@ public final class ExtractReader {
         }
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: ExtractReader.chunkSize, alignment: 16)
         defer { buffer.deallocate() }
-        while true {
-            let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
+        var remaining = Int.max
+        if let part {
+            if part.start > 0 {
+                // The header first, then the records from the cut, numbered from its line.
+                part.header.withUnsafeBytes { parser.feed($0) }
+                parser.setLine(part.firstLine)
+                guard lseek(fd, off_t(part.start), SEEK_SET) == off_t(part.start) else {
+                    throw ConfigurationError("cannot read \(path): \(String(cString: strerror(errno)))")
+                }
+            }
+            remaining = part.end - part.start
+            fileSize = remaining
+        }
+        while remaining > 0 {
+            let n = Glibc.read(fd, buffer.baseAddress, min(buffer.count, remaining))
             if n < 0 {
                 if errno == EINTR { continue }
                 throw ConfigurationError("cannot read \(path): \(String(cString: strerror(errno)))")
@@ -327,6 +359,7 @@ public final class ExtractReader {
             if n == 0 { break }
             let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<n])
             stats.bytes += n
+            remaining -= n
             parser.feed(chunk)
             if let onChunk { onChunk(kind, stats.bytes, fileSize, stats.read) }
             if let headerError { throw headerError }
@@ -336,7 +369,7 @@ public final class ExtractReader {
         if rowFunction == nil {
             throw ConfigurationError("\(fileName) has no header line", at: SourceLocation(file: fileName, line: 1))
         }
-        stats.sha256 = digest.wait()
+        stats.sha256 = digest?.wait() ?? ""
         self.stats[kind] = stats
     }
 }
