@@ -97,6 +97,8 @@ public enum Pipeline {
         // is read here.
         let cut = PrescriptionCut(
             path: threads > 1 ? reader.path(of: .prescriptions) : nil, delimiter: mapping.file(.prescriptions).delimiter)
+        let admissionsCut = PrescriptionCut(
+            path: threads > 1 ? reader.path(of: .admissions) : nil, delimiter: mapping.file(.admissions).delimiter)
         // Configuration and the spine first, on this thread.
         for kind in [ExtractKind.caseManagers, .practices, .localities, .patients] {
             switch kind {
@@ -115,7 +117,7 @@ public enum Pipeline {
         // the number of threads.
         let activity = ActivityJobs(
             options: options, mapping: mapping, criteria: criteria, store: store, people: reader.people, sink: sink, threads: threads,
-            halves: cut.wait())
+            halves: cut.wait(), admissionHalves: admissionsCut.wait())
         lap("split")
         if progress.style != .quiet {
             for job in activity.jobs { job.reader.onChunk = { progress.reading($0, bytes: $1, of: $2, rows: $3) } }
@@ -313,11 +315,13 @@ final class ActivityJobs: @unchecked Sendable {
     let store: FactStore
     let sink: DiagnosticSink
     let threads: Int
+    /// Whether prescriptions, and then admissions, are read in two halves.
     let split: Bool
+    let splitAdmissions: Bool
 
     init(
         options: SearchOptions, mapping: ColumnMapping, criteria: CriteriaSet, store: FactStore, people: PersonKeys, sink: DiagnosticSink,
-        threads: Int, halves: (FilePart, FilePart)?
+        threads: Int, halves: (FilePart, FilePart)?, admissionHalves: (FilePart, FilePart)?
     ) {
         self.store = store
         self.sink = sink
@@ -342,7 +346,19 @@ final class ActivityJobs: @unchecked Sendable {
             jobs.append(Job(kind: .prescriptions, reader: reader(nil), buffer: nil))
         }
         split = halves != nil
-        for kind in [ExtractKind.admissions, .residence, .nominations] {
+        let admissionHalves = split ? admissionHalves : nil
+        splitAdmissions = admissionHalves != nil
+        if let (first, second) = admissionHalves {
+            // Admissions lead the second phase: the first half writes straight to the sink.
+            let a = reader(nil)
+            a.part = first
+            jobs.append(Job(kind: .admissions, reader: a, buffer: nil))
+            let buffer = BufferedSink()
+            let b = reader(buffer)
+            b.part = second
+            jobs.append(Job(kind: .admissions, reader: b, buffer: buffer))
+        }
+        for kind in [ExtractKind.admissions, .residence, .nominations] where !(kind == .admissions && splitAdmissions) {
             // With a cut file admissions lead the second phase and write straight to the sink.
             let direct = threads <= 1 || (split && kind == .admissions)
             let buffer = direct ? nil : BufferedSink()
@@ -385,6 +401,10 @@ final class ActivityJobs: @unchecked Sendable {
     func run() throws(ConfigurationError) {
         if threads <= 1 {
             try phase([jobs])
+        } else if splitAdmissions {
+            try phase([[jobs[0]], [jobs[1]]])
+            try phase([[jobs[2]], [jobs[3]]])
+            try phase([[jobs[4], jobs[5]]])
         } else if split {
             try phase([[jobs[0]], [jobs[1]]])
             try phase([[jobs[2]], [jobs[3], jobs[4]]])

@@ -117,10 +117,12 @@ public final class FactStore: @unchecked Sendable {
     private var texts = Interned()
     private var index = PersonIndex()
     // One array per kind of activity, by spine position: each written by one thread only.
-    private var spells: [[SpellFacts]] = []
-    private var hospitalDeaths: [Day?] = []
+    /// Per spine position, like `substances`: admissions may be added from two threads.
+    private var spells: UnsafeMutablePointer<[SpellFacts]>?
+    private var hospitalDeaths: UnsafeMutablePointer<Day?>?
     /// Per spine position; prescriptions may be added from two threads (two halves of one
     /// file), so this is plain memory guarded by striped locks rather than a Swift array.
+    /// The stripes guard `spells` and `hospitalDeaths` too (admissions read in halves).
     private var substances: UnsafeMutablePointer<[(substance: Substance, lastIssued: Day)]>?
     private let stripes = Stripes(count: 64)
     private var residences: [[ResidenceFacts]] = []
@@ -147,6 +149,14 @@ public final class FactStore: @unchecked Sendable {
             substances.deinitialize(count: spine.count)
             substances.deallocate()
         }
+        if let spells {
+            spells.deinitialize(count: spine.count)
+            spells.deallocate()
+        }
+        if let hospitalDeaths {
+            hospitalDeaths.deinitialize(count: spine.count)
+            hospitalDeaths.deallocate()
+        }
     }
 
     public init(asOf: Day, prescriptionHorizon: Day, deathDischargeMethods: Set<ShortCode>) {
@@ -169,8 +179,8 @@ public final class FactStore: @unchecked Sendable {
             dateOfDeath: e.dateOfDeath == Int32.min ? nil : Day(ordinal: e.dateOfDeath),
             sex: e.sex < 0 ? nil : texts.strings[Int(e.sex)], practice: texts.strings[Int(e.practice)])
         if activityReady {
-            p.spells = spells[i]
-            p.hospitalDeath = hospitalDeaths[i]
+            p.spells = spells![i]
+            p.hospitalDeath = hospitalDeaths![i]
             p.substances = substances![i]
             p.residences = residences[i]
             p.nominations = nominations[i]
@@ -204,8 +214,10 @@ public final class FactStore: @unchecked Sendable {
         } else {
             keep = Array(repeating: true, count: spine.count)
         }
-        spells = Array(repeating: [], count: spine.count)
-        hospitalDeaths = Array(repeating: nil, count: spine.count)
+        spells = .allocate(capacity: spine.count)
+        spells!.initialize(repeating: [], count: spine.count)
+        hospitalDeaths = .allocate(capacity: spine.count)
+        hospitalDeaths!.initialize(repeating: nil, count: spine.count)
         substances = .allocate(capacity: spine.count)
         substances!.initialize(repeating: [], count: spine.count)
         residences = Array(repeating: [], count: spine.count)
@@ -215,17 +227,21 @@ public final class FactStore: @unchecked Sendable {
     public func add(_ row: EpisodeRow) -> RowOutcome {
         spineComplete()
         guard let p = index[row.person].map(Int.init) else { return .unregistered }
+        let stripe = p & 63
+        stripes.lock(stripe)
+        defer { stripes.unlock(stripe) }
         if let method = row.dischargeMethod, deathDischargeMethods.contains(method), let d = row.dischargeDate {
-            if hospitalDeaths[p].map({ d < $0 }) ?? true { hospitalDeaths[p] = d }
+            if hospitalDeaths![p].map({ d < $0 }) ?? true { hospitalDeaths![p] = d }
         }
         guard keep[p] else { return .accepted }
-        if let s = spells[p].firstIndex(where: { $0.id == row.spellID }) {
-            spells[p][s].merge(row)
+        let list = spells! + p
+        if let s = list.pointee.firstIndex(where: { $0.id == row.spellID }) {
+            list.pointee[s].merge(row)
         } else {
             var spell = SpellFacts(
                 id: row.spellID, admissionDate: row.admissionDate, dischargeDate: row.dischargeDate, episodes: 0, line: row.line)
             spell.merge(row)
-            spells[p].append(spell)
+            list.pointee.append(spell)
         }
         return .accepted
     }

@@ -172,8 +172,8 @@ public struct Evaluator: Sendable {
                 let recent = admissions.filter { window.contains($0.admissionDate, asOf: asOf) }
                 if let latest = recent.last?.admissionDate {
                     for s in recent where s.admissionDate == latest {
-                        let src = s.admissionSources.filter { sources.contains($0) }
-                        let dst = s.dischargeDestinations.filter { destinations.contains($0) }
+                        let src = s.admissionSources.filter { sources.contains($0) }.sorted()
+                        let dst = s.dischargeDestinations.filter { destinations.contains($0) }.sorted()
                         if !src.isEmpty || !dst.isEmpty {
                             met = true
                             note(

@@ -9,7 +9,7 @@ import Testing
         var extracts = repositoryRoot() + "/sample-extracts"
         if data == "synth" {
             extracts = temporaryFolder("synth")
-            #expect(try CaseFind.run(["synth", "--patients", "6000", "--seed", "7", "--out", extracts]).status == 0)
+            #expect(try CaseFind.run(["synth", "--patients", "25000", "--seed", "7", "--out", extracts]).status == 0)
         }
         var outputs: [[String: String]] = []
         for threads in ["1", "2", "3"] {
