@@ -333,31 +333,26 @@ final class ActivityJobs: @unchecked Sendable {
                 sink: buffer ?? sink, people: people)
         }
         var jobs: [Job] = []
-        let halves = threads > 1 ? halves : nil
-        if let (first, second) = halves {
-            let a = reader(nil)
-            a.part = first
-            jobs.append(Job(kind: .prescriptions, reader: a, buffer: nil))
+        /// The two halves of a cut file: the first writes straight to the sink (it leads its
+        /// phase), the second into a buffer passed on after it.
+        func appendHalves(_ kind: ExtractKind, _ parts: (FilePart, FilePart)) {
             let buffer = BufferedSink()
-            let b = reader(buffer)
-            b.part = second
-            jobs.append(Job(kind: .prescriptions, reader: b, buffer: buffer))
+            for (part, sinkBuffer) in [(parts.0, nil), (parts.1, buffer)] as [(FilePart, BufferedSink?)] {
+                let r = reader(sinkBuffer)
+                r.part = part
+                jobs.append(Job(kind: kind, reader: r, buffer: sinkBuffer))
+            }
+        }
+        let halves = threads > 1 ? halves : nil
+        if let halves {
+            appendHalves(.prescriptions, halves)
         } else {
             jobs.append(Job(kind: .prescriptions, reader: reader(nil), buffer: nil))
         }
         split = halves != nil
         let admissionHalves = split ? admissionHalves : nil
         splitAdmissions = admissionHalves != nil
-        if let (first, second) = admissionHalves {
-            // Admissions lead the second phase: the first half writes straight to the sink.
-            let a = reader(nil)
-            a.part = first
-            jobs.append(Job(kind: .admissions, reader: a, buffer: nil))
-            let buffer = BufferedSink()
-            let b = reader(buffer)
-            b.part = second
-            jobs.append(Job(kind: .admissions, reader: b, buffer: buffer))
-        }
+        if let admissionHalves { appendHalves(.admissions, admissionHalves) }
         for kind in [ExtractKind.admissions, .residence, .nominations] where !(kind == .admissions && splitAdmissions) {
             // With a cut file admissions lead the second phase and write straight to the sink.
             let direct = threads <= 1 || (split && kind == .admissions)
