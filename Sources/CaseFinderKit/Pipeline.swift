@@ -184,11 +184,19 @@ public enum Pipeline {
         let people = loaded.reader.people
         let risk = loaded.risk
         let asOf = loaded.options.asOf
+        // Practices looked up once per distinct code, not once per patient.
+        let practiceOf = store.spineTexts.map { store.practices[$0] }
         @Sendable func evaluate(_ range: Range<Int>, into part: Part) {
             for i in range {
-                let p = store.patient(at: i)
-                let practice = store.practices[p.practice]
+                let practice = practiceOf[store.practiceNumber(at: i)]
                 if practice == nil { part.unmapped += 1 }
+                // Most of the spine is under the minimum age: count it without building its facts.
+                let screen = store.screen(at: i, asOf: asOf, minAge: minAge)
+                if screen.nothingMore {
+                    if screen.alive { part.alive += 1 }
+                    continue
+                }
+                let p = store.patient(at: i)
                 let e = evaluator.evaluate(p)
                 if e.alive { part.alive += 1 }
                 if e.eligible { part.old += 1 }

@@ -188,6 +188,24 @@ public final class FactStore: @unchecked Sendable {
         return p
     }
 
+    /// A cheap first look for the search, with no per-patient arrays built: whether the patient
+    /// at `i` is alive at `asOf` (no death on the spine or in hospital on or before it), and
+    /// whether it is under `minAge` with no nomination, so that nothing else about it matters.
+    public func screen(at i: Int, asOf: Day, minAge: Int) -> (alive: Bool, nothingMore: Bool) {
+        let e = spine[i]
+        var alive = !(e.dateOfDeath != Int32.min && Day(ordinal: e.dateOfDeath) <= asOf)
+        if alive, activityReady, let d = hospitalDeaths![i], d <= asOf { alive = false }
+        let noNominations = !activityReady || nominations[i].isEmpty
+        return (alive, noNominations && e.dateOfBirth.age(on: asOf) < minAge)
+    }
+
+    /// The practice of the patient at `i` as a number into `practiceCodes`.
+    public func practiceNumber(at i: Int) -> Int { Int(spine[i].practice) }
+
+    /// Every distinct text of the spine (its practice codes among them), numbered as
+    /// `practiceNumber(at:)` numbers practices.
+    public var spineTexts: [String] { texts.strings }
+
     public func patient(_ person: UInt64) -> PatientFacts? { position(of: person).map { patient(at: $0) } }
 
     public func add(_ row: PatientRow) -> RowOutcome {

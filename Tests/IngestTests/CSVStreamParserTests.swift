@@ -17,9 +17,11 @@ enum Feeding: String, CaseIterable {
 }
 
 /// Parses `bytes` fed in the given way; random chunks come from a fixed seed and include empty ones.
-func parse(_ bytes: [UInt8], _ feeding: Feeding, seed: UInt64 = 42) -> [ParsedRecord] {
+func parse(
+    _ bytes: [UInt8], _ feeding: Feeding, seed: UInt64 = 42, delimiter: UInt8 = UInt8(ascii: ","), fastPath: Bool = true
+) -> [ParsedRecord] {
     var out: [ParsedRecord] = []
-    let parser = CSVStreamParser { record in
+    let parser = CSVStreamParser(delimiter: delimiter, plainLineFastPath: fastPath) { record in
         var fields: [String] = []
         for i in 0..<record.count { fields.append(record.string(i)) }
         out.append(ParsedRecord(line: record.line, fields: fields, raw: record.rawString))
@@ -122,5 +124,50 @@ func parse(_ bytes: [UInt8], _ feeding: Feeding, seed: UInt64 = 42) -> [ParsedRe
         #expect(records.count == 2)
         #expect(records[1].line == 2)
         #expect(records[1].fields.count == 2)
+    }
+}
+
+/// The quote-free fast path must hand on exactly what libcsv would: same records, fields,
+/// line numbers and raw text, on input full of the characters that make the two differ.
+@Suite struct PlainLineFastPathTests {
+    static func randomCSV(seed: UInt64, delimiter: UInt8) -> [UInt8] {
+        var rng = SplitMix64(seed: seed)
+        let alphabet: [UInt8] = Array("ab9 \t\"\r\n\n\n".utf8) + [delimiter, delimiter, delimiter, 0xC3, 0xA9]
+        var out: [UInt8] = []
+        for _ in 0..<400 {
+            // Mostly plain lines, some with quotes, carriage returns, blanks and spaces.
+            let kind = rng.next() % 10
+            let n = Int(rng.next() % 12)
+            for _ in 0..<n {
+                var b = alphabet[Int(rng.next() % UInt64(alphabet.count))]
+                if kind < 6 && (b == 34 || b == 13 || b == 10) { b = UInt8(ascii: "x") }
+                out.append(b)
+            }
+            if rng.next() % 3 == 0 { out.append(13) }
+            out.append(10)
+        }
+        return out
+    }
+
+    @Test(arguments: [UInt8(ascii: ","), UInt8(ascii: "|"), 9], Feeding.allCases)
+    func sameRecordsAsLibcsv(delimiter: UInt8, feeding: Feeding) {
+        for seed in UInt64(1)...40 {
+            let bytes = Self.randomCSV(seed: seed, delimiter: delimiter)
+            let fast = parse(bytes, feeding, seed: seed, delimiter: delimiter, fastPath: true)
+            let slow = parse(bytes, feeding, seed: seed, delimiter: delimiter, fastPath: false)
+            #expect(fast == slow, "seed \(seed)")
+            #expect(fast.count > 100)
+        }
+    }
+
+    @Test func plainLinesGiveTheirFields() {
+        let bytes = Array("a, b ,c\r\n\r\n  \n1,,3\n\"q\",2\n".utf8)
+        let records = parse(bytes, .whole)
+        #expect(
+            records == [
+                ParsedRecord(line: 1, fields: ["a", "b", "c"], raw: "a, b ,c"),
+                ParsedRecord(line: 4, fields: ["1", "", "3"], raw: "1,,3"),
+                ParsedRecord(line: 5, fields: ["q", "2"], raw: "\"q\",2"),
+            ])
     }
 }
