@@ -6,6 +6,7 @@ import PackageDescription
 //   -> Rules (criteria files and their evaluation) -> Stratify (risk) -> Allocate (capacity)
 //   -> Store (SQLite state: run history, caseloads, screening) -> Report (writers)
 //   -> CaseFinderKit (wires the stages) -> casefind (command line only).
+// Beside the pipeline: Warehouse renders a criteria set as SQL for DuckDB, PostgreSQL and Spark.
 /// The ingester and the fact store run once per input row: in release builds they skip Swift's
 /// dynamic exclusivity checks, which cost about a tenth of the ingest time (measured with
 /// callgrind); debug builds and the tests keep them.
@@ -50,6 +51,7 @@ let package = Package(
         .target(name: "Synth", dependencies: ["CaseCore"]),
         .target(name: "Store", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Report", dependencies: ["CaseCore", "Rules"]),
+        .target(name: "Warehouse", dependencies: ["CaseCore", "Rules", "Stratify"]),
         .target(
             name: "CaseFinderKit",
             dependencies: [
@@ -59,7 +61,7 @@ let package = Package(
         .executableTarget(
             name: "casefind",
             dependencies: [
-                "CaseFinderKit", "Synth",
+                "CaseFinderKit", "Synth", "Warehouse",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -4,7 +4,10 @@ import CaseFinderKit
 import Foundation
 import Report
 import Store
+import Rules
+import Stratify
 import Synth
+import Warehouse
 
 /// The command line: wiring only. Errors that describe themselves (`file:line: message`)
 /// are printed as they are; exit codes follow sysexits: 64 usage, 65 bad input or
@@ -17,7 +20,7 @@ struct CaseFind: ParsableCommand {
         version: casefindVersion,
         subcommands: [
             RunCommand.self, IncidenceCommand.self, ValidateCommand.self, ExplainCommand.self, ScreeningCommand.self, HistoryCommand.self,
-            SynthCommand.self,
+            SynthCommand.self, SQLCommand.self,
         ]
     )
 }
@@ -227,5 +230,55 @@ struct SynthCommand: ParsableCommand {
         guard patients > 0 else { throw ValidationError("--patients must be positive") }
         let counts = try Synth.write(SynthOptions(patients: patients, seed: seed, asOf: day), to: out)
         for (name, rows) in counts.sorted(by: { $0.key < $1.key }) { print("\(name): \(rows) rows") }
+    }
+}
+
+extension Dialect: ExpressibleByArgument {}
+
+struct SQLCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sql",
+        abstract: "Write the criteria as one SQL query for DuckDB, PostgreSQL or Spark (the case list up to risk_band).",
+        discussion: """
+            The query reads tables patients, practices, admissions, prescriptions, residence and nominations with the \
+            extracts contract's columns, all as text, holding only rows casefind accepts (see the README, "The criteria \
+            on a warehouse").
+            """)
+
+    @Option(help: "Criteria file, e.g. criteria/essex-2005.yaml.")
+    var criteria: String
+
+    @Option(help: "SQL dialect: duckdb, postgres or spark.")
+    var dialect: Dialect
+
+    @Option(name: .customLong("as-of"), help: "Evaluate at this date, YYYY-MM-DD (default: the engine's CURRENT_DATE when the query runs).")
+    var asOf: String?
+
+    @Option(help: "Diagnosis columns in the admissions table: diag_01 ... diag_NN.")
+    var diagnosisColumns: Int = 20
+
+    @Option(help: "Write the query to this file instead of standard output.")
+    var out: String?
+
+    func run() throws {
+        var day: Day? = nil
+        if let asOf {
+            guard let d = DateFormat.iso.parse(asOf) else { throw ValidationError("--as-of '\(asOf)' is not a date YYYY-MM-DD") }
+            day = d
+        }
+        guard (1...99).contains(diagnosisColumns) else { throw ValidationError("--diagnosis-columns must be 1 to 99") }
+        let text = try exiting { () throws -> String in
+            let set = try CriteriaSet.load(path: criteria)
+            let risk = try set.risk.map { r throws(ConfigurationError) in try RiskModel.load(path: r.tablePath, window: r.window) }
+            return WarehouseSQL(criteria: set, risk: risk, dialect: dialect, asOf: day, diagnosisColumns: diagnosisColumns).render()
+        }
+        if let out {
+            do { try Data(text.utf8).write(to: URL(fileURLWithPath: out), options: .atomic) } catch {
+                FileHandle.standardError.write(Data("casefind: cannot write \(out): \(error.localizedDescription)\n".utf8))
+                throw ExitCode(73)
+            }
+        } else {
+            print(text, terminator: "")
+        }
     }
 }
