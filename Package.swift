@@ -71,6 +71,7 @@ let package = Package(
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Facts", "Ingest", "TestSupport"]),
         .testTarget(name: "StratifyTests", dependencies: ["Stratify", "Rules", "Facts", "Ingest", "TestSupport"]),
         .testTarget(name: "AllocateTests", dependencies: ["Allocate", "CaseCore"]),
+        .testTarget(name: "WarehouseTests", dependencies: ["Warehouse", "Rules", "Stratify", "CaseCore", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
         .testTarget(
             name: "EndToEndTests",

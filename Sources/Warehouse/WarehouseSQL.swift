@@ -139,8 +139,8 @@ public struct WarehouseSQL: Sendable {
                 """)
         cte(
             "episode_rows",
-            "Consultant episodes. HES codes upper case, longer than 4 characters read as blank;",
-            "a discharge date before \(criteria.missingBefore) is a sentinel and reads as missing.",
+            "Consultant episodes. HES codes upper case, longer than 4 characters read as blank.",
+            "A discharge date before \(criteria.missingBefore) is a sentinel and reads as missing.",
             body: """
                 SELECT \(nhs("nhs_number")) AS nhs,
                        \(d.field("spell_id")) AS spell_id,
