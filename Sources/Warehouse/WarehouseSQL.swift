@@ -67,22 +67,24 @@ public struct WarehouseSQL: Sendable {
         "translate(\(x), 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ')"
     }
 
-    private func nhs(_ column: String) -> String {
-        "replace(replace(\(d.field(column)), ' ', ''), '-', '')"
+    /// A table's columns as the engine reads fields: text, trimmed of spaces and tabs, empty as
+    /// NULL. The readings below apply to these trimmed columns.
+    private func fields(_ table: String, _ columns: [String]) -> String {
+        "(SELECT " + columns.map { "\(d.field($0)) AS \($0)" }.joined(separator: ",\n             ") + "\n      FROM \(table)) f"
     }
 
-    private func requiredDate(_ column: String) -> String { "CAST(\(d.field(column)) AS DATE)" }
+    private func nhs(_ column: String) -> String { "replace(replace(\(column), ' ', ''), '-', '')" }
+
+    private func requiredDate(_ column: String) -> String { "CAST(\(column) AS DATE)" }
 
     /// An optional date: before the sentinel cut-off it reads as missing.
     private func optionalDate(_ column: String) -> String {
-        let day = "CAST(\(d.field(column)) AS DATE)"
-        return "CASE WHEN \(day) < DATE '\(criteria.missingBefore)' THEN NULL ELSE \(day) END"
+        "CASE WHEN CAST(\(column) AS DATE) < DATE '\(criteria.missingBefore)' THEN NULL ELSE CAST(\(column) AS DATE) END"
     }
 
     /// A HES code: upper case; longer than four bytes reads as blank.
     private func hes(_ column: String) -> String {
-        let f = d.field(column)
-        return "CASE WHEN \(d.byteLength(f)) > 4 THEN NULL ELSE \(upperASCII(f)) END"
+        "CASE WHEN \(d.byteLength(column)) > 4 THEN NULL ELSE \(upperASCII(column)) END"
     }
 
     /// A code pattern as a test on the normalised code column `c`.
@@ -125,17 +127,15 @@ public struct WarehouseSQL: Sendable {
             body: """
                 SELECT \(nhs("nhs_number")) AS nhs,
                        \(requiredDate("date_of_birth")) AS dob,
-                       upper(\(d.field("gp_practice"))) AS practice,
+                       upper(gp_practice) AS practice,
                        \(optionalDate("date_of_death")) AS dod
-                FROM patients
+                FROM \(fields("patients", ["nhs_number", "date_of_birth", "gp_practice", "date_of_death"]))
                 """)
         cte(
             "practice_rows",
             body: """
-                SELECT upper(\(d.field("practice_code"))) AS practice,
-                       \(d.field("pct")) AS pct,
-                       \(d.field("locality")) AS locality
-                FROM practices
+                SELECT upper(practice_code) AS practice, pct, locality
+                FROM \(fields("practices", ["practice_code", "pct", "locality"]))
                 """)
         cte(
             "episode_rows",
@@ -143,7 +143,7 @@ public struct WarehouseSQL: Sendable {
             "A discharge date before \(criteria.missingBefore) is a sentinel and reads as missing.",
             body: """
                 SELECT \(nhs("nhs_number")) AS nhs,
-                       \(d.field("spell_id")) AS spell_id,
+                       spell_id,
                        \(requiredDate("admission_date")) AS adm,
                        \(optionalDate("discharge_date")) AS dis,
                        \(hes("admission_method")) AS method,
@@ -151,8 +151,8 @@ public struct WarehouseSQL: Sendable {
                        \(hes("admission_source")) AS source,
                        \(hes("discharge_destination")) AS dest,
                        \(hes("discharge_method")) AS dismeth,
-                       \(diagColumns.map { "\(d.field($0)) AS \($0)" }.joined(separator: ",\n       "))
-                FROM admissions
+                       \(diagColumns.joined(separator: ", "))
+                FROM \(fields("admissions", ["nhs_number", "spell_id", "admission_date", "discharge_date", "admission_method", "patient_classification", "admission_source", "discharge_destination", "discharge_method"] + diagColumns))
                 """)
 
         // The population.
@@ -238,8 +238,8 @@ public struct WarehouseSQL: Sendable {
                 body: """
                     SELECT \(nhs("nhs_number")) AS nhs,
                            \(requiredDate("issue_date")) AS issued,
-                           \(upperASCII("substr(\(d.field("bnf_code")), 1, 9)")) AS substance
-                    FROM prescriptions
+                           \(upperASCII("substr(bnf_code, 1, 9)")) AS substance
+                    FROM \(fields("prescriptions", ["nhs_number", "issue_date", "bnf_code"]))
                     """)
         }
 
@@ -287,7 +287,7 @@ public struct WarehouseSQL: Sendable {
                     parts.append(
                         """
                         SELECT \(nhs("nhs_number")) AS nhs
-                        FROM residence
+                        FROM \(fields("residence", ["nhs_number", "from_date", "to_date"]))
                         WHERE \(requiredDate("from_date")) <= \(asOfSQL)
                           AND (\(optionalDate("to_date")) IS NULL OR \(optionalDate("to_date")) >= \(asOfSQL))
                         """)
@@ -323,7 +323,7 @@ public struct WarehouseSQL: Sendable {
                     name, head, "A nomination dated on or before the as-of date.",
                     body: """
                         SELECT DISTINCT \(nhs("nhs_number")) AS nhs
-                        FROM nominations
+                        FROM \(fields("nominations", ["nhs_number", "nominated_on"]))
                         WHERE \(requiredDate("nominated_on")) <= \(asOfSQL)
                         """)
             case .conditions(let window, let minGroups, let groups):
