@@ -67,6 +67,12 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         return "\(pad(c.year, 4))-\(pad(c.month, 2))-\(pad(c.day, 2))"
     }
 
+    /// The ISO 8601 day of the week: 1 Monday ... 7 Sunday (1970-01-01 was a Thursday, 4).
+    public var weekday: Int {
+        let r = (Int(ordinal) + 3) % 7
+        return (r < 0 ? r + 7 : r) + 1
+    }
+
     /// This day plus `days` days (negative to go back).
     public func adding(days: Int) -> Day { Day(ordinal: ordinal + Int32(days)) }
 

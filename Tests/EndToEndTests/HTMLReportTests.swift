@@ -1,0 +1,417 @@
+import Foundation
+import Report
+import TestSupport
+import Testing
+
+/// A report with the sample's five Essex localities and realistic figures for a PCT-sized
+/// population. `incidentPatients` sets how many incident patients are listed.
+func sampleReportModel(identifiable: Bool = false, incidentPatients: Int = 240) -> ReportModel {
+    let header = ReportModel.Header(
+        title: "Case finding for case management, North and Mid Essex", criteriaSetID: "essex-2005",
+        criteriaSetTitle: "Essex SHA case finding, patients aged 65 and over", asOf: "2026-11-22",
+        command: "casefind incidence --extracts extracts/2026-11 --criteria criteria/essex-2005.yaml --as-of 2026-11-22 --report",
+        version: "0.9.0", runKind: .incidence)
+    let headline = ReportModel.Headline(
+        registered: 612_480, alive: 609_115, aged65Plus: 118_342, caseFound: 2_431, allocated: 1_874, waiting: 511, noCapacity: 46,
+        incident: incidentPatients)
+    var m = ReportModel(header: header, headline: headline, identifiable: identifiable)
+    m.funnel = [
+        .init(label: "registered", patients: 612_480), .init(label: "alive", patients: 609_115),
+        .init(label: "aged 65+", patients: 118_342),
+        .init(label: "frailty", patients: 1_203), .init(label: "admissions", patients: 1_644), .init(label: "care_home", patients: 388),
+        .init(label: "polypharmacy", patients: 902), .init(label: "nomination", patients: 57),
+        .init(label: "any criterion", patients: 2_431),
+        .init(label: "allocated", patients: 1_874), .init(label: "waiting", patients: 511),
+    ]
+    let localities = [
+        ("Colchester", "North East Essex", 737), ("Tendring", "North East Essex", 826), ("Chelmsford", "Mid Essex", 513),
+        ("Maldon & S Chelmsford", "Mid Essex", 333), ("Witham Braintree & Halstead", "Mid Essex", 604),
+    ]
+    let found = [601, 688, 412, 251, 479]
+    m.priorities = .init(
+        columns: [
+            .init(id: "P1", label: "frail elderly admission"), .init(id: "P2", label: "2+ admissions"), .init(id: "P3", label: "care home"),
+            .init(id: "P4", label: "5+ drugs"), .init(id: "P5", label: "nominated"),
+        ],
+        localities: zip(localities, found).map { l, f in
+            let p1 = f * 45 / 100, p2 = f * 25 / 100, p3 = f * 12 / 100, p5 = f * 2 / 100
+            return .init(locality: l.0, counts: [p1, p2, p3, f - p1 - p2 - p3 - p5, p5])
+        })
+    let bands = zip(localities, found).map { l, f in
+        ReportModel.LocalityCounts(locality: l.0, counts: [f * 38 / 100, f * 44 / 100, f - f * 38 / 100 - f * 44 / 100])
+    }
+    m.riskBands = .init(
+        bands: [.init(id: "low", label: "under 5"), .init(id: "intermediate", label: "5 to 15"), .init(id: "high", label: "over 15")],
+        overall: (0..<3).map { i in bands.reduce(0) { $0 + $1.counts[i] } }, localities: bands,
+        caveat: "HFRS was validated in people aged 75 and over; below 75 it is a ranking aid only. 612 of the 2,431 case-found "
+            + "patients are under 75.")
+    func line(_ i: Int) -> ReportModel.ScopingLine {
+        .init(
+            locality: localities[i].0, pct: localities[i].1, expectedPatients: localities[i].2, firstTranche: (localities[i].2 + 2) / 4,
+            found: found[i], caseManagersNeeded: [2, 3, 1, 0, 2][i])
+    }
+    m.scoping = [
+        line(0), line(1),
+        .init(
+            kind: .pctSubtotal, locality: "North East Essex", pct: "", expectedPatients: 1_563, firstTranche: 391, found: 1_289,
+            caseManagersNeeded: 5),
+        line(2), line(3), line(4),
+        .init(
+            kind: .pctSubtotal, locality: "Mid Essex", pct: "", expectedPatients: 1_450, firstTranche: 363, found: 1_142,
+            caseManagersNeeded: 3),
+        .init(kind: .total, locality: "Total", pct: "", expectedPatients: 3_013, firstTranche: 754, found: 2_431, caseManagersNeeded: 8),
+    ]
+    m.localityCapacity = [
+        .init(locality: "Colchester", capacity: 460, reserved: 46, allocated: 414, waiting: 187, noCapacity: 0),
+        .init(locality: "Tendring", capacity: 560, reserved: 56, allocated: 504, waiting: 184, noCapacity: 0),
+        .init(locality: "Chelmsford", capacity: 420, reserved: 42, allocated: 378, waiting: 34, noCapacity: 0),
+        .init(locality: "Maldon & S Chelmsford", capacity: 260, reserved: 26, allocated: 234, waiting: 17, noCapacity: 0),
+        .init(locality: "Witham Braintree & Halstead", capacity: 380, reserved: 36, allocated: 344, waiting: 89, noCapacity: 46),
+    ]
+    m.caseManagers = [
+        ("CM01", "Colchester", 60, 6, 54), ("CM02", "Colchester", 55, 5, 50), ("CM09", "Colchester", 80, 8, 72),
+        ("CM03", "Tendring", 80, 8, 72), ("CM10", "Tendring", 70, 7, 63), ("CM05", "Chelmsford", 70, 7, 63),
+        ("CM06", "Maldon & S Chelmsford", 65, 6, 59), ("CM07", "Witham Braintree & Halstead", 75, 7, 68),
+        ("CM08", "Witham Braintree & Halstead", 50, 5, 31),
+    ].map { .init(id: $0.0, locality: $0.1, caseloadMax: $0.2, reserve: $0.3, allocated: $0.4) }
+    m.incidence = .init(
+        count: incidentPatients,
+        byTrigger: [
+            .init(trigger: "frailty", patients: incidentPatients * 4 / 10),
+            .init(trigger: "admissions", patients: incidentPatients * 3 / 10),
+            .init(trigger: "care_home", patients: incidentPatients / 10),
+            .init(trigger: "polypharmacy", patients: incidentPatients * 2 / 10),
+        ],
+        patients: (0..<incidentPatients).map { i in
+            .init(
+                nhsNumber: nhs(i), locality: localities[i % 5].0, priority: 1 + i % 5,
+                trigger: ["frailty", "admissions", "care_home", "polypharmacy", "admissions;polypharmacy"][i % 5],
+                status: ["allocated", "allocated", "waiting", "allocated", "no_capacity"][i % 5])
+        })
+    m.inputFiles = [
+        .init(file: "patients.csv", read: 612_904, accepted: 612_480, rejected: 424, warnings: 1_207, unregistered: 0),
+        .init(file: "admissions.csv", read: 381_220, accepted: 379_918, rejected: 911, warnings: 77, unregistered: 391),
+        .init(file: "prescriptions.csv", read: 4_812_330, accepted: 4_809_114, rejected: 1_804, warnings: 0, unregistered: 1_412),
+        .init(file: "practices.csv", read: 84, accepted: 84, rejected: 0, warnings: 0, unregistered: 0),
+    ]
+    m.rejectReasons = [
+        .init(reason: "invalid NHS number", count: 1_630), .init(reason: "date in the future", count: 412),
+        .init(reason: "missing date of birth", count: 424), .init(reason: "unknown ICD-10 code", count: 499),
+        .init(reason: "duplicate spell", count: 174),
+    ]
+    m.monitoring = localities.flatMap { l in
+        ["2026-09", "2026-10"].enumerated().map { i, month in
+            ReportModel.MonitoringRow(
+                locality: l.0, month: month, emergencyAdmissions: l.2 / 4 - 10 * i, bedDays: l.2 * 2 - 40 * i,
+                meanLengthOfStay: 7.25 - 0.3 * Double(i),
+                baselineEmergencyAdmissions: l.2 / 4 + 12, baselineBedDays: l.2 * 2 + 90, baselineMeanLengthOfStay: 8.25)
+        }
+    }
+    m.screening = .init(
+        target: "contact within 2 working days of being case-found",
+        rows: [
+            .init(caseManagerID: "CM01", locality: "Colchester", outcomes: 41, medianDaysToOutcome: 1.5, withinTarget: 33),
+            .init(caseManagerID: "CM03", locality: "Tendring", outcomes: 52, medianDaysToOutcome: 2, withinTarget: 30),
+            .init(caseManagerID: "CM05", locality: "Chelmsford", outcomes: 0, medianDaysToOutcome: nil, withinTarget: 0),
+        ])
+    return m
+}
+
+/// A model with only the header and headline: every optional section empty.
+func emptyReportModel() -> ReportModel {
+    ReportModel(
+        header: .init(
+            title: "Empty", criteriaSetID: "essex-2005", criteriaSetTitle: "Essex", asOf: "2026-11-22", command: "casefind run",
+            version: "0.9.0", runKind: .run),
+        headline: .init(registered: 0, alive: 0, aged65Plus: 0, caseFound: 0, allocated: 0, waiting: 0, noCapacity: 0, incident: nil))
+}
+
+/// The text of the `<section id="ID">` element.
+func reportSection(_ html: String, _ id: String) -> Substring {
+    guard let start = html.range(of: "<section id=\"\(id)\">"), let end = html[start.upperBound...].range(of: "</section>") else {
+        return ""
+    }
+    return html[start.lowerBound..<end.upperBound]
+}
+
+/// The `width` of every `<rect` in `text`, in order.
+func rectWidths(_ text: Substring) -> [String] {
+    text.matches(of: /<rect [^>]*width="([0-9.]+)"/).map { String($0.output.1) }
+}
+
+/// A rendered table row: the `text` cells, then the right-aligned `numbers`.
+func tableRow(_ text: [String], _ numbers: [String], cls: String? = nil) -> String {
+    (cls.map { "<tr class=\"\($0)\">" } ?? "<tr>") + text.map { "<td>\($0)</td>" }.joined()
+        + numbers.map { "<td class=\"num\">\($0)</td>" }.joined() + "</tr>"
+}
+
+@Suite struct HTMLReportTests {
+    static let headings = [
+        "Headline counts", "Attrition funnel", "Priority by locality", "Risk bands", "Scoping against expected numbers", "Capacity",
+        "Incidence since the last run", "Data quality", "Monitoring measures", "Screening timeliness",
+    ]
+
+    /// Writes the sample page to the path in REPORT_SAMPLE (for Tests/report/check_report.py):
+    /// `REPORT_SAMPLE=/tmp/report-sample.html swift test --filter HTMLReportTests`.
+    @Test func writesTheSamplePageWhenAsked() throws {
+        guard let path = ProcessInfo.processInfo.environment["REPORT_SAMPLE"], !path.isEmpty else { return }
+        try HTMLReport.render(sampleReportModel()).write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    @Test func escapesTheFiveCharacters() {
+        #expect(HTMLReport.escape(##"a&b<c>d"e'f"##) == "a&amp;b&lt;c&gt;d&quot;e&#39;f")
+        let hostile = ##"<script>alert("x&y's")</script>"##
+        let escaped = "&lt;script&gt;alert(&quot;x&amp;y&#39;s&quot;)&lt;/script&gt;"
+        var m = sampleReportModel(identifiable: true, incidentPatients: 3)
+        m.header.title = hostile
+        m.header.command = hostile
+        m.header.criteriaSetTitle = hostile
+        m.funnel[0].label = hostile
+        m.priorities.columns[0].label = hostile
+        m.priorities.localities[0].locality = hostile
+        m.riskBands?.caveat = hostile
+        m.scoping[0].locality = hostile
+        m.caseManagers[0].id = hostile
+        m.incidence?.patients[0].nhsNumber = hostile
+        m.incidence?.patients[1].trigger = hostile
+        m.incidence?.byTrigger[0].trigger = hostile
+        m.rejectReasons[0].reason = hostile
+        m.inputFiles[0].file = hostile
+        m.monitoring[0].locality = hostile
+        m.screening?.target = hostile
+        let html = HTMLReport.render(m)
+        #expect(!html.contains("<script"))
+        #expect(!html.contains("alert(\""))
+        // In the <title>, the h1, the command, each table cell and the charts' labels.
+        #expect(html.components(separatedBy: escaped).count - 1 >= 17)
+        #expect(html.contains("<h1>\(escaped)</h1>"))
+    }
+
+    @Test func noExternalReferences() {
+        let html = HTMLReport.render(sampleReportModel())
+        for banned in ["http:", "https:", "<link", "@import", "url(", "<script", "<img", "<iframe", "<object", "<embed", "xmlns"] {
+            #expect(!html.lowercased().contains(banned), "\(banned)")
+        }
+        let references = html.matches(of: /(?:src|href)\s*=\s*"([^"]*)"/).map { String($0.output.1) }
+        #expect(references.count == 10, "the section links")
+        for r in references {
+            #expect(r.hasPrefix("#") && !r.contains("//"), "\(r)")
+        }
+    }
+
+    @Test func pseudonymousByDefault() throws {
+        let m = sampleReportModel(identifiable: false, incidentPatients: 240)
+        let numbers = try #require(m.incidence).patients.compactMap { $0.nhsNumber }
+        #expect(numbers.count == 240)
+        let html = HTMLReport.render(m)
+        for number in numbers { #expect(!html.contains(number), "\(number)") }
+        #expect(html.firstMatch(of: /[0-9]{10}/) == nil)
+        #expect(html.contains("9990") == false)
+        let section = reportSection(html, "incidence")
+        #expect(section.contains("<tr><td>#1</td><td>Colchester</td><td class=\"num\">1</td><td>frailty</td><td>allocated</td></tr>"))
+        #expect(section.contains("<td>#200</td>"))
+        #expect(!section.contains("<td>#201</td>"))
+        #expect(section.contains("… and 40 more incident patients not listed."))
+        #expect(section.contains("Pseudonymous report"))
+    }
+
+    @Test func identifiableShowsNHSNumbers() {
+        let m = sampleReportModel(identifiable: true, incidentPatients: 240)
+        let html = HTMLReport.render(m)
+        let section = reportSection(html, "incidence")
+        #expect(section.contains("<tr><td>\(nhs(0))</td><td>Colchester</td>"))
+        #expect(section.contains("<td>\(nhs(199))</td>"))
+        #expect(!html.contains(nhs(200)), "past the 200 listed")
+        #expect(!section.contains("<td>#1</td>"))
+        #expect(section.contains("Identifiable report"))
+    }
+
+    @Test func everySectionInOrder() {
+        for m in [sampleReportModel(), emptyReportModel()] {
+            let html = HTMLReport.render(m)
+            let positions = HTMLReportTests.headings.map { html.range(of: "<h2>\($0)</h2>")?.lowerBound }
+            #expect(positions.allSatisfy { $0 != nil })
+            let found = positions.compactMap { $0 }
+            #expect(found == found.sorted())
+            #expect(html.hasPrefix("<!DOCTYPE html>\n<html lang=\"en-GB\">"))
+            #expect(html.hasSuffix("</main>\n</body>\n</html>\n"))
+            #expect(html.components(separatedBy: "<section ").count == html.components(separatedBy: "</section>").count)
+        }
+    }
+
+    @Test func header() {
+        let html = HTMLReport.render(sampleReportModel())
+        #expect(html.contains("<title>Case finding for case management, North and Mid Essex</title>"))
+        #expect(html.contains("Criteria set <strong>essex-2005</strong>: Essex SHA case finding, patients aged 65 and over"))
+        #expect(html.contains("As of <strong>2026-11-22</strong>; run kind <strong>incidence</strong>"))
+        #expect(html.contains("Generated by casefind 0.9.0: <code>casefind incidence --extracts extracts/2026-11"))
+        let headline = reportSection(html, "headline")
+        #expect(headline.contains("<dt>Registered</dt><dd>612,480</dd>"))
+        #expect(headline.contains("<dt>Aged 65+</dt><dd>118,342</dd>"))
+        #expect(headline.contains("<dt>Incident since last run</dt><dd>240</dd>"))
+        #expect(reportSection(HTMLReport.render(emptyReportModel()), "headline").contains("<dt>Incident since last run</dt><dd>–</dd>"))
+    }
+
+    /// The largest value spans 400 pixels; the others in proportion; a zero draws nothing.
+    @Test func barWidthsAreProportional() {
+        var m = emptyReportModel()
+        m.funnel = [
+            .init(label: "registered", patients: 1_000), .init(label: "alive", patients: 500), .init(label: "aged 65+", patients: 250),
+            .init(label: "frail", patients: 3), .init(label: "none", patients: 0),
+        ]
+        let funnel = reportSection(HTMLReport.render(m), "funnel")
+        #expect(rectWidths(funnel) == ["400", "200", "100", "1.2"])
+        #expect(funnel.contains(##"<rect x="200" y="8" width="400" height="14" fill="#005EB8"/>"##))
+        #expect(funnel.contains(##"<text x="606" y="19">1,000 people</text>"##))
+        #expect(funnel.contains(##"<text x="306" y="63">250 people</text>"##))
+        #expect(funnel.contains(##"<text x="206" y="107">0 people</text>"##))
+        #expect(
+            funnel.contains(
+                ##"<svg class="chart" role="img" aria-label="Attrition funnel, people: registered 1,000 people; alive 500 people;"##))
+        #expect(funnel.contains(##"width="720" height="122" viewBox="0 0 720 122">"##))
+        #expect(funnel.contains("<title>Attrition funnel, people</title>"))
+    }
+
+    /// Stacked priorities: the segments follow each other, scaled by the largest locality total.
+    @Test func stackedPriorityBars() {
+        var m = emptyReportModel()
+        m.priorities = .init(
+            columns: [.init(id: "1"), .init(id: "2"), .init(id: "3")],
+            localities: [.init(locality: "A", counts: [50, 30, 20]), .init(locality: "B", counts: [10, 0, 40])])
+        let section = reportSection(HTMLReport.render(m), "priority")
+        let chart = section[section.range(of: "<svg")!.lowerBound...]
+        // Three legend swatches, then A's three segments and B's two.
+        #expect(rectWidths(chart) == ["10", "10", "10", "200", "120", "80", "40", "160"])
+        #expect(chart.contains(##"<rect x="520" y="34" width="80" height="14" fill="#009E73"/>"##))
+        #expect(chart.contains(##"<rect x="240" y="56" width="160" height="14" fill="#009E73"/>"##))
+        #expect(
+            section.contains(
+                "<tr><td>A</td><td class=\"num\">50</td><td class=\"num\">30</td><td class=\"num\">20</td><td class=\"num\">100</td></tr>"))
+        #expect(section.contains(tableRow(["Total"], ["60", "30", "60", "150"], cls: "total")))
+    }
+
+    @Test func everyChartIsAnAccessibleImageWithFilledBars() {
+        let html = HTMLReport.render(sampleReportModel())
+        let charts = html.matches(of: /<svg [^>]*>\n<title>[^<]+<\/title>[\s\S]*?<\/svg>/).map { String($0.output) }
+        #expect(charts.count == 6, "funnel, priority, risk, scoping, case managers, incidence")
+        #expect(html.components(separatedBy: "<svg ").count - 1 == charts.count)
+        for c in charts {
+            #expect(c.contains("role=\"img\""))
+            #expect(c.firstMatch(of: /aria-label="[^"]+"/) != nil)
+            #expect(c.firstMatch(of: /[ ]width="[0-9]+" height="[0-9]+"[ ]/) != nil)
+            #expect(c.firstMatch(of: /<rect [^>]*width="[1-9][0-9.]*" height="14" fill="#[0-9A-F]{6}"\/>/) != nil)
+            #expect(c.firstMatch(of: /<text [^>]*>[0-9][0-9,]*/) != nil || c.contains(">found "), "a numeric label")
+        }
+    }
+
+    @Test func emptySectionsSayNotAvailable() {
+        let html = HTMLReport.render(emptyReportModel())
+        #expect(
+            reportSection(html, "monitoring").contains("<p class=\"na\">Not available: no monitoring measures were given for this run.</p>")
+        )
+        #expect(reportSection(html, "screening").contains("<p class=\"na\">Not available: no screening outcomes were recorded.</p>"))
+        #expect(reportSection(html, "incidence").contains("<p class=\"na\">Not available: there is no earlier run to compare with.</p>"))
+        #expect(reportSection(html, "risk").contains("<p class=\"na\">Not available: the criteria set has no risk model.</p>"))
+        #expect(reportSection(html, "funnel").contains("Not available: no funnel in this run."))
+        #expect(reportSection(html, "quality").contains("<p class=\"na\">No rows rejected.</p>"))
+        #expect(!html.contains("<svg"))
+        let full = HTMLReport.render(sampleReportModel())
+        #expect(!full.contains("Not available"))
+    }
+
+    @Test func scopingMirrorsTableOne() {
+        let section = reportSection(HTMLReport.render(sampleReportModel()), "scoping")
+        #expect(
+            section.contains(
+                "<th scope=\"col\">Locality</th><th scope=\"col\">PCT</th><th scope=\"col\" class=\"num\">Expected patients</th>"))
+        #expect(section.contains(tableRow(["Colchester", "North East Essex"], ["737", "184", "601", "2"])))
+        #expect(
+            section.contains(
+                "<tr class=\"subtotal\"><td>North East Essex</td><td></td><td class=\"num\">1,563</td><td class=\"num\">391</td>"))
+        #expect(section.contains(tableRow(["Total", ""], ["3,013", "754", "2,431", "8"], cls: "total")))
+        #expect(section.contains("Maldon &amp; S Chelmsford"))
+        // The chart: expected and found per locality only, scaled by the largest (Tendring's 826 expected).
+        let chart = section[section.range(of: "<svg")!.lowerBound...]
+        #expect(rectWidths(chart).count == 2 + 10)
+        #expect(chart.contains(##"width="400" height="14" fill="#A9C7E8"/>"##))
+        #expect(chart.contains("found 688</text>"))
+    }
+
+    @Test func capacityAndLoad() {
+        let section = reportSection(HTMLReport.render(sampleReportModel()), "capacity")
+        #expect(section.contains(tableRow(["Witham Braintree &amp; Halstead"], ["380", "36", "344", "89", "46"])))
+        #expect(section.contains(tableRow(["CM08", "Witham Braintree &amp; Halstead"], ["50", "5", "31", "62%"])))
+        // CM09 and CM03 have the largest caseload (80): their tracks span 400 pixels, CM08's 50 of 80 250.
+        #expect(section.contains(##"<rect x="200" y="##) && section.contains(##"width="250" height="14" fill="#E3E8EB"/>"##))
+        #expect(section.contains("31 of 50 (62%)</text>"))
+    }
+
+    @Test func rejectReasonsByCountThenReason() {
+        var m = emptyReportModel()
+        m.rejectReasons =
+            [.init(reason: "b", count: 5), .init(reason: "c", count: 9), .init(reason: "a", count: 5)]
+            + (1...25).map { .init(reason: "r\($0)", count: 1) }
+        let section = reportSection(HTMLReport.render(m), "quality")
+        let reasons = section.matches(of: /<tr><td>([a-z0-9]+)<\/td><td class="num">[0-9]+<\/td><\/tr>/).map { String($0.output.1) }
+        #expect(
+            reasons == [
+                "c", "a", "b", "r1", "r10", "r11", "r12", "r13", "r14", "r15", "r16", "r17", "r18", "r19", "r2", "r20", "r21", "r22", "r23",
+                "r24",
+            ])
+        #expect(section.contains("… and 8 more reasons not listed."))
+    }
+
+    @Test func riskBandsWithTheirCaveat() {
+        let section = reportSection(HTMLReport.render(sampleReportModel()), "risk")
+        #expect(
+            section.contains("<p class=\"caveat\">HFRS was validated in people aged 75 and over; below 75 it is a ranking aid only. 612 of")
+        )
+        #expect(section.contains("<th scope=\"col\" class=\"num\">high<span class=\"sub\">over 15</span></th>"))
+        #expect(section.contains("<tr class=\"total\"><td>All localities</td>"))
+        #expect(section.contains(##"fill="#D55E00"/>"##))
+    }
+
+    @Test func monitoringAndScreening() {
+        let html = HTMLReport.render(sampleReportModel())
+        let monitoring = reportSection(html, "monitoring")
+        #expect(monitoring.contains(tableRow(["Colchester", "2026-09"], ["184", "196", "1,474", "1,564", "7.3", "8.3"])))
+        let screening = reportSection(html, "screening")
+        #expect(screening.contains("<p>Target: contact within 2 working days of being case-found.</p>"))
+        #expect(screening.contains(tableRow(["CM01", "Colchester"], ["41", "1.5", "33 (80%)"])))
+        #expect(screening.contains("<td class=\"num\">2.0</td><td class=\"num\">30 (58%)</td></tr>"))
+        #expect(screening.contains("<td class=\"num\">0</td><td class=\"num\">–</td><td class=\"num\">0</td></tr>"))
+    }
+
+    /// 30,000 case-found patients, all incident, 40 localities, 400 case managers, 300 reject
+    /// reasons and two years of monitoring: under 2 MB.
+    @Test func sizeBoundForThirtyThousandPatients() {
+        var m = sampleReportModel(identifiable: true, incidentPatients: 30_000)
+        m.headline.caseFound = 30_000
+        let localities = (1...40).map { "Locality \($0) with a fairly long name" }
+        m.priorities.localities = localities.map { .init(locality: $0, counts: [300, 200, 100, 100, 50]) }
+        m.riskBands?.localities = localities.map { .init(locality: $0, counts: [300, 300, 150]) }
+        m.scoping = localities.map {
+            .init(locality: $0, pct: "Some PCT", expectedPatients: 800, firstTranche: 200, found: 750, caseManagersNeeded: 1)
+        }
+        m.localityCapacity = localities.map {
+            .init(locality: $0, capacity: 700, reserved: 70, allocated: 630, waiting: 120, noCapacity: 0)
+        }
+        m.caseManagers = (1...400).map { .init(id: "CM\($0)", locality: localities[$0 % 40], caseloadMax: 75, reserve: 7, allocated: 68) }
+        m.rejectReasons = (1...300).map { .init(reason: "reason number \($0) with some words", count: $0) }
+        m.monitoring = localities.flatMap { l in
+            (1...24).map {
+                .init(
+                    locality: l, month: "2026-\($0)", emergencyAdmissions: 100, bedDays: 800, meanLengthOfStay: 8,
+                    baselineEmergencyAdmissions: 110, baselineBedDays: 900, baselineMeanLengthOfStay: 8.2)
+            }
+        }
+        m.screening?.rows = (1...400).map {
+            .init(caseManagerID: "CM\($0)", locality: "L", outcomes: 60, medianDaysToOutcome: 1.5, withinTarget: 50)
+        }
+        let html = HTMLReport.render(m)
+        #expect(html.utf8.count < 2_000_000, "\(html.utf8.count) bytes")
+        #expect(html.contains("… and 29,800 more incident patients not listed."))
+        #expect(html.contains("… and 280 more reasons not listed."))
+        #expect(html.contains("<dt>Case-found</dt><dd>30,000</dd>"))
+    }
+}
