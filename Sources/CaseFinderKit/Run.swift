@@ -29,6 +29,8 @@ public enum Run {
         public var threads: Int
         /// Where to write the wall-clock seconds per stage (JSON), outside the output folder.
         public var timingsPath: String?
+        /// Show NHS numbers in report.html.
+        public var identifiable = false
 
         public init(reservePercent: Int? = nil, locality: String? = nil, threads: Int = 2, timingsPath: String? = nil) {
             self.reservePercent = reservePercent
@@ -102,6 +104,12 @@ public enum Run {
             if incidence { attrition.append(("incident", placed.incident.count)) }
             result.attrition = attrition
             try folder.write("attrition.csv", RunFiles.attrition(attrition))
+            let report = PlannerReport.model(
+                .init(
+                    loaded: loaded, command: command, attrition: attrition, cases: cases, scoping: scoping,
+                    caseloads: placed.allocation.caseloads.filter { settings.locality == nil || $0.caseManager.locality == settings.locality },
+                    incident: baseline.run == nil ? nil : incident, rejectReasons: rejects.reasons, identifiable: settings.identifiable))
+            try folder.write("report.html", Array(HTMLReport.render(report).utf8))
             var timings = loaded.timings
             for (k, v) in result.timings { timings[k] = v }
             timings["place"] = Date().timeIntervalSince(searched)

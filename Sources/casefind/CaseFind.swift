@@ -91,6 +91,9 @@ struct OutputOptions: ParsableArguments {
     @Option(help: "Threads for reading the extracts: 1, or 2 to read prescriptions beside the other files (the result is the same).")
     var threads: Int = 2
 
+    @Flag(help: "Show NHS numbers in report.html (its incident list); without it patients there are numbered #1, #2, ...")
+    var identifiable = false
+
     @Flag(help: "No progress lines on stderr.")
     var quiet = false
 
@@ -102,7 +105,8 @@ struct OutputOptions: ParsableArguments {
     func run(_ command: String, _ input: InputOptions) throws {
         let options = try input.searchOptions()
         let quiet = self.quiet
-        let settings = Run.Settings(reservePercent: reserve, locality: locality, threads: threads, timingsPath: timings)
+        var settings = Run.Settings(reservePercent: reserve, locality: locality, threads: threads, timingsPath: timings)
+        settings.identifiable = identifiable
         let progress = Progress.forStandardError(quiet: quiet)
         let outcome = try exiting {
             try Run.run(options, out: out, settings: settings, command: command, statePath: state, progress: progress)

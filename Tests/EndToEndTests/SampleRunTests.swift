@@ -107,10 +107,10 @@ import Testing
                 "attrition.csv", "casefind-state.sqlite", "caseloads", "caseloads/Chelmsford.csv", "caseloads/Colchester.csv",
                 "caseloads/Maldon-and-S-Chelmsford.csv",
                 "caseloads/Tendring.csv", "caseloads/Witham-Braintree-and-Halstead.csv", "cases.csv", "exceptions.csv", "lapsed.csv",
-                "rejects.csv",
+                "rejects.csv", "report.html",
                 "scoping.csv", "summary.json",
             ])
-        for n in names where n.hasSuffix(".csv") || n.hasSuffix(".json") || n.hasSuffix(".sqlite") {
+        for n in names where n.hasSuffix(".csv") || n.hasSuffix(".json") || n.hasSuffix(".sqlite") || n.hasSuffix(".html") {
             let mode = try FileManager.default.attributesOfItem(atPath: out + "/" + n)[.posixPermissions] as? Int
             #expect(mode == 0o600, "\(n)")
         }

@@ -1,0 +1,146 @@
+import Allocate
+import CaseCore
+import Foundation
+import Ingest
+import Report
+import Rules
+import Stratify
+
+/// Builds the planner's report (report.html) from what a run computed. No clock time goes
+/// into it, so an identical re-run writes an identical page.
+enum PlannerReport {
+    struct Inputs {
+        var loaded: LoadedExtracts
+        var command: String
+        var attrition: [(step: String, patients: Int)]
+        var cases: [CaseRow]
+        var scoping: [ScopingRow]
+        var caseloads: [Caseload]
+        /// nil when there is no earlier run to compare with.
+        var incident: [(row: CaseRow, trigger: [String])]?
+        var rejectReasons: [String: Int]
+        var identifiable: Bool
+        var monitoring: [ReportModel.MonitoringRow] = []
+        var screening: ReportModel.Screening? = nil
+    }
+
+    static func model(_ i: Inputs) -> ReportModel {
+        let criteria = i.loaded.criteria
+        let step = Dictionary(i.attrition.map { ($0.step, $0.patients) }, uniquingKeysWith: { a, _ in a })
+        let header = ReportModel.Header(
+            title: "Case finding for case management: \(criteria.title)", criteriaSetID: criteria.id,
+            criteriaSetTitle: criteria.title, asOf: i.loaded.options.asOf.description, command: "casefind \(i.command)",
+            version: casefindVersion, runKind: i.command == "incidence" ? .incidence : .run)
+        let minAge = criteria.population.minAge
+        let headline = ReportModel.Headline(
+            registered: step["registered"] ?? i.loaded.store.count, alive: step["alive"] ?? 0, aged65Plus: step["aged_\(minAge)_plus"] ?? 0,
+            caseFound: i.cases.count, allocated: i.cases.filter { $0.status == "allocated" }.count,
+            waiting: i.cases.filter { $0.status == "waiting" }.count, noCapacity: i.cases.filter { $0.status == "no_capacity" }.count,
+            incident: i.incident?.count)
+        var m = ReportModel(header: header, headline: headline, identifiable: i.identifiable)
+        m.funnel = i.attrition.map { ReportModel.FunnelStep(label: $0.step.replacingOccurrences(of: "_", with: " "), patients: $0.patients) }
+
+        let localities = i.scoping.map(\.locality)
+        let ranks = criteria.criteria.map(\.rank)
+        m.priorities = ReportModel.Priorities(
+            columns: criteria.criteria.map { ReportModel.Column(id: "P\($0.rank)", label: $0.id) },
+            localities: localities.map { loc in
+                let here = i.cases.filter { $0.locality == loc }
+                return ReportModel.LocalityCounts(locality: loc, counts: ranks.map { r in here.filter { $0.priority == r }.count })
+            })
+
+        if let risk = i.loaded.risk {
+            let names = risk.bands.map(\.name)
+            func counts(_ rows: [CaseRow]) -> [Int] { names.map { n in rows.filter { $0.riskBand == n }.count } }
+            var caveat = ""
+            if let v = risk.validatedMinAge {
+                let under = i.cases.filter { $0.age < v }.count
+                caveat =
+                    "\(risk.id) was validated in people aged \(v) and over; below \(v) it is a ranking aid only. "
+                    + "\(under) of the \(i.cases.count) case-found patients are under \(v)."
+            }
+            m.riskBands = ReportModel.RiskBands(
+                bands: names.map { ReportModel.Column(id: $0) }, overall: counts(i.cases),
+                localities: localities.map { loc in ReportModel.LocalityCounts(locality: loc, counts: counts(i.cases.filter { $0.locality == loc })) },
+                caveat: caveat)
+        }
+
+        m.scoping = scopingLines(i.scoping)
+        m.localityCapacity = i.scoping.map {
+            ReportModel.LocalityCapacity(
+                locality: $0.locality, capacity: $0.capacity, reserved: $0.reserved, allocated: $0.allocated, waiting: $0.waiting,
+                noCapacity: $0.noCapacity)
+        }
+        m.caseManagers = i.caseloads
+            .sorted { ($0.caseManager.locality, $0.caseManager.id) < ($1.caseManager.locality, $1.caseManager.id) }
+            .map {
+                ReportModel.CaseManagerLoad(
+                    id: $0.caseManager.id, locality: $0.caseManager.locality, caseloadMax: $0.caseManager.caseloadMax, reserve: $0.reserved,
+                    allocated: $0.load)
+            }
+
+        if let incident = i.incident {
+            var byTrigger: [String: Int] = [:]
+            for (_, trigger) in incident { for t in trigger { byTrigger[t, default: 0] += 1 } }
+            let order = criteria.criteria.map(\.id)
+            m.incidence = ReportModel.Incidence(
+                count: incident.count,
+                byTrigger: order.compactMap { id in byTrigger[id].map { ReportModel.TriggerCount(trigger: id, patients: $0) } },
+                patients: incident.map { (row, trigger) in
+                    ReportModel.IncidentPatient(
+                        nhsNumber: i.identifiable ? row.nhsNumber : nil, locality: row.locality, priority: row.priority,
+                        trigger: trigger.joined(separator: ";"), status: row.status)
+                })
+        }
+
+        m.inputFiles = ExtractKind.extracts.compactMap { kind in
+            guard let s = i.loaded.reader.stats[kind], s.present else { return nil }
+            return ReportModel.InputFile(
+                file: s.fileName, read: s.read, accepted: s.accepted, rejected: s.rejected, warnings: s.warnings,
+                unregistered: s.unregistered)
+        }
+        m.rejectReasons = i.rejectReasons.map { ReportModel.RejectReason(reason: $0.key, count: $0.value) }
+            .sorted { ($1.count, $0.reason) < ($0.count, $1.reason) }
+        m.monitoring = i.monitoring
+        m.screening = i.screening
+        return m
+    }
+
+    /// Table one's shape: each PCT's localities, then its subtotal; the total last. A PCT
+    /// with one locality gets no subtotal.
+    static func scopingLines(_ rows: [ScopingRow]) -> [ReportModel.ScopingLine] {
+        let managers = rows.reduce(0) { $0 + $1.activeCaseManagers }
+        let capacity = rows.reduce(0) { $0 + $1.capacity }
+        func need(_ r: ScopingRow) -> Int? { r.caseManagersNeeded(overallManagers: managers, overallCapacity: capacity) }
+        func sumExpected(_ rs: [ScopingRow]) -> Int? {
+            let e = rs.compactMap(\.expectedPatients)
+            return e.isEmpty ? nil : e.reduce(0, +)
+        }
+        func tranche(_ e: Int?) -> Int? { e.map { ($0 + 2) / 4 } }
+        var lines: [ReportModel.ScopingLine] = []
+        var pcts: [String] = []
+        for r in rows where !pcts.contains(r.pct) { pcts.append(r.pct) }
+        for pct in pcts {
+            let here = rows.filter { $0.pct == pct }
+            for r in here {
+                lines.append(
+                    ReportModel.ScopingLine(
+                        locality: r.locality, pct: r.pct, expectedPatients: r.expectedPatients, firstTranche: r.firstTranche, found: r.found,
+                        caseManagersNeeded: need(r)))
+            }
+            if here.count > 1 {
+                let e = sumExpected(here)
+                lines.append(
+                    ReportModel.ScopingLine(
+                        kind: .pctSubtotal, locality: pct.isEmpty ? "No PCT" : pct, pct: pct, expectedPatients: e, firstTranche: tranche(e),
+                        found: here.reduce(0) { $0 + $1.found }, caseManagersNeeded: here.compactMap(need).reduce(0, +)))
+            }
+        }
+        let e = sumExpected(rows)
+        lines.append(
+            ReportModel.ScopingLine(
+                kind: .total, locality: "Total", pct: "", expectedPatients: e, firstTranche: tranche(e),
+                found: rows.reduce(0) { $0 + $1.found }, caseManagersNeeded: rows.compactMap(need).reduce(0, +)))
+        return lines
+    }
+}
