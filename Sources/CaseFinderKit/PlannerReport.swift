@@ -4,6 +4,7 @@ import Foundation
 import Ingest
 import Report
 import Rules
+import Store
 import Stratify
 
 /// Builds the planner's report (report.html) from what a run computed. No clock time goes
@@ -21,7 +22,62 @@ enum PlannerReport {
         var rejectReasons: [String: Int]
         var identifiable: Bool
         var monitoring: [ReportModel.MonitoringRow] = []
+        var baseline = ""
+        var coverage: [ReportModel.CoverageLine] = []
+        var enrolment: [ReportModel.EnrolmentLine] = []
         var screening: ReportModel.Screening? = nil
+    }
+
+    /// The monitoring measures (when a baseline is given) and screening timeliness (when
+    /// outcomes were imported), from the state store as it was before this run.
+    static func addMeasures(
+        _ i: inout Inputs, loaded: LoadedExtracts, cases: [CaseRow], state: StateStore, baseline: ClosedRange<Month>?,
+        targetWorkingDays: Int, locality: String?
+    ) throws {
+        let outcomes = try state.screening()
+        var runs: [(run: RunRecord, patients: [PatientState])] = []
+        if !outcomes.isEmpty {
+            for r in try state.runs(includingFailed: false) { runs.append((r, try state.patients(ofRun: r.id))) }
+        }
+        let keep = { (l: String) in locality == nil || l == locality }
+        let asOf = loaded.options.asOf
+        let timeliness: [Measures.TimelinessRow]
+        if let baseline {
+            let r = Measures.compute(
+                loaded, caseFound: cases, outcomes: outcomes, runs: runs,
+                settings: Measures.Settings(baseline: baseline, targetWorkingDays: targetWorkingDays))
+            i.baseline = "\(baseline.lowerBound) to \(baseline.upperBound)"
+            i.monitoring = r.months.filter { keep($0.locality) }.map {
+                ReportModel.MonitoringRow(
+                    locality: $0.locality, month: $0.month.description, emergencyAdmissions: $0.admissions, bedDays: $0.bedDays,
+                    meanLengthOfStay: Double($0.meanStayTenths ?? 0) / 10, baselineEmergencyAdmissions: Double($0.baselineAdmissionsPerMonthTenths) / 10,
+                    baselineBedDays: Double($0.baselineBedDaysPerMonthTenths) / 10, baselineMeanLengthOfStay: Double($0.baselineMeanStayTenths ?? 0) / 10)
+            }
+            i.coverage = r.coverage.filter { keep($0.locality) }.map {
+                ReportModel.CoverageLine(
+                    locality: $0.locality, caseFound: $0.caseFound, activelyCaseManaged: $0.activelyCaseManaged,
+                    caseFoundAndManaged: $0.caseFoundAndManaged)
+            }
+            i.enrolment = r.enrolment.filter { keep($0.locality) }.map {
+                ReportModel.EnrolmentLine(
+                    locality: $0.locality, enrolled: $0.enrolled, fullYearAfter: $0.fullYearAfter, admissionsBefore: $0.admissionsBefore,
+                    bedDaysBefore: $0.bedDaysBefore, admissionsAfter: $0.admissionsAfter, bedDaysAfter: $0.bedDaysAfter)
+            }
+            timeliness = r.timeliness
+        } else {
+            let dated = outcomes.filter { DateFormat.iso.parse($0.date).map { $0 <= asOf } ?? false }
+            timeliness = Measures.timeliness(dated, runs: runs, target: targetWorkingDays)
+        }
+        let rows = timeliness.filter { keep($0.locality) && $0.outcomes > 0 }
+        if !rows.isEmpty {
+            i.screening = ReportModel.Screening(
+                target: "an outcome within \(targetWorkingDays) working days of being case-found (England's bank holidays and weekends excluded); median in working days",
+                rows: rows.map {
+                    ReportModel.ScreeningRow(
+                        caseManagerID: $0.caseManagerID, locality: $0.locality, outcomes: $0.outcomes, medianDaysToOutcome: $0.medianWorkingDays,
+                        withinTarget: $0.withinTarget)
+                })
+        }
     }
 
     static func model(_ i: Inputs) -> ReportModel {
@@ -102,6 +158,9 @@ enum PlannerReport {
         m.rejectReasons = i.rejectReasons.map { ReportModel.RejectReason(reason: $0.key, count: $0.value) }
             .sorted { ($1.count, $0.reason) < ($0.count, $1.reason) }
         m.monitoring = i.monitoring
+        m.baseline = i.baseline
+        m.coverage = i.coverage
+        m.enrolment = i.enrolment
         m.screening = i.screening
         return m
     }

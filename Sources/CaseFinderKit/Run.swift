@@ -31,6 +31,10 @@ public enum Run {
         public var timingsPath: String?
         /// Show NHS numbers in report.html.
         public var identifiable = false
+        /// Baseline months for report.html's monitoring measures; nil for none.
+        public var baseline: ClosedRange<Month>?
+        /// Screening timeliness target, in working days.
+        public var targetWorkingDays = 2
 
         public init(reservePercent: Int? = nil, locality: String? = nil, threads: Int = 2, timingsPath: String? = nil) {
             self.reservePercent = reservePercent
@@ -104,11 +108,14 @@ public enum Run {
             if incidence { attrition.append(("incident", placed.incident.count)) }
             result.attrition = attrition
             try folder.write("attrition.csv", RunFiles.attrition(attrition))
-            let report = PlannerReport.model(
-                .init(
-                    loaded: loaded, command: command, attrition: attrition, cases: cases, scoping: scoping,
-                    caseloads: placed.allocation.caseloads.filter { settings.locality == nil || $0.caseManager.locality == settings.locality },
-                    incident: baseline.run == nil ? nil : incident, rejectReasons: rejects.reasons, identifiable: settings.identifiable))
+            var reportInputs = PlannerReport.Inputs(
+                loaded: loaded, command: command, attrition: attrition, cases: cases, scoping: scoping,
+                caseloads: placed.allocation.caseloads.filter { settings.locality == nil || $0.caseManager.locality == settings.locality },
+                incident: baseline.run == nil ? nil : incident, rejectReasons: rejects.reasons, identifiable: settings.identifiable)
+            try PlannerReport.addMeasures(
+                &reportInputs, loaded: loaded, cases: placed.cases, state: state, baseline: settings.baseline,
+                targetWorkingDays: settings.targetWorkingDays, locality: settings.locality)
+            let report = PlannerReport.model(reportInputs)
             try folder.write("report.html", Array(HTMLReport.render(report).utf8))
             var timings = loaded.timings
             for (k, v) in result.timings { timings[k] = v }

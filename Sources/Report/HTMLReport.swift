@@ -285,13 +285,15 @@ public struct ReportModel: Sendable, Equatable {
         public var bedDays: Int
         /// Days, shown to one decimal place.
         public var meanLengthOfStay: Double
-        public var baselineEmergencyAdmissions: Int
-        public var baselineBedDays: Int
+        /// Mean per month over the baseline months.
+        public var baselineEmergencyAdmissions: Double
+        /// Mean per month over the baseline months.
+        public var baselineBedDays: Double
         public var baselineMeanLengthOfStay: Double
 
         public init(
             locality: String, month: String, emergencyAdmissions: Int, bedDays: Int, meanLengthOfStay: Double,
-            baselineEmergencyAdmissions: Int, baselineBedDays: Int, baselineMeanLengthOfStay: Double
+            baselineEmergencyAdmissions: Double, baselineBedDays: Double, baselineMeanLengthOfStay: Double
         ) {
             self.locality = locality
             self.month = month
@@ -301,6 +303,45 @@ public struct ReportModel: Sendable, Equatable {
             self.baselineEmergencyAdmissions = baselineEmergencyAdmissions
             self.baselineBedDays = baselineBedDays
             self.baselineMeanLengthOfStay = baselineMeanLengthOfStay
+        }
+    }
+
+    /// Case-found patients of a locality who are actively case-managed.
+    public struct CoverageLine: Sendable, Equatable {
+        public var locality: String
+        public var caseFound: Int
+        public var activelyCaseManaged: Int
+        public var caseFoundAndManaged: Int
+
+        public init(locality: String, caseFound: Int, activelyCaseManaged: Int, caseFoundAndManaged: Int) {
+            self.locality = locality
+            self.caseFound = caseFound
+            self.activelyCaseManaged = activelyCaseManaged
+            self.caseFoundAndManaged = caseFoundAndManaged
+        }
+    }
+
+    /// Emergency admissions and bed days of a locality's enrolled patients, 12 months before and after enrolment.
+    public struct EnrolmentLine: Sendable, Equatable {
+        public var locality: String
+        public var enrolled: Int
+        public var fullYearAfter: Int
+        public var admissionsBefore: Int
+        public var bedDaysBefore: Int
+        public var admissionsAfter: Int
+        public var bedDaysAfter: Int
+
+        public init(
+            locality: String, enrolled: Int, fullYearAfter: Int, admissionsBefore: Int, bedDaysBefore: Int, admissionsAfter: Int,
+            bedDaysAfter: Int
+        ) {
+            self.locality = locality
+            self.enrolled = enrolled
+            self.fullYearAfter = fullYearAfter
+            self.admissionsBefore = admissionsBefore
+            self.bedDaysBefore = bedDaysBefore
+            self.admissionsAfter = admissionsAfter
+            self.bedDaysAfter = bedDaysAfter
         }
     }
 
@@ -353,6 +394,10 @@ public struct ReportModel: Sendable, Equatable {
     public var rejectReasons: [RejectReason] = []
     /// Empty when no monitoring data was given.
     public var monitoring: [MonitoringRow] = []
+    /// The baseline period in words ("2025-04 to 2026-03"); shown with the monitoring rows.
+    public var baseline = ""
+    public var coverage: [CoverageLine] = []
+    public var enrolment: [EnrolmentLine] = []
     /// nil when no screening outcomes were recorded.
     public var screening: Screening?
 
@@ -388,7 +433,7 @@ public enum HTMLReport {
         page.capacity(model.localityCapacity, model.caseManagers)
         page.incidence(model.incidence, identifiable: model.identifiable)
         page.dataQuality(model.inputFiles, model.rejectReasons)
-        page.monitoring(model.monitoring)
+        page.monitoring(model.monitoring, baseline: model.baseline, coverage: model.coverage, enrolment: model.enrolment)
         page.screening(model.screening)
         page.out += "</main>\n</body>\n</html>\n"
         return page.out
@@ -856,28 +901,59 @@ private struct Page {
         out += "</section>\n"
     }
 
-    mutating func monitoring(_ rows: [ReportModel.MonitoringRow]) {
+    mutating func monitoring(
+        _ rows: [ReportModel.MonitoringRow], baseline: String, coverage: [ReportModel.CoverageLine], enrolment: [ReportModel.EnrolmentLine]
+    ) {
         section("monitoring")
-        if rows.isEmpty {
-            notAvailable("no monitoring measures were given for this run.")
+        if rows.isEmpty && coverage.isEmpty {
+            notAvailable("no monitoring measures were given for this run (run with --baseline FROM:TO).")
         } else {
             let d = { HTMLReport.decimal($0, places: 1) }
-            let shown = rows.prefix(HTMLReport.maxMonitoringRows)
-            table(
-                [
-                    "Locality", "Month", "Emergency admissions", "Baseline", "Bed days", "Baseline", "Mean length of stay (days)",
-                    "Baseline",
-                ], num: [2, 3, 4, 5, 6, 7],
-                rows: shown.map { r in
-                    (
-                        [
-                            e(r.locality), e(r.month), n(r.emergencyAdmissions), n(r.baselineEmergencyAdmissions), n(r.bedDays),
-                            n(r.baselineBedDays), d(r.meanLengthOfStay), d(r.baselineMeanLengthOfStay),
-                        ], nil
-                    )
-                })
-            let more = rows.count - shown.count
-            if more > 0 { out += "<p class=\"more\">… and \(n(more)) more rows not listed.</p>\n" }
+            if !coverage.isEmpty {
+                out += "<h3>Actively case-managed</h3>\n"
+                table(
+                    ["Locality", "Case-found", "Actively case-managed", "Case-found and managed", "Coverage"], num: [1, 2, 3, 4],
+                    rows: coverage.map { c in
+                        let share = HTMLReport.percent(c.caseFoundAndManaged, of: c.caseFound).map { "\($0)%" } ?? "–"
+                        return ([e(c.locality), n(c.caseFound), n(c.activelyCaseManaged), n(c.caseFoundAndManaged), share], nil)
+                    })
+            }
+            if !enrolment.isEmpty {
+                out += "<h3>Enrolled patients: 12 months before and after enrolment</h3>\n"
+                table(
+                    [
+                        "Locality", "Enrolled", "With a full year after", "Emergency admissions before", "Bed days before",
+                        "Emergency admissions after", "Bed days after",
+                    ], num: [1, 2, 3, 4, 5, 6],
+                    rows: enrolment.map { r in
+                        (
+                            [
+                                e(r.locality), n(r.enrolled), n(r.fullYearAfter), n(r.admissionsBefore), n(r.bedDaysBefore),
+                                n(r.admissionsAfter), n(r.bedDaysAfter),
+                            ], nil
+                        )
+                    })
+            }
+            if !rows.isEmpty {
+                out += "<h3>Emergency admissions of the registered population aged 65 and over</h3>\n"
+                if !baseline.isEmpty { out += "<p>Baseline: \(e(baseline)) (mean per month).</p>\n" }
+                let shown = rows.prefix(HTMLReport.maxMonitoringRows)
+                table(
+                    [
+                        "Locality", "Month", "Emergency admissions", "Baseline", "Bed days", "Baseline", "Mean length of stay (days)",
+                        "Baseline",
+                    ], num: [2, 3, 4, 5, 6, 7],
+                    rows: shown.map { r in
+                        (
+                            [
+                                e(r.locality), e(r.month), n(r.emergencyAdmissions), d(r.baselineEmergencyAdmissions), n(r.bedDays),
+                                d(r.baselineBedDays), d(r.meanLengthOfStay), d(r.baselineMeanLengthOfStay),
+                            ], nil
+                        )
+                    })
+                let more = rows.count - shown.count
+                if more > 0 { out += "<p class=\"more\">… and \(n(more)) more rows not listed.</p>\n" }
+            }
         }
         out += "</section>\n"
     }

@@ -104,7 +104,7 @@ func sampleReportModel(identifiable: Bool = false, incidentPatients: Int = 240) 
             ReportModel.MonitoringRow(
                 locality: l.0, month: month, emergencyAdmissions: l.2 / 4 - 10 * i, bedDays: l.2 * 2 - 40 * i,
                 meanLengthOfStay: 7.25 - 0.3 * Double(i),
-                baselineEmergencyAdmissions: l.2 / 4 + 12, baselineBedDays: l.2 * 2 + 90, baselineMeanLengthOfStay: 8.25)
+                baselineEmergencyAdmissions: Double(l.2 / 4 + 12), baselineBedDays: Double(l.2 * 2 + 90), baselineMeanLengthOfStay: 8.25)
         }
     }
     m.screening = .init(
@@ -307,7 +307,7 @@ func tableRow(_ text: [String], _ numbers: [String], cls: String? = nil) -> Stri
     @Test func emptySectionsSayNotAvailable() {
         let html = HTMLReport.render(emptyReportModel())
         #expect(
-            reportSection(html, "monitoring").contains("<p class=\"na\">Not available: no monitoring measures were given for this run.</p>")
+            reportSection(html, "monitoring").contains("<p class=\"na\">Not available: no monitoring measures were given for this run (run with --baseline FROM:TO).</p>")
         )
         #expect(reportSection(html, "screening").contains("<p class=\"na\">Not available: no screening outcomes were recorded.</p>"))
         #expect(reportSection(html, "incidence").contains("<p class=\"na\">Not available: there is no earlier run to compare with.</p>"))
@@ -374,7 +374,7 @@ func tableRow(_ text: [String], _ numbers: [String], cls: String? = nil) -> Stri
     @Test func monitoringAndScreening() {
         let html = HTMLReport.render(sampleReportModel())
         let monitoring = reportSection(html, "monitoring")
-        #expect(monitoring.contains(tableRow(["Colchester", "2026-09"], ["184", "196", "1,474", "1,564", "7.3", "8.3"])))
+        #expect(monitoring.contains(tableRow(["Colchester", "2026-09"], ["184", "196.0", "1,474", "1564.0", "7.3", "8.3"])))
         let screening = reportSection(html, "screening")
         #expect(screening.contains("<p>Target: contact within 2 working days of being case-found.</p>"))
         #expect(screening.contains(tableRow(["CM01", "Colchester"], ["41", "1.5", "33 (80%)"])))
