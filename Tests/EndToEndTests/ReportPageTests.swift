@@ -71,7 +71,7 @@ import Testing
     }
 
     /// The page in headless Chromium: no console errors, no requests but itself, and every
-    /// chart has visible bars. Chromium comes from Tests/report/setup.sh (run by scripts/setup);
+    /// chart has visible bars. Chromium comes from Tests/report/setup.sh (run by scripts/setup --tests);
     /// when it is missing the test fails, it does not skip.
     @Test func chartsAreVisibleInHeadlessChromium() throws {
         let out = temporaryFolder("report-browser")
