@@ -49,7 +49,9 @@ let package = Package(
         .target(name: "Stratify", dependencies: ["CaseCore", "ConfigFile", "Facts", "Rules"]),
         .target(name: "Allocate"),
         .target(name: "Synth", dependencies: ["CaseCore"]),
-        .target(name: "Store", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        .target(
+            name: "Store",
+            dependencies: [.product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")]),
         .target(name: "Report", dependencies: ["CaseCore", "Rules"]),
         .target(name: "Warehouse", dependencies: ["CaseCore", "Rules", "Stratify"]),
         .target(
@@ -68,7 +70,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["CaseCore", "Ingest"], path: "Tests/TestSupport"),
         .testTarget(name: "CaseCoreTests", dependencies: ["CaseCore"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "CaseCore", "TestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "RulesTests", dependencies: ["Rules", "Facts", "Ingest", "TestSupport"]),
+        .testTarget(name: "RulesTests", dependencies: ["Rules", "Facts", "Ingest", "CaseCore", "TestSupport"]),
         .testTarget(name: "StratifyTests", dependencies: ["Stratify", "Rules", "Facts", "Ingest", "TestSupport"]),
         .testTarget(name: "AllocateTests", dependencies: ["Allocate", "CaseCore"]),
         .testTarget(name: "WarehouseTests", dependencies: ["Warehouse", "Rules", "Stratify", "CaseCore", "TestSupport"]),

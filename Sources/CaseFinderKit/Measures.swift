@@ -355,9 +355,9 @@ extension Measures {
         try Pipeline.checkConfiguration(options)
         guard FileManager.default.fileExists(atPath: statePath) else { throw StateError("no state store at \(statePath)") }
         let state = try StateStore(path: statePath)
-        let outcomes = try state.screening()
-        var runs: [(run: RunRecord, patients: [PatientState])] = []
-        for r in try state.runs(includingFailed: false) { runs.append((r, try state.patients(ofRun: r.id))) }
+        let history = try StateHistory.load(state, runsWithoutOutcomes: true)
+        let outcomes = history.outcomes
+        let runs = history.runs
         let folder = try OutputDirectory(path: out)
         do {
             let rejects = RejectsFile(handle: nil)
@@ -371,5 +371,23 @@ extension Measures {
             folder.abandon()
             throw error
         }
+    }
+}
+
+/// What the measures read from the state store: the screening outcomes and the successful runs
+/// with their patients.
+struct StateHistory {
+    var outcomes: [ScreeningOutcome]
+    var runs: [(run: RunRecord, patients: [PatientState])]
+
+    /// Runs are read only when there are outcomes, unless `runsWithoutOutcomes`: the report's
+    /// measures use them only to time outcomes.
+    static func load(_ state: StateStore, runsWithoutOutcomes: Bool) throws(StateError) -> StateHistory {
+        let outcomes = try state.screening()
+        var runs: [(run: RunRecord, patients: [PatientState])] = []
+        if runsWithoutOutcomes || !outcomes.isEmpty {
+            for r in try state.runs(includingFailed: false) { runs.append((r, try state.patients(ofRun: r.id))) }
+        }
+        return StateHistory(outcomes: outcomes, runs: runs)
     }
 }

@@ -31,14 +31,11 @@ enum PlannerReport {
     /// The monitoring measures (when a baseline is given) and screening timeliness (when
     /// outcomes were imported), from the state store as it was before this run.
     static func addMeasures(
-        _ i: inout Inputs, loaded: LoadedExtracts, cases: [CaseRow], state: StateStore, baseline: ClosedRange<Month>?,
+        _ i: inout Inputs, loaded: LoadedExtracts, cases: [CaseRow], history: StateHistory, baseline: ClosedRange<Month>?,
         targetWorkingDays: Int, locality: String?
     ) throws {
-        let outcomes = try state.screening()
-        var runs: [(run: RunRecord, patients: [PatientState])] = []
-        if !outcomes.isEmpty {
-            for r in try state.runs(includingFailed: false) { runs.append((r, try state.patients(ofRun: r.id))) }
-        }
+        let outcomes = history.outcomes
+        let runs = history.runs
         let keep = { (l: String) in locality == nil || l == locality }
         let asOf = loaded.options.asOf
         let timeliness: [Measures.TimelinessRow]

@@ -67,6 +67,7 @@ public enum Run {
         let folder = try OutputDirectory(path: out)
         let state = try StateStore(path: statePath ?? defaultStatePath(out: out))
         try state.lock()
+        var pending: StateStore.PendingRecord?
         do {
             let rejects = RejectsFile(handle: try folder.create("rejects.csv"))
             let loaded = try Pipeline.load(options, sink: rejects, threads: settings.threads, progress: progress)
@@ -76,7 +77,20 @@ public enum Run {
             let searched = Date()
             let fingerprint = try fingerprint(loaded, command: command, reserve: reserve, watermark: state.screeningWatermark())
             let baseline = try Baseline.load(from: state, fingerprint: fingerprint)
+            // Everything the run reads from the state store is read here: from now on the store
+            // belongs to the recording, which runs beside the writing of the files.
+            let history = try StateHistory.load(state, runsWithoutOutcomes: false)
             let placed = Pipeline.place(result, store: loaded.store, baseline: baseline, reservePercent: reserve, incidence: incidence)
+            // The finish time and timings are filled in when the recording is committed.
+            let record = RunRecord(
+                command: command, asOf: options.asOf.description, criteriaID: loaded.criteria.id, criteriaSHA256: loaded.criteriaSHA256,
+                inputs: inputsJSON(loaded), fingerprint: fingerprint, baselineRunID: baseline.run?.id,
+                screeningWatermark: baseline.watermark,
+                registered: loaded.store.count, caseFound: placed.cases.count,
+                allocated: placed.cases.filter { $0.status == "allocated" }.count,
+                waiting: placed.cases.filter { $0.status == "waiting" }.count,
+                incident: placed.incident.count, started: timestamp(started), finished: "", outcome: "ok", timings: "{}")
+            pending = state.beginRecord(record, patients: placed.snapshot)
             result.cases = placed.cases
             var cases = placed.cases
             var scoping = Pipeline.scoping(placed.cases, caseloads: placed.allocation.caseloads, store: loaded.store)
@@ -113,7 +127,7 @@ public enum Run {
                 caseloads: placed.allocation.caseloads.filter { settings.locality == nil || $0.caseManager.locality == settings.locality },
                 incident: baseline.run == nil ? nil : incident, rejectReasons: rejects.reasons, identifiable: settings.identifiable)
             try PlannerReport.addMeasures(
-                &reportInputs, loaded: loaded, cases: placed.cases, state: state, baseline: settings.baseline,
+                &reportInputs, loaded: loaded, cases: placed.cases, history: history, baseline: settings.baseline,
                 targetWorkingDays: settings.targetWorkingDays, locality: settings.locality)
             let report = PlannerReport.model(reportInputs)
             try folder.write("report.html", Array(HTMLReport.render(report).utf8))
@@ -125,18 +139,11 @@ public enum Run {
                 loaded, result, capacity: capacity, reservePercent: reserve, rejects: rejects, command: command,
                 incident: incidence ? placed.incident.count : nil, lapsed: placed.lapsed.count)
             try folder.write("summary.json", summary.json())
+            // A state store that cannot take the run stops it before the files are committed.
+            if let error = pending?.waitUntilInserted() { throw error }
             try folder.commit()
             let written = Date()
-            let record = RunRecord(
-                command: command, asOf: options.asOf.description, criteriaID: loaded.criteria.id, criteriaSHA256: loaded.criteriaSHA256,
-                inputs: inputsJSON(loaded), fingerprint: fingerprint, baselineRunID: baseline.run?.id,
-                screeningWatermark: baseline.watermark,
-                registered: loaded.store.count, caseFound: placed.cases.count,
-                allocated: placed.cases.filter { $0.status == "allocated" }.count,
-                waiting: placed.cases.filter { $0.status == "waiting" }.count,
-                incident: placed.incident.count, started: timestamp(started), finished: timestamp(Date()), outcome: "ok",
-                timings: timingsJSON(timings))
-            try state.record(record, patients: placed.snapshot)
+            _ = try pending?.commit(finished: timestamp(Date()), timings: timingsJSON(timings))
             if let path = settings.timingsPath {
                 timings["record"] = Date().timeIntervalSince(written)
                 timings["total"] = Date().timeIntervalSince(started)
@@ -149,6 +156,7 @@ public enum Run {
                     Date().timeIntervalSince(written)))
             return Outcome(summary: summary, result: result, capacity: capacity, outputFolder: out)
         } catch {
+            pending?.abandon()
             folder.abandon()
             throw error
         }
@@ -199,10 +207,18 @@ public enum Run {
         "{" + timings.sorted { $0.key < $1.key }.map { "\"\($0.key)\": \(String(format: "%.3f", $0.value))" }.joined(separator: ", ") + "}"
     }
 
+    /// RFC 3339 in UTC to the millisecond, as ISO8601DateFormatter's internet date-time with
+    /// fractional seconds writes it ("2026-11-22T02:30:00.125Z"), without building a formatter
+    /// (which loads time zone data: about 20 ms a run).
     static func timestamp(_ date: Date) -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return f.string(from: date)
+        let ms = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        var seconds = time_t(ms >= 0 ? ms / 1000 : (ms - 999) / 1000)
+        var t = tm()
+        gmtime_r(&seconds, &t)
+        let millis = Int(ms - Int64(seconds) * 1000)
+        func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        let fraction = millis < 10 ? "00\(millis)" : millis < 100 ? "0\(millis)" : "\(millis)"
+        return "\(1900 + t.tm_year)-\(two(t.tm_mon + 1))-\(two(t.tm_mday))T\(two(t.tm_hour)):\(two(t.tm_min)):\(two(t.tm_sec)).\(fraction)Z"
     }
 
     static func makeSummary(

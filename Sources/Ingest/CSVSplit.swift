@@ -20,9 +20,14 @@ public struct FilePart: Sendable, Equatable {
 /// same way: a quote opens a field only at the field's start (after spaces at most), and a
 /// quote inside a quoted field is doubled or closes it before a delimiter or line break. On
 /// anything else (a stray quote), or a file under `minimumBytes`, there is no cut and the file
-/// is read in one pass. The scan reads the first half in 1 MiB chunks (memory stays flat).
+/// is read in one pass. The scan reads the first half in 1 MiB chunks (memory stays flat) and
+/// jumps from quote to quote with `memchr`, counting line breaks in between, so it costs a
+/// small fraction of parsing (it runs beside the spine, on the second core).
 public enum CSVSplit {
-    public static func halves(path: String, delimiter: UInt8 = UInt8(ascii: ","), minimumBytes: Int = 1 << 20) -> (FilePart, FilePart)? {
+    /// `chunkBytes` is the read size (small values are for tests of the chunk seams).
+    public static func halves(
+        path: String, delimiter: UInt8 = UInt8(ascii: ","), minimumBytes: Int = 1 << 20, chunkBytes: Int = 1 << 20
+    ) -> (FilePart, FilePart)? {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
@@ -34,21 +39,25 @@ public enum CSVSplit {
 
         enum State { case outside, inQuotes, quoteInQuotes }
         var state = State.outside
+        // Whether a quote here would open a field: nothing but spaces since the field began.
         var fieldStart = true
         var line = 1
         var header: [UInt8] = []
         var headerDone = false
         var position = 0
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, chunkBytes), alignment: 16)
         defer { buffer.deallocate() }
         while true {
             let n = read(fd, buffer.baseAddress, buffer.count)
             if n < 0 && errno == EINTR { continue }
             if n <= 0 { return nil }
-            let bytes = buffer.bindMemory(to: UInt8.self)
-            for i in 0..<n {
+            let bytes = UnsafeBufferPointer(rebasing: buffer.bindMemory(to: UInt8.self)[0..<n])
+            var i = 0
+            // The header, byte by byte, up to its line break outside quotes.
+            while !headerDone && i < n {
                 let b = bytes[i]
-                if !headerDone { header.append(b) }
+                header.append(b)
+                i += 1
                 if state == .quoteInQuotes {
                     if b == 34 {
                         state = .inQuotes
@@ -56,39 +65,93 @@ public enum CSVSplit {
                     }
                     guard b == delimiter || b == 10 || b == 13 else { return nil }
                     state = .outside
+                }
+                if state == .inQuotes {
+                    if b == 34 { state = .quoteInQuotes } else if b == 10 { line += 1 }
+                } else if b == 10 {
+                    line += 1
+                    fieldStart = true
+                    headerDone = true
+                } else if b == delimiter || b == 13 {
+                    fieldStart = true
+                } else if b == 34 {
+                    guard fieldStart else { return nil }
+                    state = .inQuotes
+                    fieldStart = false
+                } else if b != 32 && b != 9 {
                     fieldStart = false
                 }
+            }
+            // Then a quote at a time: between quotes only line breaks are counted (and the first
+            // one past the middle, outside quotes, is the cut); at a quote outside a field the
+            // bytes just before it say whether it opens the field.
+            while i < n {
                 switch state {
+                case .quoteInQuotes:
+                    let b = bytes[i]
+                    if b == 34 {
+                        state = .inQuotes
+                        i += 1
+                    } else {
+                        // A closing quote: the byte after it, read as outside, ends the field.
+                        guard b == delimiter || b == 10 || b == 13 else { return nil }
+                        state = .outside
+                    }
                 case .inQuotes:
-                    if b == 34 { state = .quoteInQuotes } else if b == 10 { line += 1 }
+                    let q = CSVSplit.next(34, in: bytes, from: i)
+                    line += CSVSplit.lineBreaks(in: bytes, from: i, to: q)
+                    if q < n { state = .quoteInQuotes }
+                    i = min(q + 1, n)
                 case .outside:
-                    if b == 10 {
-                        line += 1
-                        fieldStart = true
-                        if !headerDone {
-                            headerDone = true
-                        } else if position + i + 1 >= middle {
-                            let cut = position + i + 1
+                    let q = CSVSplit.next(34, in: bytes, from: i)
+                    // The first line break at or past the middle, before the quote, is the cut.
+                    let from = max(i, middle - 1 - position)
+                    if from < q {
+                        let lf = CSVSplit.next(10, in: bytes, from: from, to: q)
+                        if lf < q {
+                            let cut = position + lf + 1
                             guard cut < size else { return nil }
+                            line += CSVSplit.lineBreaks(in: bytes, from: i, to: lf + 1)
                             return (
                                 FilePart(start: 0, end: cut, firstLine: 1, header: header),
                                 FilePart(start: cut, end: size, firstLine: line, header: header)
                             )
                         }
-                    } else if b == delimiter || b == 13 {
-                        fieldStart = true
-                    } else if b == 34 {
+                    }
+                    line += CSVSplit.lineBreaks(in: bytes, from: i, to: q)
+                    // Field start at q: the last byte before it that is not a space or tab.
+                    var j = q - 1
+                    while j >= i && (bytes[j] == 32 || bytes[j] == 9) { j -= 1 }
+                    if j >= i { fieldStart = bytes[j] == delimiter || bytes[j] == 10 || bytes[j] == 13 }
+                    if q < n {
                         guard fieldStart else { return nil }
                         state = .inQuotes
                         fieldStart = false
-                    } else if b != 32 && b != 9 {
-                        fieldStart = false
                     }
-                case .quoteInQuotes:
-                    break
+                    i = min(q + 1, n)
                 }
             }
             position += n
         }
+    }
+
+    /// The index of the first `byte` in `bytes[from..<to]`, or `to`.
+    @inline(__always)
+    static func next(_ byte: UInt8, in bytes: UnsafeBufferPointer<UInt8>, from: Int, to: Int? = nil) -> Int {
+        let to = to ?? bytes.count
+        guard from < to, let base = bytes.baseAddress, let found = memchr(base + from, Int32(byte), to - from) else { return to }
+        return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+    }
+
+    /// The number of line feeds in `bytes[from..<to]`.
+    @inline(__always)
+    static func lineBreaks(in bytes: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> Int {
+        var count = 0
+        var k = from
+        while k < to {
+            count &+= bytes[k] == 10 ? 1 : 0
+            k &+= 1
+        }
+        return count
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 
 #if canImport(Glibc)
     import Glibc
@@ -281,7 +282,81 @@ public final class StateStore {
     /// Records a run and its patients in one transaction; returns the run's id.
     @discardableResult
     public func record(_ run: RunRecord, patients: [PatientState]) throws(StateError) -> Int64 {
-        try write { db in
+        try write { db in try Self.insert(run, patients: patients, into: db) }
+    }
+
+    /// Starts recording a run on another thread, in a transaction that stays open until
+    /// `PendingRecord.commit` or `abandon`: the inserts overlap the writing of the output files,
+    /// and the run is in the store only if those were committed. Nothing else may use this
+    /// store until then (its queue is held by the open transaction).
+    public func beginRecord(_ run: RunRecord, patients: [PatientState]) -> PendingRecord {
+        PendingRecord(store: self, run: run, patients: patients)
+    }
+
+    /// A run being recorded: see `StateStore.beginRecord`.
+    public final class PendingRecord: @unchecked Sendable {
+        private struct Abandoned: Error {}
+        private let decided = DispatchSemaphore(value: 0)
+        private let inserted = DispatchSemaphore(value: 0)
+        private let ended = DispatchSemaphore(value: 0)
+        private let lock = NSLock()
+        private var final: (finished: String, timings: String)?
+        private var outcome: Result<Int64, StateError>?
+        private var over = false
+
+        init(store: StateStore, run: RunRecord, patients: [PatientState]) {
+            // The store is used by this thread alone until the recording ends (see beginRecord).
+            nonisolated(unsafe) let store = store
+            Thread.detachNewThread { [self] in
+                let result = Result<Int64, StateError> { () throws(StateError) -> Int64 in
+                    try store.write { db in
+                        let id = try StateStore.insert(run, patients: patients, into: db)
+                        self.inserted.signal()
+                        self.decided.wait()
+                        guard let final = self.lock.withLock({ self.final }) else { throw Abandoned() }
+                        try db.execute(sql: "UPDATE run SET finished = ?, timings = ? WHERE id = ?", arguments: [final.finished, final.timings, id])
+                        return id
+                    }
+                }
+                self.lock.withLock { self.outcome = result }
+                self.inserted.signal()  // when the inserts failed, nobody waits for them any more
+                self.ended.signal()
+            }
+        }
+
+        /// Waits until the run and its patients are inserted (not yet committed); returns the
+        /// error that stopped them, if any. Check it before committing the output files, so
+        /// that a state store that cannot take the run leaves no output either.
+        public func waitUntilInserted() -> StateError? {
+            inserted.wait()
+            inserted.signal()
+            return lock.withLock {
+                if case .failure(let e) = outcome { return e }
+                return nil
+            }
+        }
+
+        /// Sets the run's finish time and timings, commits, and returns the run's id.
+        public func commit(finished: String, timings: String) throws(StateError) -> Int64 {
+            lock.withLock { final = (finished, timings) }
+            end()
+            return try lock.withLock { outcome! }.get()
+        }
+
+        /// Rolls the recording back (the run failed) unless it has ended; waits for its end.
+        public func abandon() { end() }
+
+        private func end() {
+            guard !lock.withLock({ () -> Bool in
+                defer { over = true }
+                return over
+            }) else { return }
+            decided.signal()
+            ended.wait()
+        }
+    }
+
+    private static func insert(_ run: RunRecord, patients: [PatientState], into db: Database) throws -> Int64 {
             try db.execute(
                 sql: """
                     INSERT INTO run (command, as_of, criteria_id, criteria_sha256, inputs, fingerprint, baseline_run_id,
@@ -299,14 +374,32 @@ public final class StateStore {
                     INSERT INTO run_patient (run_id, person, locality, priority, criteria, risk_tenths, status, case_manager_id,
                       waiting_position, reserved_place) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
+            // Tens of thousands of rows: bound straight through SQLite's C API on GRDB's prepared
+            // statement, in the same transaction (in a profile, GRDB's per-row argument arrays
+            // took several times SQLite's own work).
+            let s = insert.sqliteStatement
+            let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+            func text(_ index: Int32, _ value: String) { sqlite3_bind_text(s, index, value, -1, transient) }
             for p in patients {
-                try insert.execute(arguments: [
-                    id, p.person, p.locality, p.priority, p.criteria.joined(separator: ";"), p.riskTenths, p.status, p.caseManagerID,
-                    p.waitingPosition, p.reservedPlace,
-                ])
+                sqlite3_reset(s)
+                sqlite3_bind_int64(s, 1, id)
+                text(2, p.person)
+                text(3, p.locality)
+                sqlite3_bind_int64(s, 4, Int64(p.priority))
+                text(5, p.criteria.joined(separator: ";"))
+                sqlite3_bind_int64(s, 6, Int64(p.riskTenths))
+                text(7, p.status)
+                text(8, p.caseManagerID)
+                if let w = p.waitingPosition { sqlite3_bind_int64(s, 9, Int64(w)) } else { sqlite3_bind_null(s, 9) }
+                sqlite3_bind_int64(s, 10, p.reservedPlace ? 1 : 0)
+                let code = sqlite3_step(s)
+                guard code == SQLITE_DONE else {
+                    throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+                }
             }
+            sqlite3_reset(s)
+            sqlite3_clear_bindings(s)
             return id
-        }
     }
 
     /// Adds screening outcomes in one transaction; returns their ids.

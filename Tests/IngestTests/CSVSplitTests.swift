@@ -59,4 +59,107 @@ import Testing
     @Test func aSmallFileIsNotCut() throws {
         #expect(try records("nhs_number,nominated_on\n\(nhs(1)),2026-01-01\n", parts: true, minimum: 1 << 20) == nil)
     }
+
+    /// The scanner jumps from quote to quote; this is the byte-at-a-time state machine it
+    /// replaced, kept as the reference: (cut, line at the cut, header) or nil.
+    static func reference(_ data: [UInt8], delimiter: UInt8 = 44) -> (Int, Int, [UInt8])? {
+        enum State { case outside, inQuotes, quoteInQuotes }
+        var state = State.outside
+        var fieldStart = true
+        var line = 1
+        var header: [UInt8] = []
+        var headerDone = false
+        let middle = data.count / 2
+        for (i, b) in data.enumerated() {
+            if !headerDone { header.append(b) }
+            if state == .quoteInQuotes {
+                if b == 34 {
+                    state = .inQuotes
+                    continue
+                }
+                guard b == delimiter || b == 10 || b == 13 else { return nil }
+                state = .outside
+                fieldStart = false
+            }
+            switch state {
+            case .inQuotes:
+                if b == 34 { state = .quoteInQuotes } else if b == 10 { line += 1 }
+            case .outside:
+                if b == 10 {
+                    line += 1
+                    fieldStart = true
+                    if !headerDone {
+                        headerDone = true
+                    } else if i + 1 >= middle {
+                        guard i + 1 < data.count else { return nil }
+                        return (i + 1, line, header)
+                    }
+                } else if b == delimiter || b == 13 {
+                    fieldStart = true
+                } else if b == 34 {
+                    guard fieldStart else { return nil }
+                    state = .inQuotes
+                    fieldStart = false
+                } else if b != 32 && b != 9 {
+                    fieldStart = false
+                }
+            case .quoteInQuotes:
+                break
+            }
+        }
+        return nil
+    }
+
+    /// Random bytes dense in quotes, delimiters, spaces, tabs, CR and LF, read in chunks of 1 to
+    /// 1 MiB bytes: the quote-to-quote scanner finds the same cut, line and header as the
+    /// reference, or, like it, no cut.
+    @Test(arguments: 0..<40)
+    func theScannerMatchesTheByteStateMachine(seed: Int) throws {
+        var rng = SplitMix64(seed: UInt64(seed) &+ 1000)
+        let alphabet: [UInt8] = Array("\"\"\",,;  \t\r\n\n\nab1".utf8)
+        let dir = temporaryFolder("split-scan")
+        var cuts = 0
+        var checked = 0
+        for round in 0..<60 {
+            let length = 20 + Int(rng.next() % 400)
+            var data: [UInt8] = []
+            // Mostly well-formed quoting, so that cuts are found; sometimes any bytes at all.
+            let wild = round % 4 == 0
+            while data.count < length {
+                if wild {
+                    data.append(alphabet[Int(rng.next() % UInt64(alphabet.count))])
+                } else {
+                    // A record of well-quoted fields: plain, quoted (with doubled quotes, a
+                    // delimiter, line breaks inside), or quoted after spaces and tabs.
+                    for f in 0..<(1 + Int(rng.next() % 4)) {
+                        if f > 0 { data.append(44) }
+                        switch rng.next() % 5 {
+                        case 0: data += Array("\"a,\nb\"\"c\r\n\"".utf8)
+                        case 1: data += Array(" \t\"q\"".utf8)
+                        case 2: data += Array("\"\"".utf8)
+                        case 3: data += Array("x y".utf8)
+                        default: break
+                        }
+                    }
+                    data += Array(rng.next() % 2 == 0 ? "\n".utf8 : "\r\n".utf8)
+                }
+            }
+            let path = dir + "/f\(round).csv"
+            FileManager.default.createFile(atPath: path, contents: Data(data))
+            let expected = Self.reference(data)
+            for chunk in [1, 2, 3, 7, 64, 1 << 20] {
+                let got = CSVSplit.halves(path: path, minimumBytes: 1, chunkBytes: chunk)
+                checked += 1
+                #expect(got?.0.end == expected?.0, "round \(round) chunk \(chunk)")
+                #expect(got?.1.start == expected?.0, "round \(round) chunk \(chunk)")
+                #expect(got?.1.firstLine == expected?.1, "round \(round) chunk \(chunk)")
+                #expect(got?.1.header == expected?.2, "round \(round) chunk \(chunk)")
+                #expect(got?.1.end == (expected == nil ? nil : data.count))
+            }
+            if expected != nil { cuts += 1 }
+        }
+        #expect(checked == 360)
+        // Both outcomes are exercised.
+        #expect(cuts > 5 && cuts < 60)
+    }
 }

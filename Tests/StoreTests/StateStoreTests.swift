@@ -31,6 +31,53 @@ import Testing
         #expect(attrs[.posixPermissions] as? Int == 0o600)
     }
 
+    /// Patients are bound through SQLite's C API: a failing insert (the same person twice)
+    /// throws a StateError naming the constraint and rolls the whole run back.
+    @Test func aFailedPatientInsertRecordsNothing() throws {
+        let store = try StateStore(path: temporaryFolder() + "/state.sqlite")
+        let p = PatientState(
+            person: "9434765919", locality: "L", priority: 1, criteria: ["frailty"], riskTenths: 0, status: "waiting", caseManagerID: "",
+            waitingPosition: 1, reservedPlace: false)
+        #expect {
+            try store.record(run("run"), patients: [p, p])
+        } throws: { error in
+            (error as? StateError)?.description.contains("UNIQUE constraint failed: run_patient.run_id, run_patient.person") == true
+        }
+        #expect(try store.latestRun() == nil)
+        #expect(try store.runs().isEmpty)
+    }
+
+    /// A run recorded beside the writing of the files: committed with its finish time and
+    /// timings, or rolled back by abandon; an insert that fails is reported before the commit.
+    @Test func aPendingRecordCommitsOrRollsBack() throws {
+        let store = try StateStore(path: temporaryFolder() + "/state.sqlite")
+        let p = PatientState(
+            person: "9434765919", locality: "L", priority: 1, criteria: ["frailty"], riskTenths: 12, status: "waiting", caseManagerID: "",
+            waitingPosition: 1, reservedPlace: false)
+
+        let abandoned = store.beginRecord(run("run"), patients: [p])
+        #expect(abandoned.waitUntilInserted() == nil)
+        abandoned.abandon()
+        abandoned.abandon()  // a second abandon is harmless
+        #expect(try store.runs().isEmpty)
+
+        let failing = store.beginRecord(run("run"), patients: [p, p])
+        #expect(failing.waitUntilInserted()?.description.contains("UNIQUE constraint failed") == true)
+        #expect(throws: StateError.self) { try failing.commit(finished: "later", timings: "{}") }
+        failing.abandon()
+        #expect(try store.runs().isEmpty)
+
+        let committed = store.beginRecord(run("run"), patients: [p])
+        #expect(committed.waitUntilInserted() == nil)
+        let id = try committed.commit(finished: "2026-11-22T00:00:09.000Z", timings: "{\"search\": 0.100}")
+        committed.abandon()  // after the commit: nothing happens
+        let recorded = try #require(try store.run(id: id))
+        #expect(recorded.finished == "2026-11-22T00:00:09.000Z")
+        #expect(recorded.timings == "{\"search\": 0.100}")
+        #expect(try store.patients(ofRun: id) == [p])
+        #expect(try store.runs().count == 1)
+    }
+
     @Test func runsAreListedNewestFirstAndFailuresAreNotBaselines() throws {
         let store = try StateStore(path: temporaryFolder() + "/state.sqlite")
         try store.record(run("run"), patients: [])
