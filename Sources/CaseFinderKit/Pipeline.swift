@@ -99,6 +99,13 @@ public enum Pipeline {
             path: threads > 1 ? reader.path(of: .prescriptions) : nil, delimiter: mapping.file(.prescriptions).delimiter)
         let admissionsCut = PrescriptionCut(
             path: threads > 1 ? reader.path(of: .admissions) : nil, delimiter: mapping.file(.admissions).delimiter)
+        // The big activity files are hashed on another core while the spine is read, rather
+        // than beside their own parsing, which has both cores.
+        var digests: [ExtractKind: FileDigest] = [:]
+        if threads > 1 {
+            let kinds = [ExtractKind.prescriptions, .admissions].filter { reader.exists($0) }
+            digests = Dictionary(uniqueKeysWithValues: zip(kinds, FileDigest.sequence(kinds.map { reader.path(of: $0) })))
+        }
         // Configuration and the spine first, on this thread.
         for kind in [ExtractKind.caseManagers, .practices, .localities, .patients] {
             switch kind {
@@ -117,7 +124,7 @@ public enum Pipeline {
         // the number of threads.
         let activity = ActivityJobs(
             options: options, mapping: mapping, criteria: criteria, store: store, people: reader.people, sink: sink, threads: threads,
-            halves: cut.wait(), admissionHalves: admissionsCut.wait())
+            halves: cut.wait(), admissionHalves: admissionsCut.wait(), digests: digests)
         lap("split")
         if progress.style != .quiet {
             for job in activity.jobs { job.reader.onChunk = { progress.reading($0, bytes: $1, of: $2, rows: $3) } }
@@ -329,16 +336,18 @@ final class ActivityJobs: @unchecked Sendable {
 
     init(
         options: SearchOptions, mapping: ColumnMapping, criteria: CriteriaSet, store: FactStore, people: PersonKeys, sink: DiagnosticSink,
-        threads: Int, halves: (FilePart, FilePart)?, admissionHalves: (FilePart, FilePart)?
+        threads: Int, halves: (FilePart, FilePart)?, admissionHalves: (FilePart, FilePart)?, digests: [ExtractKind: FileDigest] = [:]
     ) {
         self.store = store
         self.sink = sink
         self.threads = threads
         func reader(_ buffer: BufferedSink?) -> ExtractReader {
-            ExtractReader(
+            let r = ExtractReader(
                 directory: options.extracts, mapping: mapping, missingBefore: criteria.missingBefore,
                 caseloadLimits: criteria.caseloadLimits,
                 sink: buffer ?? sink, people: people)
+            r.startedDigests = digests
+            return r
         }
         var jobs: [Job] = []
         /// The two halves of a cut file: the first writes straight to the sink (it leads its

@@ -59,6 +59,9 @@ public final class ExtractReader {
     /// When set, the next file is read only in this byte range (see `CSVSplit`); a part that
     /// does not start at 0 leaves the file's SHA-256 to the part that does.
     public var part: FilePart?
+    /// SHA-256 digests already under way (`FileDigest.sequence`), used instead of starting one
+    /// when the file is read.
+    public var startedDigests: [ExtractKind: FileDigest] = [:]
     /// Called after each chunk read: kind, bytes read so far, file size, rows so far.
     public var onChunk: ((ExtractKind, Int, Int, Int) -> Void)?
 
@@ -293,7 +296,7 @@ public final class ExtractReader {
         stats.present = true
         var info = stat()
         var fileSize = fstat(fd, &info) == 0 ? Int(info.st_size) : 0
-        let digest = (part?.start ?? 0) == 0 ? FileDigest(path: path) : nil
+        let digest = (part?.start ?? 0) == 0 ? (startedDigests[kind] ?? FileDigest(path: path)) : nil
         var rowFunction: ((RowContext) -> RowOutcome?)?
         var header: HeaderColumns?
         var headerError: ConfigurationError?

@@ -8,33 +8,47 @@ import Foundation
 /// The SHA-256 of a file, computed on another thread while the file is being parsed: hashing
 /// costs about as much as parsing, and the machine has a second core. The file is read a
 /// second time, from the page cache.
-final class FileDigest: @unchecked Sendable {
+public final class FileDigest: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
     private var hex = ""
 
     /// Starts hashing `path` at once.
     init(path: String) {
-        Thread.detachNewThread { [self] in
-            let hasher = SHA256Digest()
-            let fd = open(path, O_RDONLY)
-            if fd >= 0 {
-                let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
-                while true {
-                    let n = read(fd, buffer.baseAddress, buffer.count)
-                    if n < 0 && errno == EINTR { continue }
-                    if n <= 0 { break }
-                    hasher.update(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
-                }
-                buffer.deallocate()
-                close(fd)
-            }
-            hex = hasher.finalize()
-            done.signal()
+        Thread.detachNewThread { [self] in compute(path) }
+    }
+
+    private init() {}
+
+    /// Hashes the files one after another on a single new thread, starting at once: a run
+    /// starts the big activity files while the spine is read, when the second core is idle.
+    public static func sequence(_ paths: [String]) -> [FileDigest] {
+        let digests = paths.map { _ in FileDigest() }
+        Thread.detachNewThread {
+            for (d, path) in zip(digests, paths) { d.compute(path) }
         }
+        return digests
+    }
+
+    private func compute(_ path: String) {
+        let hasher = SHA256Digest()
+        let fd = open(path, O_RDONLY)
+        if fd >= 0 {
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+            while true {
+                let n = read(fd, buffer.baseAddress, buffer.count)
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { break }
+                hasher.update(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+            }
+            buffer.deallocate()
+            close(fd)
+        }
+        hex = hasher.finalize()
+        done.signal()
     }
 
     /// Waits for the hash: lowercase hex.
-    func wait() -> String {
+    public func wait() -> String {
         done.wait()
         return hex
     }
