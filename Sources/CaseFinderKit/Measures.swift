@@ -184,8 +184,11 @@ public enum Measures {
             }
             let nhs = loaded.reader.people.display(p.person)
             if managed.contains(nhs), let e = firstEnrolled[nhs] {
-                var row = enrolment[locality] ?? EnrolmentRow(
-                    locality: locality, enrolled: 0, fullYearAfter: 0, admissionsBefore: 0, bedDaysBefore: 0, admissionsAfter: 0, bedDaysAfter: 0)
+                var row =
+                    enrolment[locality]
+                    ?? EnrolmentRow(
+                        locality: locality, enrolled: 0, fullYearAfter: 0, admissionsBefore: 0, bedDaysBefore: 0, admissionsAfter: 0,
+                        bedDaysAfter: 0)
                 row.enrolled += 1
                 let yearBefore = e.subtracting(months: 12)
                 let yearAfter = e.subtracting(months: -12)
@@ -216,7 +219,8 @@ public enum Measures {
                         locality: locality, month: m, admissions: v.n, bedDays: v.days,
                         baselineAdmissionsPerMonthTenths: tenths(baseN, baselineMonths.count),
                         baselineBedDaysPerMonthTenths: tenths(baseDays, baselineMonths.count),
-                        meanStayTenths: v.n > 0 ? tenths(v.days, v.n) : nil, baselineMeanStayTenths: baseN > 0 ? tenths(baseDays, baseN) : nil))
+                        meanStayTenths: v.n > 0 ? tenths(v.days, v.n) : nil,
+                        baselineMeanStayTenths: baseN > 0 ? tenths(baseDays, baseN) : nil))
             }
         }
 
@@ -225,7 +229,8 @@ public enum Measures {
             let found = caseFound.filter { $0.locality == locality }
             let foundManaged = found.filter { managed.contains($0.nhsNumber) }.count
             let managedHere = managed.filter { nhs in
-                NHSNumber.parse(nhs).flatMap { store.position(of: $0) }.map { localityOf[store.practiceNumber(at: $0)] == locality } ?? false
+                NHSNumber.parse(nhs).flatMap { store.position(of: $0) }.map { localityOf[store.practiceNumber(at: $0)] == locality }
+                    ?? false
             }.count
             coverage.append(
                 CoverageRow(
@@ -283,8 +288,10 @@ public enum Measures {
             for k in here {
                 rows.append(
                     TimelinessRow(
-                        caseManagerID: k.caseManager, locality: locality, outcomes: days[k]?.count ?? 0, medianWorkingDays: median(days[k] ?? []),
-                        withinTarget: within[k] ?? 0, enrolled: enrolDays[k]?.count ?? 0, medianWorkingDaysToEnrolment: median(enrolDays[k] ?? []),
+                        caseManagerID: k.caseManager, locality: locality, outcomes: days[k]?.count ?? 0,
+                        medianWorkingDays: median(days[k] ?? []),
+                        withinTarget: within[k] ?? 0, enrolled: enrolDays[k]?.count ?? 0,
+                        medianWorkingDaysToEnrolment: median(enrolDays[k] ?? []),
                         notFoundByARun: missing[k] ?? 0))
             }
             let all = here.flatMap { days[$0] ?? [] }
@@ -314,7 +321,8 @@ extension Measures {
         for row in r.months {
             m.append([
                 row.locality, row.month.description, String(row.admissions), String(row.bedDays), decimal(row.meanStayTenths),
-                decimal(row.baselineAdmissionsPerMonthTenths), decimal(row.baselineBedDaysPerMonthTenths), decimal(row.baselineMeanStayTenths),
+                decimal(row.baselineAdmissionsPerMonthTenths), decimal(row.baselineBedDaysPerMonthTenths),
+                decimal(row.baselineMeanStayTenths),
             ])
         }
         var c = CSVText(header: ["locality", "case_found", "actively_case_managed", "case_found_and_managed", "coverage_percent"])

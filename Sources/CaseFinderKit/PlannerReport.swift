@@ -47,8 +47,10 @@ enum PlannerReport {
             i.monitoring = r.months.filter { keep($0.locality) }.map {
                 ReportModel.MonitoringRow(
                     locality: $0.locality, month: $0.month.description, emergencyAdmissions: $0.admissions, bedDays: $0.bedDays,
-                    meanLengthOfStay: Double($0.meanStayTenths ?? 0) / 10, baselineEmergencyAdmissions: Double($0.baselineAdmissionsPerMonthTenths) / 10,
-                    baselineBedDays: Double($0.baselineBedDaysPerMonthTenths) / 10, baselineMeanLengthOfStay: Double($0.baselineMeanStayTenths ?? 0) / 10)
+                    meanLengthOfStay: Double($0.meanStayTenths ?? 0) / 10,
+                    baselineEmergencyAdmissions: Double($0.baselineAdmissionsPerMonthTenths) / 10,
+                    baselineBedDays: Double($0.baselineBedDaysPerMonthTenths) / 10,
+                    baselineMeanLengthOfStay: Double($0.baselineMeanStayTenths ?? 0) / 10)
             }
             i.coverage = r.coverage.filter { keep($0.locality) }.map {
                 ReportModel.CoverageLine(
@@ -68,10 +70,12 @@ enum PlannerReport {
         let rows = timeliness.filter { keep($0.locality) && $0.outcomes > 0 }
         if !rows.isEmpty {
             i.screening = ReportModel.Screening(
-                target: "an outcome within \(targetWorkingDays) working days of being case-found (England's bank holidays and weekends excluded); median in working days",
+                target:
+                    "an outcome within \(targetWorkingDays) working days of being case-found (England's bank holidays and weekends excluded); median in working days",
                 rows: rows.map {
                     ReportModel.ScreeningRow(
-                        caseManagerID: $0.caseManagerID, locality: $0.locality, outcomes: $0.outcomes, medianDaysToOutcome: $0.medianWorkingDays,
+                        caseManagerID: $0.caseManagerID, locality: $0.locality, outcomes: $0.outcomes,
+                        medianDaysToOutcome: $0.medianWorkingDays,
                         withinTarget: $0.withinTarget)
                 })
         }
@@ -91,7 +95,9 @@ enum PlannerReport {
             waiting: i.cases.filter { $0.status == "waiting" }.count, noCapacity: i.cases.filter { $0.status == "no_capacity" }.count,
             incident: i.incident?.count)
         var m = ReportModel(header: header, headline: headline, identifiable: i.identifiable)
-        m.funnel = i.attrition.map { ReportModel.FunnelStep(label: $0.step.replacingOccurrences(of: "_", with: " "), patients: $0.patients) }
+        m.funnel = i.attrition.map {
+            ReportModel.FunnelStep(label: $0.step.replacingOccurrences(of: "_", with: " "), patients: $0.patients)
+        }
 
         let localities = i.scoping.map(\.locality)
         let ranks = criteria.criteria.map(\.rank)
@@ -114,7 +120,9 @@ enum PlannerReport {
             }
             m.riskBands = ReportModel.RiskBands(
                 bands: names.map { ReportModel.Column(id: $0) }, overall: counts(i.cases),
-                localities: localities.map { loc in ReportModel.LocalityCounts(locality: loc, counts: counts(i.cases.filter { $0.locality == loc })) },
+                localities: localities.map { loc in
+                    ReportModel.LocalityCounts(locality: loc, counts: counts(i.cases.filter { $0.locality == loc }))
+                },
                 caveat: caveat)
         }
 
@@ -181,7 +189,8 @@ enum PlannerReport {
             for r in here {
                 lines.append(
                     ReportModel.ScopingLine(
-                        locality: r.locality, pct: r.pct, expectedPatients: r.expectedPatients, firstTranche: r.firstTranche, found: r.found,
+                        locality: r.locality, pct: r.pct, expectedPatients: r.expectedPatients, firstTranche: r.firstTranche,
+                        found: r.found,
                         caseManagersNeeded: need(r)))
             }
             if here.count > 1 {

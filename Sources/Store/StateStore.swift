@@ -314,7 +314,8 @@ public final class StateStore {
                         self.inserted.signal()
                         self.decided.wait()
                         guard let final = self.lock.withLock({ self.final }) else { throw Abandoned() }
-                        try db.execute(sql: "UPDATE run SET finished = ?, timings = ? WHERE id = ?", arguments: [final.finished, final.timings, id])
+                        try db.execute(
+                            sql: "UPDATE run SET finished = ?, timings = ? WHERE id = ?", arguments: [final.finished, final.timings, id])
                         return id
                     }
                 }
@@ -347,59 +348,61 @@ public final class StateStore {
         public func abandon() { end() }
 
         private func end() {
-            guard !lock.withLock({ () -> Bool in
-                defer { over = true }
-                return over
-            }) else { return }
+            guard
+                !lock.withLock({ () -> Bool in
+                    defer { over = true }
+                    return over
+                })
+            else { return }
             decided.signal()
             ended.wait()
         }
     }
 
     private static func insert(_ run: RunRecord, patients: [PatientState], into db: Database) throws -> Int64 {
-            try db.execute(
-                sql: """
-                    INSERT INTO run (command, as_of, criteria_id, criteria_sha256, inputs, fingerprint, baseline_run_id,
-                      screening_watermark, registered, case_found, allocated, waiting, incident, started, finished, outcome, timings)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    run.command, run.asOf, run.criteriaID, run.criteriaSHA256, run.inputs, run.fingerprint, run.baselineRunID,
-                    run.screeningWatermark, run.registered, run.caseFound, run.allocated, run.waiting, run.incident, run.started,
-                    run.finished, run.outcome, run.timings,
-                ])
-            let id = db.lastInsertedRowID
-            let insert = try db.makeStatement(
-                sql: """
-                    INSERT INTO run_patient (run_id, person, locality, priority, criteria, risk_tenths, status, case_manager_id,
-                      waiting_position, reserved_place) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """)
-            // Tens of thousands of rows: bound straight through SQLite's C API on GRDB's prepared
-            // statement, in the same transaction (in a profile, GRDB's per-row argument arrays
-            // took several times SQLite's own work).
-            let s = insert.sqliteStatement
-            let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
-            func text(_ index: Int32, _ value: String) { sqlite3_bind_text(s, index, value, -1, transient) }
-            for p in patients {
-                sqlite3_reset(s)
-                sqlite3_bind_int64(s, 1, id)
-                text(2, p.person)
-                text(3, p.locality)
-                sqlite3_bind_int64(s, 4, Int64(p.priority))
-                text(5, p.criteria.joined(separator: ";"))
-                sqlite3_bind_int64(s, 6, Int64(p.riskTenths))
-                text(7, p.status)
-                text(8, p.caseManagerID)
-                if let w = p.waitingPosition { sqlite3_bind_int64(s, 9, Int64(w)) } else { sqlite3_bind_null(s, 9) }
-                sqlite3_bind_int64(s, 10, p.reservedPlace ? 1 : 0)
-                let code = sqlite3_step(s)
-                guard code == SQLITE_DONE else {
-                    throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
-                }
-            }
+        try db.execute(
+            sql: """
+                INSERT INTO run (command, as_of, criteria_id, criteria_sha256, inputs, fingerprint, baseline_run_id,
+                  screening_watermark, registered, case_found, allocated, waiting, incident, started, finished, outcome, timings)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                run.command, run.asOf, run.criteriaID, run.criteriaSHA256, run.inputs, run.fingerprint, run.baselineRunID,
+                run.screeningWatermark, run.registered, run.caseFound, run.allocated, run.waiting, run.incident, run.started,
+                run.finished, run.outcome, run.timings,
+            ])
+        let id = db.lastInsertedRowID
+        let insert = try db.makeStatement(
+            sql: """
+                INSERT INTO run_patient (run_id, person, locality, priority, criteria, risk_tenths, status, case_manager_id,
+                  waiting_position, reserved_place) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+        // Tens of thousands of rows: bound straight through SQLite's C API on GRDB's prepared
+        // statement, in the same transaction (in a profile, GRDB's per-row argument arrays
+        // took several times SQLite's own work).
+        let s = insert.sqliteStatement
+        let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+        func text(_ index: Int32, _ value: String) { sqlite3_bind_text(s, index, value, -1, transient) }
+        for p in patients {
             sqlite3_reset(s)
-            sqlite3_clear_bindings(s)
-            return id
+            sqlite3_bind_int64(s, 1, id)
+            text(2, p.person)
+            text(3, p.locality)
+            sqlite3_bind_int64(s, 4, Int64(p.priority))
+            text(5, p.criteria.joined(separator: ";"))
+            sqlite3_bind_int64(s, 6, Int64(p.riskTenths))
+            text(7, p.status)
+            text(8, p.caseManagerID)
+            if let w = p.waitingPosition { sqlite3_bind_int64(s, 9, Int64(w)) } else { sqlite3_bind_null(s, 9) }
+            sqlite3_bind_int64(s, 10, p.reservedPlace ? 1 : 0)
+            let code = sqlite3_step(s)
+            guard code == SQLITE_DONE else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+            }
+        }
+        sqlite3_reset(s)
+        sqlite3_clear_bindings(s)
+        return id
     }
 
     /// Adds screening outcomes in one transaction; returns their ids.

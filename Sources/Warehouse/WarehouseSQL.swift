@@ -157,7 +157,8 @@ public struct WarehouseSQL: Sendable {
 
         // The population.
         cte(
-            "hospital_deaths", "Died in hospital: discharge method \(deaths.replacingOccurrences(of: "'", with: "")) on or before the as-of date.",
+            "hospital_deaths",
+            "Died in hospital: discharge method \(deaths.replacingOccurrences(of: "'", with: "")) on or before the as-of date.",
             body: "SELECT DISTINCT nhs FROM episode_rows WHERE dismeth IN (\(deaths)) AND dis <= \(asOfSQL)")
         cte(
             "population",
@@ -560,7 +561,10 @@ public struct WarehouseSQL: Sendable {
                     JOIN ordered_spells o ON o.nhs = w.nhs AND o.rn = w.rn + 1
                     """
                 ),
-                ("stays", ["One row per continuous stay, dated by its first admission."], "SELECT nhs, adm AS stay_date FROM stay_walk WHERE joined = 0"),
+                (
+                    "stays", ["One row per continuous stay, dated by its first admission."],
+                    "SELECT nhs, adm AS stay_date FROM stay_walk WHERE joined = 0"
+                ),
             ]
         }
         return [

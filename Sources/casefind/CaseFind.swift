@@ -3,8 +3,8 @@ import CaseCore
 import CaseFinderKit
 import Foundation
 import Report
-import Store
 import Rules
+import Store
 import Stratify
 import Synth
 import Warehouse
@@ -307,7 +307,8 @@ func parseBaseline(_ text: String) throws -> ClosedRange<Month> {
 struct MeasuresCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "measures",
-        abstract: "Monitoring measures and screening timeliness: measures.csv, case_management.csv, enrolment_outcomes.csv, timeliness.csv.",
+        abstract:
+            "Monitoring measures and screening timeliness: measures.csv, case_management.csv, enrolment_outcomes.csv, timeliness.csv.",
         discussion: """
             Emergency admissions (ADMIMETH 21-25, 28, 2A-2D), bed days and mean length of stay per locality and month for the \
             registered population aged 65 and over, against the baseline months; patients actively case-managed and the coverage \
@@ -341,7 +342,8 @@ struct MeasuresCommand: ParsableCommand {
         let within = result.timeliness.filter { $0.caseManagerID == "ALL" }
         let outcomes = within.reduce(0) { $0 + $1.outcomes }
         print("casefind measures: baseline \(range.lowerBound) to \(range.upperBound), as of \(options.asOf)")
-        print("  \(result.months.count) locality-months, \(result.coverage.reduce(0) { $0 + $1.activelyCaseManaged }) actively case-managed")
+        print(
+            "  \(result.months.count) locality-months, \(result.coverage.reduce(0) { $0 + $1.activelyCaseManaged }) actively case-managed")
         print("  screening outcomes \(outcomes), within \(targetWorkingDays) working days \(within.reduce(0) { $0 + $1.withinTarget })")
         print("  written to \(out)/")
     }

@@ -307,7 +307,8 @@ func tableRow(_ text: [String], _ numbers: [String], cls: String? = nil) -> Stri
     @Test func emptySectionsSayNotAvailable() {
         let html = HTMLReport.render(emptyReportModel())
         #expect(
-            reportSection(html, "monitoring").contains("<p class=\"na\">Not available: no monitoring measures were given for this run (run with --baseline FROM:TO).</p>")
+            reportSection(html, "monitoring").contains(
+                "<p class=\"na\">Not available: no monitoring measures were given for this run (run with --baseline FROM:TO).</p>")
         )
         #expect(reportSection(html, "screening").contains("<p class=\"na\">Not available: no screening outcomes were recorded.</p>"))
         #expect(reportSection(html, "incidence").contains("<p class=\"na\">Not available: there is no earlier run to compare with.</p>"))

@@ -56,7 +56,8 @@ import Testing
         try FileManager.default.removeItem(atPath: extracts)
         try FileManager.default.copyItem(atPath: repositoryRoot() + "/sample-extracts", toPath: extracts)
         func run(_ asOf: String, _ extra: [String] = []) throws -> CaseFind.Result {
-            try CaseFind.run(["run", "--extracts", extracts, "--criteria", Self.criteria, "--as-of", asOf, "--out", out, "--quiet"] + extra)
+            try CaseFind.run(
+                ["run", "--extracts", extracts, "--criteria", Self.criteria, "--as-of", asOf, "--out", out, "--quiet"] + extra)
         }
         #expect(try run("2026-11-20").status == 0)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: extracts + "/nominations.csv"))
@@ -109,6 +110,8 @@ import Testing
         #expect(page.contains("Actively case-managed") && page.contains("12 months before and after enrolment"))
         #expect(page.contains("Baseline: 2025-11 to 2026-04 (mean per month)."))
         #expect(page.contains("within 2 working days"))
-        #expect(page.contains("<td>CM05</td><td>Chelmsford</td><td class=\"num\">3</td><td class=\"num\">2.0</td><td class=\"num\">2 (67%)</td>"))
+        #expect(
+            page.contains(
+                "<td>CM05</td><td>Chelmsford</td><td class=\"num\">3</td><td class=\"num\">2.0</td><td class=\"num\">2 (67%)</td>"))
     }
 }
