@@ -227,7 +227,7 @@ public enum Measures {
         var coverage: [CoverageRow] = []
         for locality in localities.sorted() {
             let found = caseFound.filter { $0.locality == locality }
-            let foundManaged = found.filter { managed.contains($0.nhsNumber) }.count
+            let foundManaged = found.count(where: { managed.contains($0.nhsNumber) })
             let managedHere = managed.filter { nhs in
                 NHSNumber.parse(nhs).flatMap { store.position(of: $0) }.map { localityOf[store.practiceNumber(at: $0)] == locality }
                     ?? false

@@ -91,8 +91,8 @@ enum PlannerReport {
         let minAge = criteria.population.minAge
         let headline = ReportModel.Headline(
             registered: step["registered"] ?? i.loaded.store.count, alive: step["alive"] ?? 0, aged65Plus: step["aged_\(minAge)_plus"] ?? 0,
-            caseFound: i.cases.count, allocated: i.cases.filter { $0.status == "allocated" }.count,
-            waiting: i.cases.filter { $0.status == "waiting" }.count, noCapacity: i.cases.filter { $0.status == "no_capacity" }.count,
+            caseFound: i.cases.count, allocated: i.cases.count(where: { $0.status == "allocated" }),
+            waiting: i.cases.count(where: { $0.status == "waiting" }), noCapacity: i.cases.count(where: { $0.status == "no_capacity" }),
             incident: i.incident?.count)
         var m = ReportModel(header: header, headline: headline, identifiable: i.identifiable)
         m.funnel = i.attrition.map {
@@ -105,15 +105,15 @@ enum PlannerReport {
             columns: criteria.criteria.map { ReportModel.Column(id: "P\($0.rank)", label: $0.id) },
             localities: localities.map { loc in
                 let here = i.cases.filter { $0.locality == loc }
-                return ReportModel.LocalityCounts(locality: loc, counts: ranks.map { r in here.filter { $0.priority == r }.count })
+                return ReportModel.LocalityCounts(locality: loc, counts: ranks.map { r in here.count(where: { $0.priority == r }) })
             })
 
         if let risk = i.loaded.risk {
             let names = risk.bands.map(\.name)
-            func counts(_ rows: [CaseRow]) -> [Int] { names.map { n in rows.filter { $0.riskBand == n }.count } }
+            func counts(_ rows: [CaseRow]) -> [Int] { names.map { n in rows.count(where: { $0.riskBand == n }) } }
             var caveat = ""
             if let v = risk.validatedMinAge {
-                let under = i.cases.filter { $0.age < v }.count
+                let under = i.cases.count(where: { $0.age < v })
                 caveat =
                     "\(risk.id) was validated in people aged \(v) and over; below \(v) it is a ranking aid only. "
                     + "\(under) of the \(i.cases.count) case-found patients are under \(v)."

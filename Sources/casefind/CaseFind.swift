@@ -115,6 +115,7 @@ struct OutputOptions: ParsableArguments {
         settings.identifiable = identifiable
         settings.targetWorkingDays = targetWorkingDays
         settings.baseline = try baseline.map(parseBaseline)
+        settings.keepFactsUntilExit = true
         let progress = Progress.forStandardError(quiet: quiet)
         let outcome = try exiting {
             try Run.run(options, out: out, settings: settings, command: command, statePath: state, progress: progress)
