@@ -363,7 +363,7 @@ extension Measures {
         try Pipeline.checkConfiguration(options)
         guard FileManager.default.fileExists(atPath: statePath) else { throw StateError("no state store at \(statePath)") }
         let state = try StateStore(path: statePath)
-        let history = try StateHistory.load(state, runsWithoutOutcomes: true)
+        let history = try StateHistory.load(state)
         let outcomes = history.outcomes
         let runs = history.runs
         let folder = try OutputDirectory(path: out)
@@ -382,20 +382,19 @@ extension Measures {
     }
 }
 
-/// What the measures read from the state store: the screening outcomes and the successful runs
-/// with their patients.
+/// What the measures read from the state store: the screening outcomes, and the successful
+/// runs with those of their patients who have an outcome (screening timeliness dates an outcome
+/// from the earliest run that found the patient; nobody else's rows are needed, so the read
+/// does not grow with every run's whole list).
 struct StateHistory {
     var outcomes: [ScreeningOutcome]
     var runs: [(run: RunRecord, patients: [PatientState])]
 
-    /// Runs are read only when there are outcomes, unless `runsWithoutOutcomes`: the report's
-    /// measures use them only to time outcomes.
-    static func load(_ state: StateStore, runsWithoutOutcomes: Bool) throws(StateError) -> StateHistory {
+    static func load(_ state: StateStore) throws(StateError) -> StateHistory {
         let outcomes = try state.screening()
-        var runs: [(run: RunRecord, patients: [PatientState])] = []
-        if runsWithoutOutcomes || !outcomes.isEmpty {
-            for r in try state.runs(includingFailed: false) { runs.append((r, try state.patients(ofRun: r.id))) }
-        }
+        guard !outcomes.isEmpty else { return StateHistory(outcomes: [], runs: []) }
+        let screened = try state.screenedPatientsByRun()
+        let runs = try state.runs(includingFailed: false).map { r in (run: r, patients: screened[r.id] ?? []) }
         return StateHistory(outcomes: outcomes, runs: runs)
     }
 }

@@ -88,7 +88,7 @@ public enum Run {
             let baseline = try Baseline.load(from: state, fingerprint: fingerprint)
             // Everything the run reads from the state store is read here: from now on the store
             // belongs to the recording, which runs beside the writing of the files.
-            let history = try StateHistory.load(state, runsWithoutOutcomes: false)
+            let history = try StateHistory.load(state)
             let placed = Pipeline.place(result, store: loaded.store, baseline: baseline, reservePercent: reserve, incidence: incidence)
             // The finish time and timings are filled in when the recording is committed.
             let record = RunRecord(

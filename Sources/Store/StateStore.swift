@@ -143,7 +143,7 @@ public final class StateStore {
     private var lockFD: Int32 = -1
 
     /// The schema version this build writes.
-    public static let schemaVersion = 2
+    public static let schemaVersion = 3
 
     /// Opens (creating if needed, mode 0600) and migrates the store.
     public init(path: String) throws(StateError) {
@@ -227,6 +227,10 @@ public final class StateStore {
         m.registerMigration("v2: run timings") { db in
             try db.alter(table: "run") { t in t.add(column: "timings", .text).notNull().defaults(to: "{}") }
         }
+        m.registerMigration("v3: run patients by person") { db in
+            // The measures look up the runs that found the screened patients, not every run's list.
+            try db.create(index: "run_patient_person", on: "run_patient", columns: ["person"])
+        }
         return m
     }
 
@@ -251,12 +255,23 @@ public final class StateStore {
     /// The patients recorded by a run.
     public func patients(ofRun id: Int64) throws(StateError) -> [PatientState] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM run_patient WHERE run_id = ? ORDER BY person", arguments: [id]).map { r in
-                PatientState(
-                    person: r["person"], locality: r["locality"], priority: r["priority"], criteria: Self.split(r["criteria"]),
-                    riskTenths: r["risk_tenths"], status: r["status"], caseManagerID: r["case_manager_id"],
-                    waitingPosition: r["waiting_position"], reservedPlace: r["reserved_place"])
-            }
+            try Row.fetchAll(db, sql: "SELECT * FROM run_patient WHERE run_id = ? ORDER BY person", arguments: [id]).map(Self.patient)
+        }
+    }
+
+    /// The patients of every run who have at least one screening outcome, by run id, each
+    /// run's in person order: what screening timeliness needs from the history, which stays
+    /// small however many runs there are.
+    public func screenedPatientsByRun() throws(StateError) -> [Int64: [PatientState]] {
+        try read { db in
+            var out: [Int64: [PatientState]] = [:]
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM run_patient WHERE person IN (SELECT DISTINCT person FROM screening) ORDER BY run_id, person
+                    """)
+            for r in rows { out[r["run_id"], default: []].append(Self.patient(r)) }
+            return out
         }
     }
 
@@ -426,6 +441,13 @@ public final class StateStore {
     // MARK: - plumbing
 
     private static func split(_ text: String) -> [String] { text.isEmpty ? [] : text.split(separator: ";").map(String.init) }
+
+    private static func patient(_ r: Row) -> PatientState {
+        PatientState(
+            person: r["person"], locality: r["locality"], priority: r["priority"], criteria: Self.split(r["criteria"]),
+            riskTenths: r["risk_tenths"], status: r["status"], caseManagerID: r["case_manager_id"],
+            waitingPosition: r["waiting_position"], reservedPlace: r["reserved_place"])
+    }
 
     private static func run(_ r: Row) -> RunRecord {
         RunRecord(

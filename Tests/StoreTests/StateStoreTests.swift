@@ -78,6 +78,31 @@ import Testing
         #expect(try store.runs().count == 1)
     }
 
+    /// The history the measures read: for every run, only the patients with a screening
+    /// outcome (in person order); runs without any of them are absent.
+    @Test func screenedPatientsByRunHoldOnlyScreenedPatients() throws {
+        let store = try StateStore(path: temporaryFolder() + "/state.sqlite")
+        func patient(_ nhs: String, _ manager: String) -> PatientState {
+            PatientState(
+                person: nhs, locality: "L", priority: 4, criteria: ["polypharmacy"], riskTenths: 0, status: "allocated",
+                caseManagerID: manager, waitingPosition: nil, reservedPlace: false)
+        }
+        let first = try store.record(run("run"), patients: [patient("9990000077", "CM1"), patient("9434765919", "CM1")])
+        let second = try store.record(run("run"), patients: [patient("9434765919", "CM2"), patient("9990000026", "CM2")])
+        let third = try store.record(run("run"), patients: [patient("9990000034", "CM3")])
+        #expect(try store.screenedPatientsByRun().isEmpty)
+        try store.importScreening(
+            [
+                ScreeningOutcome(person: "9434765919", outcome: .enrolled, date: "2026-11-24", caseManagerID: "CM1", criteriaAtOutcome: []),
+                ScreeningOutcome(person: "9990000026", outcome: .declined, date: "2026-11-25", caseManagerID: "", criteriaAtOutcome: []),
+            ], imported: "2026-11-26T00:00:00.000Z")
+        let byRun = try store.screenedPatientsByRun()
+        #expect(byRun[first] == [patient("9434765919", "CM1")])
+        #expect(byRun[second] == [patient("9434765919", "CM2"), patient("9990000026", "CM2")])
+        #expect(byRun[third] == nil)
+        #expect(byRun.count == 2)
+    }
+
     @Test func runsAreListedNewestFirstAndFailuresAreNotBaselines() throws {
         let store = try StateStore(path: temporaryFolder() + "/state.sqlite")
         try store.record(run("run"), patients: [])
