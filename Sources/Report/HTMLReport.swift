@@ -467,13 +467,14 @@ public enum HTMLReport {
         return n < 0 ? "-" + out : out
     }
 
-    /// `x` rounded half away from zero to `places` decimals, trailing zeros kept unless `trim`.
-    static func decimal(_ x: Double, places: Int, trim: Bool = false) -> String {
+    /// `x` rounded half away from zero to `places` decimals, trailing zeros kept unless `trim`;
+    /// thousands separated by commas when `grouped` (figures a reader sees; never coordinates).
+    static func decimal(_ x: Double, places: Int, trim: Bool = false, grouped: Bool = false) -> String {
         guard x.isFinite else { return "–" }
         var scale = 1
         for _ in 0..<places { scale *= 10 }
         let n = Int((x.magnitude * Double(scale)).rounded())
-        let whole = String(n / scale)
+        let whole = grouped ? count(n / scale) : String(n / scale)
         var frac = places > 0 ? String(n % scale) : ""
         frac = String(repeating: "0", count: max(0, places - frac.count)) + frac
         if trim { while frac.hasSuffix("0") { frac.removeLast() } }
@@ -908,7 +909,7 @@ private struct Page {
         if rows.isEmpty && coverage.isEmpty {
             notAvailable("no monitoring measures were given for this run (run with --baseline FROM:TO).")
         } else {
-            let d = { HTMLReport.decimal($0, places: 1) }
+            let d = { HTMLReport.decimal($0, places: 1, grouped: true) }
             if !coverage.isEmpty {
                 out += "<h3>Actively case-managed</h3>\n"
                 table(
@@ -966,7 +967,7 @@ private struct Page {
                 ["Case manager", "Locality", "Outcomes", "Median days to outcome", "Within target"], num: [2, 3, 4],
                 rows: s.rows.map { r in
                     let share = HTMLReport.percent(r.withinTarget, of: r.outcomes).map { " (\($0)%)" } ?? ""
-                    let median = r.medianDaysToOutcome.map { HTMLReport.decimal($0, places: 1) } ?? "–"
+                    let median = r.medianDaysToOutcome.map { HTMLReport.decimal($0, places: 1, grouped: true) } ?? "–"
                     return ([e(r.caseManagerID), e(r.locality), n(r.outcomes), median, n(r.withinTarget) + share], nil)
                 })
         } else {

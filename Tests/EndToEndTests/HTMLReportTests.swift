@@ -1,7 +1,8 @@
 import Foundation
-import Report
 import TestSupport
 import Testing
+
+@testable import Report
 
 /// A report with the sample's five Essex localities and realistic figures for a PCT-sized
 /// population. `incidentPatients` sets how many incident patients are listed.
@@ -375,7 +376,7 @@ func tableRow(_ text: [String], _ numbers: [String], cls: String? = nil) -> Stri
     @Test func monitoringAndScreening() {
         let html = HTMLReport.render(sampleReportModel())
         let monitoring = reportSection(html, "monitoring")
-        #expect(monitoring.contains(tableRow(["Colchester", "2026-09"], ["184", "196.0", "1,474", "1564.0", "7.3", "8.3"])))
+        #expect(monitoring.contains(tableRow(["Colchester", "2026-09"], ["184", "196.0", "1,474", "1,564.0", "7.3", "8.3"])))
         let screening = reportSection(html, "screening")
         #expect(screening.contains("<p>Target: contact within 2 working days of being case-found.</p>"))
         #expect(screening.contains(tableRow(["CM01", "Colchester"], ["41", "1.5", "33 (80%)"])))
@@ -414,5 +415,21 @@ func tableRow(_ text: [String], _ numbers: [String], cls: String? = nil) -> Stri
         #expect(html.contains("… and 29,800 more incident patients not listed."))
         #expect(html.contains("… and 280 more reasons not listed."))
         #expect(html.contains("<dt>Case-found</dt><dd>30,000</dd>"))
+    }
+}
+
+/// Figures in the report: thousands grouped where a reader sees them, never inside SVG
+/// coordinates; halves rounded away from zero; no "-0.0".
+@Suite struct ReportNumberTests {
+    @Test func decimalsAndCounts() {
+        #expect(HTMLReport.decimal(12_345.65, places: 1, grouped: true) == "12,345.7")
+        #expect(HTMLReport.decimal(-1_234.5, places: 1, grouped: true) == "-1,234.5")
+        #expect(HTMLReport.decimal(999.95, places: 1, grouped: true) == "1,000.0")
+        #expect(HTMLReport.decimal(1_234.5, places: 2, trim: true) == "1234.5")
+        #expect(HTMLReport.decimal(-0.04, places: 1) == "0.0")
+        #expect(HTMLReport.decimal(2.25, places: 1) == "2.3")
+        #expect(HTMLReport.count(1_000_000) == "1,000,000")
+        #expect(HTMLReport.count(999) == "999")
+        #expect(HTMLReport.count(-4_321) == "-4,321")
     }
 }
