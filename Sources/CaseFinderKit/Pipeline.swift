@@ -191,9 +191,8 @@ public enum Pipeline {
         let people = loaded.reader.people
         let risk = loaded.risk
         let asOf = loaded.options.asOf
-        // Practices looked up once per distinct code, not once per patient.
-        // Only the case-found copy a practice row (its strings): a copy per patient cost a tenth
-        // of the search.
+        // Practices looked up once per distinct code, not once per patient; only the case-found
+        // copy a practice row (its strings): a copy per patient cost a tenth of the search.
         let practiceOf = store.spineTexts.map { store.practices[$0] }
         let mapped = practiceOf.map { $0 != nil }
         @Sendable func evaluate(_ range: Range<Int>, into part: Part) {

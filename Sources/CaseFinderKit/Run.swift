@@ -90,14 +90,15 @@ public enum Run {
             // belongs to the recording, which runs beside the writing of the files.
             let history = try StateHistory.load(state)
             let placed = Pipeline.place(result, store: loaded.store, baseline: baseline, reservePercent: reserve, incidence: incidence)
+            let allocated = placed.cases.count(where: { $0.status == "allocated" })
+            let waiting = placed.cases.count(where: { $0.status == "waiting" })
             // The finish time and timings are filled in when the recording is committed.
             let record = RunRecord(
                 command: command, asOf: options.asOf.description, criteriaID: loaded.criteria.id, criteriaSHA256: loaded.criteriaSHA256,
                 inputs: inputsJSON(loaded), fingerprint: fingerprint, baselineRunID: baseline.run?.id,
                 screeningWatermark: baseline.watermark,
                 registered: loaded.store.count, caseFound: placed.cases.count,
-                allocated: placed.cases.count(where: { $0.status == "allocated" }),
-                waiting: placed.cases.count(where: { $0.status == "waiting" }),
+                allocated: allocated, waiting: waiting,
                 incident: placed.incident.count, started: timestamp(started), finished: "", outcome: "ok", timings: "{}")
             pending = state.beginRecord(record, patients: placed.snapshot)
             result.cases = placed.cases
@@ -126,8 +127,8 @@ public enum Run {
             }
             try folder.write("lapsed.csv", RunFiles.lapsed(lapsed))
             var attrition = result.attrition
-            attrition.append(("allocated", placed.cases.count(where: { $0.status == "allocated" })))
-            attrition.append(("waiting", placed.cases.count(where: { $0.status == "waiting" })))
+            attrition.append(("allocated", allocated))
+            attrition.append(("waiting", waiting))
             if incidence { attrition.append(("incident", placed.incident.count)) }
             result.attrition = attrition
             try folder.write("attrition.csv", RunFiles.attrition(attrition))

@@ -89,10 +89,13 @@ struct Interned {
         return h
     }
 
+    /// The first slot to probe for a hash.
+    private static func home(_ h: UInt64, mask: Int) -> Int { Int(truncatingIfNeeded: h ^ (h >> 29)) & mask }
+
     mutating func number(_ s: String) -> Int32 {
         let h = Interned.hash(s)
         var mask = slots.count - 1
-        var i = Int(truncatingIfNeeded: h ^ (h >> 29)) & mask
+        var i = Interned.home(h, mask: mask)
         while true {
             let n = slots[i]
             if n < 0 { break }
@@ -107,7 +110,7 @@ struct Interned {
             slots = [Int32](repeating: -1, count: slots.count * 2)
             mask = slots.count - 1
             for (k, hk) in hashes.enumerated() {
-                var j = Int(truncatingIfNeeded: hk ^ (hk >> 29)) & mask
+                var j = Interned.home(hk, mask: mask)
                 while slots[j] >= 0 { j = (j + 1) & mask }
                 slots[j] = Int32(k)
             }

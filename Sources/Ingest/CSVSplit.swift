@@ -53,38 +53,10 @@ public enum CSVSplit {
             if n <= 0 { return nil }
             let bytes = UnsafeBufferPointer(rebasing: buffer.bindMemory(to: UInt8.self)[0..<n])
             var i = 0
-            // The header, byte by byte, up to its line break outside quotes.
-            while !headerDone && i < n {
-                let b = bytes[i]
-                header.append(b)
-                i += 1
-                if state == .quoteInQuotes {
-                    if b == 34 {
-                        state = .inQuotes
-                        continue
-                    }
-                    guard b == delimiter || b == 10 || b == 13 else { return nil }
-                    state = .outside
-                }
-                if state == .inQuotes {
-                    if b == 34 { state = .quoteInQuotes } else if b == 10 { line += 1 }
-                } else if b == 10 {
-                    line += 1
-                    fieldStart = true
-                    headerDone = true
-                } else if b == delimiter || b == 13 {
-                    fieldStart = true
-                } else if b == 34 {
-                    guard fieldStart else { return nil }
-                    state = .inQuotes
-                    fieldStart = false
-                } else if b != 32 && b != 9 {
-                    fieldStart = false
-                }
-            }
-            // Then a quote at a time: between quotes only line breaks are counted (and the first
-            // one past the middle, outside quotes, is the cut); at a quote outside a field the
-            // bytes just before it say whether it opens the field.
+            // A quote at a time: between quotes only line breaks are counted (the first one
+            // outside quotes ends the header; the first one past the middle after that is the
+            // cut); at a quote outside a field the bytes just before it say whether it opens
+            // the field.
             while i < n {
                 switch state {
                 case .quoteInQuotes:
@@ -104,14 +76,21 @@ public enum CSVSplit {
                     i = min(q + 1, n)
                 case .outside:
                     let q = CSVSplit.next(34, in: bytes, from: i)
-                    // The first line break at or past the middle, before the quote, is the cut.
-                    let from = max(i, middle - 1 - position)
+                    let from = headerDone ? max(i, middle - 1 - position) : i
                     if from < q {
                         let lf = CSVSplit.next(10, in: bytes, from: from, to: q)
                         if lf < q {
+                            line += CSVSplit.lineBreaks(in: bytes, from: i, to: lf + 1)
+                            if !headerDone {
+                                // The header began at the file's first byte: this chunk holds its end.
+                                header += bytes[0...lf]
+                                headerDone = true
+                                fieldStart = true
+                                i = lf + 1
+                                continue
+                            }
                             let cut = position + lf + 1
                             guard cut < size else { return nil }
-                            line += CSVSplit.lineBreaks(in: bytes, from: i, to: lf + 1)
                             return (
                                 FilePart(start: 0, end: cut, firstLine: 1, header: header),
                                 FilePart(start: cut, end: size, firstLine: line, header: header)
@@ -131,6 +110,7 @@ public enum CSVSplit {
                     i = min(q + 1, n)
                 }
             }
+            if !headerDone { header += bytes }
             position += n
         }
     }

@@ -582,18 +582,21 @@ class Checker:
                         "clean_extracts.py")
                 expected = expected_cases(os.path.join(out, "cases.csv"))
             except EngineError as e:
-                self.failed = True
-                log(f"FAIL {'-':<8} {name:<24} {crit:<14} {e}")
-                self.results.append(("-", name, crit, "FAIL", "casefind run / clean failed"))
+                self.dataset_failed(name, crit, str(e), "casefind run / clean failed")
                 continue
             if crit_path == ESSEX and not expected:
-                self.failed = True
-                log(f"FAIL {'-':<8} {name:<24} {crit:<14} casefind found 0 patients for essex:"
-                    " the comparison would be vacuous")
-                self.results.append(("-", name, crit, "FAIL", "0 case-found rows"))
+                self.dataset_failed(
+                    name, crit, "casefind found 0 patients for essex: the comparison would be vacuous",
+                    "0 case-found rows")
             for engine in self.engines:
                 self.check_engine(engine, name, crit, clean, as_of, expected, crit_path,
                                   self.replay(engine, name, crit_path), cdir)
+
+    def dataset_failed(self, name, crit, detail, summary):
+        """A dataset that could not be compared at all (no engine involved): logged, summarised, failed."""
+        self.failed = True
+        log(f"FAIL {'-':<8} {name:<24} {crit:<14} {detail}")
+        self.results.append(("-", name, crit, "FAIL", summary))
 
     def independent(self, seed):
         rng = random.Random(seed)
@@ -622,14 +625,10 @@ class Checker:
                         "clean_extracts.py")
                 expected = expected_cases(os.path.join(ref, "cases.csv"))
             except EngineError as e:
-                self.failed = True
-                log(f"FAIL {'-':<8} {name:<24} {'essex-2005':<14} {e}")
-                self.results.append(("-", name, "essex-2005", "FAIL", str(e)[:80]))
+                self.dataset_failed(name, "essex-2005", str(e), str(e)[:80])
                 continue
             if not expected:
-                self.failed = True
-                log(f"FAIL {'-':<8} {name:<24} {'essex-2005':<14} the reference found 0 patients")
-                self.results.append(("-", name, "essex-2005", "FAIL", "0 case-found rows"))
+                self.dataset_failed(name, "essex-2005", "the reference found 0 patients", "0 case-found rows")
             self.check_engine("duckdb", name, "essex-2005", clean, as_of, expected, ESSEX,
                               replay, ddir, source="reference")
 
