@@ -14,6 +14,9 @@ public enum Explain {
         guard let key = loaded.reader.people.lookup(identifier) else {
             return "\(identifier) is not a valid NHS number (10 digits with a Modulus 11 check digit)"
         }
+        if loaded.optOuts.excludes(key) {
+            return "this patient is excluded under the opt-out policy (\(loaded.optOuts.policy)): their data is not processed"
+        }
         let shown = loaded.reader.people.display(key)
         guard let p = loaded.store.patient(key) else {
             return "\(shown) is not on the spine (patients.csv): only registered patients can be case-found"

@@ -15,13 +15,26 @@ public struct SearchOptions: Sendable {
     /// A column mapping file; nil for the contract's own layout.
     public var mappingPath: String?
     public var asOf: Day
+    /// `--opt-outs`: overrides the criteria file's `opt_outs:`; without either, both types exclude.
+    public var optOuts: OptOutPolicy?
+    /// `--ndoo-cleared`: the national data opt-out service's list of NHS numbers that may be
+    /// processed; spine patients missing from it are excluded when the policy names ndoo.
+    public var ndooClearedPath: String?
 
-    public init(extracts: String, criteriaPath: String, mappingPath: String? = nil, asOf: Day) {
+    public init(
+        extracts: String, criteriaPath: String, mappingPath: String? = nil, asOf: Day, optOuts: OptOutPolicy? = nil,
+        ndooClearedPath: String? = nil
+    ) {
         self.extracts = extracts
         self.criteriaPath = criteriaPath
         self.mappingPath = mappingPath
         self.asOf = asOf
+        self.optOuts = optOuts
+        self.ndooClearedPath = ndooClearedPath
     }
+
+    /// The opt-out policy in force: `--opt-outs`, else the criteria file's, else both types.
+    public func optOutPolicy(_ criteria: CriteriaSet) -> OptOutPolicy { optOuts ?? criteria.optOuts ?? .default }
 }
 
 /// The extracts read into the fact store, with the configuration that read them.
@@ -36,6 +49,10 @@ public struct LoadedExtracts {
     public var risk: RiskModel?
     /// SHA-256 of the risk table file.
     public var riskSHA256: String
+    /// Who was excluded under the opt-out policy, and how many.
+    public var optOuts: OptOutRegister
+    /// SHA-256 of the `--ndoo-cleared` list ("" without one).
+    public var ndooClearedSHA256: String
     public var timings: [String: Double]
 }
 
@@ -80,10 +97,14 @@ public enum Pipeline {
         guard FileManager.default.fileExists(atPath: options.extracts, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw ConfigurationError("extracts folder '\(options.extracts)' does not exist")
         }
+        let optOuts = OptOutRegister(policy: options.optOutPolicy(criteria))
+        if let path = options.ndooClearedPath {
+            optOuts.setCleared(try ClearedList.read(path: path, personID: mapping.personID))
+        }
         lap("configuration")
         let reader = ExtractReader(
             directory: options.extracts, mapping: mapping, missingBefore: criteria.missingBefore,
-            caseloadLimits: criteria.caseloadLimits, sink: sink)
+            caseloadLimits: criteria.caseloadLimits, sink: sink, optOuts: optOuts)
         if progress.style != .quiet { reader.onChunk = { progress.reading($0, bytes: $1, of: $2, rows: $3) } }
         let store = FactStore(
             asOf: options.asOf, prescriptionHorizon: criteria.prescriptionHorizon(options.asOf),
@@ -107,11 +128,12 @@ public enum Pipeline {
             digests = Dictionary(uniqueKeysWithValues: zip(kinds, FileDigest.sequence(kinds.map { reader.path(of: $0) })))
         }
         // Configuration and the spine first, on this thread.
-        for kind in [ExtractKind.caseManagers, .practices, .localities, .patients] {
+        for kind in [ExtractKind.caseManagers, .practices, .localities, .optOuts, .patients] {
             switch kind {
             case .caseManagers: try reader.readCaseManagers(store.add)
             case .practices: try reader.readPractices(store.add)
             case .localities: try reader.readLocalities(store.add)
+            case .optOuts: try reader.readOptOuts(into: optOuts)
             default: try reader.readPatients(store.add)
             }
             let s = reader.stats[kind]!
@@ -123,7 +145,8 @@ public enum Pipeline {
         // findings are buffered and passed on in file order, so rejects.csv does not depend on
         // the number of threads.
         let activity = ActivityJobs(
-            options: options, mapping: mapping, criteria: criteria, store: store, people: reader.people, sink: sink, threads: threads,
+            options: options, mapping: mapping, criteria: criteria, store: store, people: reader.people, optOuts: optOuts, sink: sink,
+            threads: threads,
             halves: cut.wait(), admissionHalves: admissionsCut.wait(), digests: digests)
         lap("split")
         if progress.style != .quiet {
@@ -144,7 +167,8 @@ public enum Pipeline {
         }
         return LoadedExtracts(
             options: options, criteria: criteria, criteriaSHA256: criteriaSHA, mapping: mapping, reader: reader, store: store,
-            risk: risk, riskSHA256: criteria.risk.map { sha256(ofFile: $0.tablePath) } ?? "", timings: timings)
+            risk: risk, riskSHA256: criteria.risk.map { sha256(ofFile: $0.tablePath) } ?? "", optOuts: optOuts,
+            ndooClearedSHA256: options.ndooClearedPath.map { sha256(ofFile: $0) } ?? "", timings: timings)
     }
 
     /// Everything that can stop a run as a configuration error, checked before any output is
@@ -164,6 +188,7 @@ public enum Pipeline {
         for kind in ExtractKind.extracts where kind.isRequired && !reader.exists(kind) {
             throw ConfigurationError("required extract \(reader.path(of: kind)) is missing")
         }
+        if let path = options.ndooClearedPath { _ = try ClearedList.read(path: path, personID: mapping.personID) }
         try reader.readCaseManagers { _ in .accepted }
     }
 
@@ -231,12 +256,20 @@ public enum Pipeline {
                     locality: practice?.locality ?? "UNMAPPED", age: e.age, priority: priority, criteria: met.map(\.id),
                     frailtyCodes: e.matchedCodes.map(\.description), admissions: e.admissions, distinctDrugs: e.distinctDrugs,
                     careHome: met.contains { careHomeIDs.contains($0.id) }, nominated: met.contains { nominationIDs.contains($0.id) })
+                row.dateOfBirth = p.dateOfBirth
+                row.reasons = evaluator.plainReasons(p, evaluation: e)
                 var riskTenths = 0
                 if let risk {
                     let score = risk.score(p, evaluator: evaluator).score
                     riskTenths = score.value
                     row.riskScore = score.description
                     row.riskBand = risk.band(score)
+                }
+                if PracticeLists.placeholders.contains(p.practice) {
+                    part.exceptions.append(
+                        ExceptionRow(
+                            nhsNumber: row.nhsNumber, reason: "no_registered_practice",
+                            detail: "case-found, but registered at \(p.practice), which stands for no registered practice: on no practice list"))
                 }
                 part.cases.append(row)
                 part.candidates.append(
@@ -279,7 +312,11 @@ public enum Pipeline {
         cases = order.map { cases[$0] }
         candidates = order.map { candidates[$0] }
         exceptions.sort { ($0.nhsNumber, $0.reason) < ($1.nhsNumber, $1.reason) }
-        var attrition: [(String, Int)] = [("registered", store.count), ("alive", alive), ("aged_\(minAge)_plus", old)]
+        // Patients excluded under the opt-out policy were registered, and are counted, nothing more.
+        let optedOut = loaded.optOuts.excludedOnSpine
+        var attrition: [(String, Int)] = [
+            ("registered", store.count + optedOut), ("opted_out", optedOut), ("alive", alive), ("aged_\(minAge)_plus", old),
+        ]
         for (i, c) in criteria.criteria.enumerated() { attrition.append((c.id, perCriterion[i])) }
         attrition.append(("any_criterion", cases.count))
         return SearchResult(
@@ -338,8 +375,8 @@ final class ActivityJobs: @unchecked Sendable {
     let splitAdmissions: Bool
 
     init(
-        options: SearchOptions, mapping: ColumnMapping, criteria: CriteriaSet, store: FactStore, people: PersonKeys, sink: DiagnosticSink,
-        threads: Int, halves: (FilePart, FilePart)?, admissionHalves: (FilePart, FilePart)?, digests: [ExtractKind: FileDigest] = [:]
+        options: SearchOptions, mapping: ColumnMapping, criteria: CriteriaSet, store: FactStore, people: PersonKeys,
+        optOuts: OptOutRegister, sink: DiagnosticSink, threads: Int, halves: (FilePart, FilePart)?, admissionHalves: (FilePart, FilePart)?, digests: [ExtractKind: FileDigest] = [:]
     ) {
         self.store = store
         self.sink = sink
@@ -348,7 +385,7 @@ final class ActivityJobs: @unchecked Sendable {
             let r = ExtractReader(
                 directory: options.extracts, mapping: mapping, missingBefore: criteria.missingBefore,
                 caseloadLimits: criteria.caseloadLimits,
-                sink: buffer ?? sink, people: people)
+                sink: buffer ?? sink, people: people, optOuts: optOuts)
             r.startedDigests = digests
             return r
         }

@@ -83,6 +83,12 @@ public enum Run {
             var result = Pipeline.search(loaded, threads: settings.threads)
             try rejects.close()
             let reserve = settings.reservePercent ?? loaded.criteria.reservePercent
+            // Patients recorded before they opted out leave the state store now, before the
+            // baseline is read, so no output of this run can mention them.
+            let forgotten = try forgetOptedOut(loaded, state: state)
+            if forgotten.people > 0 {
+                progress.say("removed \(forgotten.people) opted-out patient(s) from the state store (\(forgotten.onCaseload) on a caseload)")
+            }
             let searched = Date()
             let fingerprint = try fingerprint(loaded, command: command, reserve: reserve, watermark: state.screeningWatermark())
             let baseline = try Baseline.load(from: state, fingerprint: fingerprint)
@@ -97,9 +103,10 @@ public enum Run {
                 command: command, asOf: options.asOf.description, criteriaID: loaded.criteria.id, criteriaSHA256: loaded.criteriaSHA256,
                 inputs: inputsJSON(loaded), fingerprint: fingerprint, baselineRunID: baseline.run?.id,
                 screeningWatermark: baseline.watermark,
-                registered: loaded.store.count, caseFound: placed.cases.count,
+                registered: loaded.store.count + loaded.optOuts.excludedOnSpine, caseFound: placed.cases.count,
                 allocated: allocated, waiting: waiting,
-                incident: placed.incident.count, started: timestamp(started), finished: "", outcome: "ok", timings: "{}")
+                incident: placed.incident.count, started: timestamp(started), finished: "", outcome: "ok", timings: "{}",
+                optOutPolicy: loaded.optOuts.policy.description)
             pending = state.beginRecord(record, patients: placed.snapshot)
             result.cases = placed.cases
             var cases = placed.cases
@@ -124,6 +131,11 @@ public enum Run {
                 try writeCaseloads(cases, lapsed: lapsed, scoping: scoping, caseloads: placed.allocation.caseloads, to: folder)
                 try folder.write("scoping.csv", RunFiles.scoping(scoping))
                 try folder.write("exceptions.csv", RunFiles.exceptions(result.exceptions))
+                try writePracticeLists(cases, loaded: loaded, to: folder)
+                if settings.locality == nil {
+                    folder.replaceWhole("caseloads")
+                    folder.replaceWhole("practices")
+                }
             }
             try folder.write("lapsed.csv", RunFiles.lapsed(lapsed))
             var attrition = result.attrition
@@ -147,7 +159,7 @@ public enum Run {
             let capacity = CapacityResult(cases: placed.cases, allocation: placed.allocation, scoping: scoping)
             let summary = makeSummary(
                 loaded, result, capacity: capacity, reservePercent: reserve, rejects: rejects, command: command,
-                incident: incidence ? placed.incident.count : nil, lapsed: placed.lapsed.count)
+                incident: incidence ? placed.incident.count : nil, lapsed: placed.lapsed.count, forgotten: forgotten)
             try folder.write("summary.json", summary.json())
             // A state store that cannot take the run stops it before the files are committed.
             if let error = pending?.waitUntilInserted() { throw error }
@@ -195,11 +207,28 @@ public enum Run {
         }
     }
 
+    /// Removes from the state store everyone this run excludes under the opt-out policy.
+    static func forgetOptedOut(_ loaded: LoadedExtracts, state: StateStore) throws(StateError) -> StateStore.Forgotten {
+        let optOuts = loaded.optOuts
+        let people = loaded.reader.people
+        return try state.forget { person in people.lookup(person).map(optOuts.excludes) ?? false }
+    }
+
+    /// practices/: each practice's list, import file, Accurx batches and review workbook.
+    static func writePracticeLists(_ cases: [CaseRow], loaded: LoadedExtracts, to folder: OutputDirectory) throws {
+        var names: [String: String] = [:]
+        for m in loaded.store.caseManagers { if let n = m.name { names[m.id] = n } }
+        let settings = PracticeLists.Settings(
+            knownPractices: Set(loaded.store.practices.keys), caseManagerNames: names, opaque: loaded.mapping.personID == .opaque,
+            workbook: nil)
+        for file in try PracticeLists.files(cases, settings: settings) { try folder.write("practices/\(file.name)", file.bytes) }
+    }
+
     /// What makes two runs the same run (hex SHA-256).
     static func fingerprint(_ loaded: LoadedExtracts, command: String, reserve: Int, watermark: Int64) -> String {
         var parts = [
             command, loaded.options.asOf.description, loaded.criteriaSHA256, loaded.riskSHA256, loaded.mapping.name, String(reserve),
-            String(watermark),
+            String(watermark), loaded.optOuts.policy.description, loaded.ndooClearedSHA256,
         ]
         for kind in ExtractKind.extracts { parts.append(loaded.reader.stats[kind]?.sha256 ?? "-") }
         return Pipeline.sha256(ofText: parts.joined(separator: "\n"))
@@ -234,13 +263,13 @@ public enum Run {
 
     static func makeSummary(
         _ loaded: LoadedExtracts, _ result: SearchResult, capacity: CapacityResult, reservePercent: Int, rejects: RejectsFile,
-        command: String, incident: Int?, lapsed: Int
+        command: String, incident: Int?, lapsed: Int, forgotten: StateStore.Forgotten = .init(people: 0, onCaseload: 0)
     ) -> RunSummary {
         let inputs = ExtractKind.extracts.compactMap { kind -> RunSummary.Input? in
             guard let s = loaded.reader.stats[kind] else { return nil }
             return RunSummary.Input(
                 file: s.fileName, present: s.present, sha256: s.present ? s.sha256 : nil, bytes: s.bytes, read: s.read,
-                accepted: s.accepted, rejected: s.rejected, unregistered: s.unregistered, warnings: s.warnings)
+                accepted: s.accepted, rejected: s.rejected, unregistered: s.unregistered, warnings: s.warnings, optedOut: s.optedOut)
         }
         var perPriority: [String: Int] = [:]
         var perLocality: [String: Int] = [:]
@@ -252,16 +281,22 @@ public enum Run {
         for c in loaded.criteria.criteria {
             perCriterion[c.id] = result.attrition.first { $0.step == c.id }?.patients ?? 0
         }
-        return RunSummary(
+        let o = loaded.optOuts
+        var summary = RunSummary(
             casefindVersion: casefindVersion, command: command, asOf: loaded.options.asOf.description,
             criteria: .init(id: loaded.criteria.id, path: loaded.options.criteriaPath, sha256: loaded.criteriaSHA256),
-            mapping: loaded.mapping.name, inputs: inputs, registered: loaded.store.count,
+            mapping: loaded.mapping.name, inputs: inputs, registered: loaded.store.count + o.excludedOnSpine,
             unmappedPractice: result.unmappedPractice, caseFound: result.cases.count, perPriority: perPriority,
             perCriterion: perCriterion, perLocality: perLocality, rejects: rejects.rejects, warnings: rejects.warnings,
             exceptions: result.exceptions.count,
             risk: loaded.risk.map { .init(id: $0.id, path: loaded.criteria.risk!.tablePath, sha256: loaded.riskSHA256) },
             reservePercent: reservePercent, incident: incident, lapsed: lapsed,
             capacity: capacity.scoping)
+        summary.optOuts = RunSummary.OptOuts(
+            policy: o.policy.description, excluded: o.excludedOnSpine, type1: o.excludedOnSpineByType[.type1] ?? 0,
+            ndoo: o.excludedOnSpineByType[.ndoo] ?? 0, ndooClearedSHA256: loaded.ndooClearedSHA256.isEmpty ? nil : loaded.ndooClearedSHA256,
+            removedFromState: forgotten.people, removedFromCaseloads: forgotten.onCaseload)
+        return summary
     }
 
     /// The short summary printed on stdout (no NHS numbers).
@@ -276,6 +311,13 @@ public enum Run {
         for l in s.capacity where l.found > 0 || l.capacity > 0 {
             var line = "    \(l.locality): found \(l.found), allocated \(l.allocated), waiting \(l.waiting)"
             if l.noCapacity > 0 { line += ", no capacity \(l.noCapacity)" }
+            lines.append(line)
+        }
+        if let o = s.optOuts, o.excluded > 0 || o.removedFromState > 0 {
+            var line = "  opted out (policy \(o.policy)): \(o.excluded) patient(s) excluded"
+            if o.removedFromState > 0 {
+                line += "; \(o.removedFromState) removed from the state store, \(o.removedFromCaseloads) of them from a caseload"
+            }
             lines.append(line)
         }
         let read = s.inputs.reduce(0) { $0 + $1.read }

@@ -10,11 +10,18 @@ public enum Screening {
     /// `screening-rejects.csv` in `out`; the good ones are added in one transaction. Each
     /// outcome remembers the criteria the patient met at the latest run, so a declined patient
     /// is offered again only when a new criterion triggers.
-    public static func importOutcomes(file: String, statePath: String, out: String) throws -> String {
+    /// - Parameter mappingPath: a column mapping whose `person_id` says how patients are keyed
+    ///   (opaque: the pseudonymised keys the runs recorded), and whose `screening:` file entry,
+    ///   if any, renames the columns.
+    public static func importOutcomes(file: String, statePath: String, out: String, mappingPath: String? = nil) throws -> String {
+        let given = try mappingPath.map { path throws(ConfigurationError) in try ColumnMapping.load(path: path) }
         let state = try StateStore(path: statePath)
         try state.lock()
         var mapping = ColumnMapping(name: "screening")
-        var fm = ColumnMapping.FileMapping()
+        if let given {
+            mapping.personID = given.personID
+        }
+        var fm = given?.files[.screening] ?? ColumnMapping.FileMapping()
         fm.fileName = (file as NSString).lastPathComponent
         mapping.files[.screening] = fm
         let folder = try OutputDirectory(path: out)

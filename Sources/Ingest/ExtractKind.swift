@@ -5,6 +5,8 @@ public enum ExtractKind: String, CaseIterable, Sendable, Hashable, Comparable {
     case caseManagers = "case_managers"
     case practices
     case localities
+    /// Patients whose data must not be processed (type 1 objections, national data opt-outs).
+    case optOuts = "opt_outs"
     case patients
     case admissions
     case prescriptions
@@ -53,6 +55,8 @@ public enum ExtractKind: String, CaseIterable, Sendable, Hashable, Comparable {
             return [("case_manager_id", true), ("name", false), ("locality", true), ("caseload_max", true), ("active", false)]
         case .screening:
             return [("nhs_number", true), ("outcome", true), ("date", true), ("case_manager_id", false)]
+        case .optOuts:
+            return [("nhs_number", true), ("type", true), ("recorded_date", false)]
         }
     }
 }
@@ -120,6 +124,13 @@ public struct NominationRow: Sendable {
     public var person: UInt64
     public var nominatedOn: Day
     public var nominatedBy: String?
+}
+
+/// One opt-out (opt_outs.csv); `type` is nil when it is neither type1 nor ndoo.
+public struct OptOutRow: Sendable {
+    public var line: Int
+    public var person: UInt64
+    public var type: OptOutType?
 }
 
 /// Where a practice belongs (practices.csv). The code is upper-cased.

@@ -33,6 +33,9 @@ public struct FileStats: Sendable, Equatable {
     public var unregistered = 0
     /// Field-level warnings on accepted rows.
     public var warnings = 0
+    /// Rows of patients excluded under the opt-out policy, dropped unread (malformed or not):
+    /// read = accepted + rejected + optedOut.
+    public var optedOut = 0
 }
 
 /// What the consumer of a typed row decided.
@@ -64,6 +67,9 @@ public final class ExtractReader {
     public var startedDigests: [ExtractKind: FileDigest] = [:]
     /// Called after each chunk read: kind, bytes read so far, file size, rows so far.
     public var onChunk: ((ExtractKind, Int, Int, Int) -> Void)?
+    /// Who is excluded under the opt-out policy: their rows are dropped and counted, never
+    /// used or rejected. Shared by every reader of a run.
+    public let optOuts: OptOutRegister?
 
     /// Takes over another reader's file statistics (after a concurrent read).
     public func adopt(_ other: ExtractReader) {
@@ -82,6 +88,7 @@ public final class ExtractReader {
         s.rejected += other.rejected
         s.unregistered += other.unregistered
         s.warnings += other.warnings
+        s.optedOut += other.optedOut
         if s.sha256.isEmpty { s.sha256 = other.sha256 }
         stats[other.kind] = s
     }
@@ -93,8 +100,10 @@ public final class ExtractReader {
     ///   adds opaque ids to it; activity readers look ids up, so they may run concurrently.
     public init(
         directory: String, mapping: ColumnMapping = .contract, missingBefore: Day = Day(year: 1890, month: 1, day: 1)!,
-        caseloadLimits: ClosedRange<Int> = 50...80, sink: DiagnosticSink, people: PersonKeys? = nil
+        caseloadLimits: ClosedRange<Int> = 50...80, sink: DiagnosticSink, people: PersonKeys? = nil,
+        optOuts: OptOutRegister? = nil
     ) {
+        self.optOuts = optOuts
         self.directory = directory
         self.mapping = mapping
         self.missingBefore = missingBefore
@@ -209,6 +218,30 @@ public final class ExtractReader {
         }
     }
 
+    /// Reads opt_outs.csv into `register`. A row with a valid NHS number is honoured even when
+    /// its type is missing or unreadable (under every policy but `none`) or its date unreadable;
+    /// such a row is still reported, without its raw record.
+    public func readOptOuts(into register: OptOutRegister) throws(ConfigurationError) {
+        try read(.optOuts) { cols in
+            let nhs = cols.index("nhs_number"), type = cols.index("type"), recorded = cols.index("recorded_date")
+            return { row in
+                guard let person = row.person(nhs) else { return nil }
+                let text = row.text(type)?.trimmingCharacters().lowercased()
+                let parsed = text.flatMap(OptOutType.init(rawValue:))
+                register.add(person, type: parsed)
+                _ = row.date(recorded, required: false)
+                guard !row.rejected else { return nil }
+                guard let text else { return .reject(reason: "missing required field", field: "type", value: "") }
+                guard parsed != nil else {
+                    return .reject(
+                        reason: "type must be type1 or ndoo (the opt-out is honoured under every policy but none)", field: "type",
+                        value: text)
+                }
+                return .accepted
+            }
+        }
+    }
+
     public func readPractices(_ body: @escaping (PracticeRow) -> RowOutcome) throws(ConfigurationError) {
         try read(.practices) { cols in
             let code = cols.index("practice_code"), name = cols.index("practice_name")
@@ -301,6 +334,7 @@ public final class ExtractReader {
         var header: HeaderColumns?
         var headerError: ConfigurationError?
         let context = RowContext(file: fileName, kind: kind, reader: self, dateFormat: fileMapping.dateFormat)
+        let optOuts = self.optOuts
         let parser = CSVStreamParser(delimiter: fileMapping.delimiter) { record in
             guard headerError == nil else { return }
             guard let function = rowFunction else {
@@ -308,6 +342,9 @@ public final class ExtractReader {
                 let resolved = HeaderColumns(record: record, kind: kind, mapping: fileMapping, fileName: fileName)
                 header = resolved
                 context.headerCount = record.count
+                if let optOuts, !optOuts.isEmpty, kind != .optOuts, kind.columns.contains(where: { $0.name == "nhs_number" }) {
+                    context.optOutGate = (optOuts, resolved.index("nhs_number"))
+                }
                 do throws(ConfigurationError) {
                     try resolved.checkRequired()
                     rowFunction = prepare(resolved)
@@ -317,11 +354,21 @@ public final class ExtractReader {
             stats.read += 1
             context.begin(record)
             if record.count != context.headerCount {
+                // A malformed row of an excluded patient is dropped, not reported.
+                if context.isExcluded() {
+                    stats.optedOut += 1
+                    return
+                }
                 context.reject("record has \(record.count) fields; the header has \(context.headerCount)", field: "", value: "")
             }
             var unregistered = false
             if !context.rejected {
-                switch function(context) {
+                let outcome = function(context)
+                if context.optedOut {
+                    stats.optedOut += 1
+                    return
+                }
+                switch outcome {
                 case nil, .accepted: break
                 case .unregistered: unregistered = true
                 case .reject(let reason, let field, let value):

@@ -91,6 +91,10 @@ final class RowContext {
         line: 0, fieldBytes: UnsafeBufferPointer(start: nil, count: 0), ends: UnsafeBufferPointer(start: nil, count: 0),
         raw: UnsafeBufferPointer(start: nil, count: 0))
     private(set) var rejected = false
+    /// The row belongs to a patient excluded under the opt-out policy: it is dropped unread.
+    private(set) var optedOut = false
+    /// Set when the run excludes anyone: the register and where the file's person column is.
+    var optOutGate: (register: OptOutRegister, column: Column)?
     private var warnings: [(reason: String, field: String, value: String)] = []
 
     init(file: String, kind: ExtractKind, reader: ExtractReader, dateFormat: DateFormat) {
@@ -103,6 +107,7 @@ final class RowContext {
     func begin(_ record: borrowing CSVRecord) {
         self.record = copy record
         rejected = false
+        optedOut = false
         warnings.removeAll(keepingCapacity: true)
     }
 
@@ -113,7 +118,7 @@ final class RowContext {
         reader.sink.record(
             Diagnostic(
                 location: SourceLocation(file: file, line: record.line), severity: .reject, reason: reason, field: field,
-                value: value, record: record.rawString))
+                value: value, record: shownRecord))
     }
 
     func warn(_ reason: String, field: String, value: String) {
@@ -123,7 +128,7 @@ final class RowContext {
     /// Reports the warnings of an accepted row; returns how many.
     func flushWarnings() -> Int {
         guard !warnings.isEmpty else { return 0 }
-        let raw = record.rawString
+        let raw = shownRecord
         for w in warnings {
             reader.sink.record(
                 Diagnostic(
@@ -131,6 +136,18 @@ final class RowContext {
                     field: w.field, value: w.value, record: raw))
         }
         return warnings.count
+    }
+
+    /// The raw record for rejects.csv: withheld for opt_outs.csv, a list of people who objected.
+    private var shownRecord: String { kind == .optOuts ? "" : record.rawString }
+
+    /// Whether the record's person field (read as the file's person column, whatever the
+    /// record's field count) names a patient excluded under the opt-out policy.
+    func isExcluded() -> Bool {
+        guard let gate = optOutGate else { return false }
+        let b = bytes(gate.column)
+        guard !b.isEmpty, let key = kind == .patients ? reader.people.key(b) : reader.people.find(b) else { return false }
+        return kind == .patients ? gate.register.screenSpine(key) : gate.register.excludes(key)
     }
 
     /// The bytes of a single-column field (empty when the column is missing or the record short).
@@ -174,11 +191,19 @@ final class RowContext {
     }
 
     /// A person identifier; an empty or invalid one rejects the row.
+    /// A patient excluded under the opt-out policy gives nil and marks the row `optedOut`.
     func person(_ column: Column) -> UInt64? {
-        let registers = kind == .patients || kind == .screening
-        return required(column, invalid: "not a valid NHS number (10 digits with a Modulus 11 check digit)") {
-            registers ? reader.people.key($0) : reader.people.find($0)
+        let registers = kind == .patients || kind == .screening || kind == .optOuts
+        guard
+            let key = required(column, invalid: "not a valid NHS number (10 digits with a Modulus 11 check digit)", {
+                registers ? reader.people.key($0) : reader.people.find($0)
+            })
+        else { return nil }
+        if let gate = optOutGate, kind == .patients ? gate.register.screenSpine(key) : gate.register.excludes(key) {
+            optedOut = true
+            return nil
         }
+        return key
     }
 
     /// A date. Empty: nil (a required one rejects). Unreadable: rejects, optional or not.

@@ -23,6 +23,7 @@ public final class OutputDirectory {
     public let mode: mode_t
     private let staging: String
     private var pending: [(temporary: String, final: String)] = []
+    private var wholeFolders: Set<String> = []
 
     public init(path: String, mode: mode_t = 0o600) throws(OutputError) {
         self.path = path
@@ -31,13 +32,31 @@ public final class OutputDirectory {
         let parent = url.deletingLastPathComponent().path
         let base = url.lastPathComponent
         staging = (parent as NSString).appendingPathComponent(".\(base).staging-\(getpid())")
-        do {
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        } catch {
-            throw OutputError("cannot create output folder \(path): \(error.localizedDescription)")
-        }
+        try OutputDirectory.makeFolder(path)
+        // The folder holds patient lists: owner only, whoever made it.
+        chmod(path, 0o700)
         OutputDirectory.removeStale(parent: parent, base: base)
     }
+
+    /// Creates a folder and any missing parents, each with mode 0700 (owner only).
+    static func makeFolder(_ path: String) throws(OutputError) {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else { throw OutputError("cannot create folder \(path): a file of that name is in the way") }
+            return
+        }
+        let parent = (path as NSString).deletingLastPathComponent
+        if !parent.isEmpty && parent != path { try makeFolder(parent) }
+        guard mkdir(path, 0o700) == 0 || errno == EEXIST else {
+            throw OutputError("cannot create folder \(path): \(String(cString: strerror(errno)))")
+        }
+        chmod(path, 0o700)
+    }
+
+    /// Marks a folder of --out (`caseloads`, `practices`) as rewritten whole by this run: at
+    /// commit, files in it that this run did not write are removed, so a practice or locality
+    /// that has gone leaves no stale list behind.
+    public func replaceWhole(_ folder: String) { wholeFolders.insert(folder) }
 
     /// Where `name` (which may contain one folder, `caseloads/X.csv`) will appear.
     public func finalPath(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }
@@ -45,12 +64,7 @@ public final class OutputDirectory {
     /// Opens a staging file for `name`; the handle writes to it until commit.
     public func create(_ name: String) throws(OutputError) -> FileHandle {
         let temporary = (staging as NSString).appendingPathComponent(name)
-        let dir = (temporary as NSString).deletingLastPathComponent
-        do {
-            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        } catch {
-            throw OutputError("cannot create \(dir): \(error.localizedDescription)")
-        }
+        try OutputDirectory.makeFolder((temporary as NSString).deletingLastPathComponent)
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, mode)
         guard fd >= 0 else { throw OutputError("cannot write \(temporary): \(String(cString: strerror(errno)))") }
         fchmod(fd, mode)
@@ -73,10 +87,17 @@ public final class OutputDirectory {
     /// Renames every staged file into place, then removes the staging folder.
     public func commit() throws(OutputError) {
         for p in pending {
-            let dir = (p.final as NSString).deletingLastPathComponent
-            try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            try OutputDirectory.makeFolder((p.final as NSString).deletingLastPathComponent)
             guard rename(p.temporary, p.final) == 0 else {
                 throw OutputError("cannot rename \(p.temporary) to \(p.final): \(String(cString: strerror(errno)))")
+            }
+        }
+        let written = Set(pending.map(\.final))
+        for folder in wholeFolders {
+            let dir = finalPath(folder)
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] {
+                let file = (dir as NSString).appendingPathComponent(name)
+                if !written.contains(file) { unlink(file) }
             }
         }
         pending = []

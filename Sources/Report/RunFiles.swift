@@ -24,6 +24,9 @@ public struct CaseRow: Sendable, Equatable {
     public var status = ""
     public var caseManagerID = ""
     public var waitingPosition: Int?
+    /// For the practice's list: the date of birth, and why the patient is on it in plain English.
+    public var dateOfBirth: Day?
+    public var reasons = ""
 
     public init(
         nhsNumber: String, practice: String, pct: String, locality: String, age: Int, priority: Int, criteria: [String],
@@ -292,10 +295,13 @@ public struct RunSummary: Codable, Sendable {
         public var rejected: Int
         public var unregistered: Int
         public var warnings: Int
+        /// Rows of patients excluded under the opt-out policy: read = accepted + rejected + opted_out.
+        public var optedOut: Int
         public init(
             file: String, present: Bool, sha256: String?, bytes: Int, read: Int, accepted: Int, rejected: Int, unregistered: Int,
-            warnings: Int
+            warnings: Int, optedOut: Int = 0
         ) {
+            self.optedOut = optedOut
             self.file = file
             self.present = present
             self.sha256 = sha256
@@ -305,6 +311,44 @@ public struct RunSummary: Codable, Sendable {
             self.rejected = rejected
             self.unregistered = unregistered
             self.warnings = warnings
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case file, present, sha256, bytes, read, accepted, rejected, unregistered, warnings, optedOut = "opted_out"
+        }
+    }
+
+    /// The opt-out policy applied and what it excluded: the only trace of those patients.
+    public struct OptOuts: Codable, Sendable {
+        /// `type1,ndoo`, `type1`, `ndoo` or `none`.
+        public var policy: String
+        /// Spine patients excluded, in all and per type (a patient with both types counts in each).
+        public var excluded: Int
+        public var type1: Int
+        public var ndoo: Int
+        /// SHA-256 of the national service's cleared list, when one was given.
+        public var ndooClearedSHA256: String?
+        /// People removed from the state store by this run (recorded before they opted out),
+        /// and of those, how many were on a caseload.
+        public var removedFromState: Int
+        public var removedFromCaseloads: Int
+
+        public init(
+            policy: String, excluded: Int, type1: Int, ndoo: Int, ndooClearedSHA256: String?, removedFromState: Int,
+            removedFromCaseloads: Int
+        ) {
+            self.policy = policy
+            self.excluded = excluded
+            self.type1 = type1
+            self.ndoo = ndoo
+            self.ndooClearedSHA256 = ndooClearedSHA256
+            self.removedFromState = removedFromState
+            self.removedFromCaseloads = removedFromCaseloads
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case policy, excluded, type1, ndoo, ndooClearedSHA256 = "ndoo_cleared_sha256", removedFromState = "removed_from_state"
+            case removedFromCaseloads = "removed_from_caseloads"
         }
     }
 
@@ -332,6 +376,7 @@ public struct RunSummary: Codable, Sendable {
     public var lapsed: Int
     /// Per locality: found, capacity, reserved, allocated, waiting, no capacity.
     public var capacity: [ScopingRow]
+    public var optOuts: OptOuts?
     public init(
         casefindVersion: String, command: String, asOf: String, criteria: Criteria, mapping: String, inputs: [Input], registered: Int,
         unmappedPractice: Int, caseFound: Int, perPriority: [String: Int], perCriterion: [String: Int], perLocality: [String: Int],
@@ -364,7 +409,7 @@ public struct RunSummary: Codable, Sendable {
         case casefindVersion = "casefind_version", command, asOf = "as_of", criteria, mapping, inputs, registered
         case unmappedPractice = "unmapped_practice", caseFound = "case_found", perPriority = "per_priority"
         case perCriterion = "per_criterion", perLocality = "per_locality", rejects, warnings, exceptions, risk
-        case reservePercent = "reserve_percent", incident, lapsed, capacity
+        case reservePercent = "reserve_percent", incident, lapsed, capacity, optOuts = "opt_outs"
     }
 
     public func json() -> [UInt8] {

@@ -72,6 +72,14 @@ extension CriteriaSet {
             try capacity.finish()
         }
 
+        var optOuts: OptOutPolicy?
+        if let text = try root.optionalString("opt_outs") {
+            guard let policy = OptOutPolicy(parsing: text) else {
+                throw root.error("opt_outs must be type1,ndoo, type1, ndoo or none, not '\(text)'", at: root.optional("opt_outs"))
+            }
+            optOuts = policy
+        }
+
         var risk: RiskSettings?
         if let r = try root.optionalMap("risk") {
             let table = try r.string("table")
@@ -151,7 +159,7 @@ extension CriteriaSet {
         criteria.sort { $0.rank < $1.rank }
         return CriteriaSet(
             id: id, title: title, source: source, population: population, missingBefore: missingBefore, spells: spells,
-            criteria: criteria, caseloadLimits: caseloadLimits, reservePercent: reservePercent, risk: risk)
+            criteria: criteria, caseloadLimits: caseloadLimits, reservePercent: reservePercent, risk: risk, optOuts: optOuts)
     }
 
     private static func codes(_ map: YAMLMap, _ key: String) throws(ConfigurationError) -> Set<ShortCode> {

@@ -113,6 +113,9 @@ public struct CriteriaSet: Sendable, Equatable {
     public var reservePercent: Int
     /// The risk model; nil when the set ranks by criteria only.
     public var risk: RiskSettings?
+    /// The deployment's opt-out policy (`opt_outs:`), when the file states one; `--opt-outs`
+    /// overrides it, and without either the default excludes both types.
+    public var optOuts: OptOutPolicy?
 
     /// The window for the `admissions` column of cases.csv: the first admissions criterion's,
     /// or 12 months.

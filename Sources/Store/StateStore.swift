@@ -34,12 +34,15 @@ public struct RunRecord: Sendable, Equatable {
     public var outcome: String
     /// Wall-clock seconds per stage, a JSON object.
     public var timings: String
+    /// The opt-out policy the run applied (`type1,ndoo`, `type1`, `ndoo` or `none`).
+    public var optOutPolicy: String
 
     public init(
         id: Int64 = 0, command: String, asOf: String, criteriaID: String, criteriaSHA256: String, inputs: String, fingerprint: String,
         baselineRunID: Int64?, screeningWatermark: Int64, registered: Int, caseFound: Int, allocated: Int, waiting: Int, incident: Int,
-        started: String, finished: String, outcome: String, timings: String = "{}"
+        started: String, finished: String, outcome: String, timings: String = "{}", optOutPolicy: String = ""
     ) {
+        self.optOutPolicy = optOutPolicy
         self.id = id
         self.command = command
         self.asOf = asOf
@@ -143,7 +146,7 @@ public final class StateStore {
     private var lockFD: Int32 = -1
 
     /// The schema version this build writes.
-    public static let schemaVersion = 3
+    public static let schemaVersion = 4
 
     /// Opens (creating if needed, mode 0600) and migrates the store.
     public init(path: String) throws(StateError) {
@@ -154,6 +157,8 @@ public final class StateStore {
         do {
             var config = Configuration()
             config.busyMode = .immediateError
+            // Deleted rows (patients who opted out) are overwritten, not left in free pages.
+            config.prepareDatabase { db in try db.execute(sql: "PRAGMA secure_delete = ON") }
             queue = try DatabaseQueue(path: path, configuration: config)
             try StateStore.migrator.migrate(queue)
         } catch let error as DatabaseError {
@@ -230,6 +235,9 @@ public final class StateStore {
         m.registerMigration("v3: run patients by person") { db in
             // The measures look up the runs that found the screened patients, not every run's list.
             try db.create(index: "run_patient_person", on: "run_patient", columns: ["person"])
+        }
+        m.registerMigration("v4: opt-out policy") { db in
+            try db.alter(table: "run") { t in t.add(column: "opt_outs", .text).notNull().defaults(to: "") }
         }
         return m
     }
@@ -378,13 +386,14 @@ public final class StateStore {
         try db.execute(
             sql: """
                 INSERT INTO run (command, as_of, criteria_id, criteria_sha256, inputs, fingerprint, baseline_run_id,
-                  screening_watermark, registered, case_found, allocated, waiting, incident, started, finished, outcome, timings)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                  screening_watermark, registered, case_found, allocated, waiting, incident, started, finished, outcome, timings,
+                  opt_outs)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 run.command, run.asOf, run.criteriaID, run.criteriaSHA256, run.inputs, run.fingerprint, run.baselineRunID,
                 run.screeningWatermark, run.registered, run.caseFound, run.allocated, run.waiting, run.incident, run.started,
-                run.finished, run.outcome, run.timings,
+                run.finished, run.outcome, run.timings, run.optOutPolicy,
             ])
         let id = db.lastInsertedRowID
         let insert = try db.makeStatement(
@@ -456,14 +465,14 @@ public final class StateStore {
             screeningWatermark: r["screening_watermark"],
             registered: r["registered"], caseFound: r["case_found"], allocated: r["allocated"], waiting: r["waiting"],
             incident: r["incident"],
-            started: r["started"], finished: r["finished"], outcome: r["outcome"], timings: r["timings"])
+            started: r["started"], finished: r["finished"], outcome: r["outcome"], timings: r["timings"], optOutPolicy: r["opt_outs"])
     }
 
-    private func read<T>(_ body: (Database) throws -> T) throws(StateError) -> T {
+    func read<T>(_ body: (Database) throws -> T) throws(StateError) -> T {
         do { return try queue.read(body) } catch { throw StateError("state store \(path): \(error)") }
     }
 
-    private func write<T>(_ body: (Database) throws -> T) throws(StateError) -> T {
+    func write<T>(_ body: (Database) throws -> T) throws(StateError) -> T {
         do { return try queue.write(body) } catch { throw StateError("state store \(path): \(error)") }
     }
 }

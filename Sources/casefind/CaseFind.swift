@@ -20,7 +20,7 @@ struct CaseFind: ParsableCommand {
         version: casefindVersion,
         subcommands: [
             RunCommand.self, IncidenceCommand.self, ValidateCommand.self, ExplainCommand.self, ScreeningCommand.self, HistoryCommand.self,
-            MeasuresCommand.self, SynthCommand.self, SQLCommand.self,
+            MeasuresCommand.self, OptOutRequestCommand.self, SynthCommand.self, SQLCommand.self,
         ]
     )
 }
@@ -38,6 +38,16 @@ struct InputOptions: ParsableArguments {
     @Option(name: .customLong("as-of"), help: "Evaluate at this date, YYYY-MM-DD (default: today).")
     var asOf: String?
 
+    @Option(
+        name: .customLong("opt-outs"),
+        help: "Which opt-outs in opt_outs.csv exclude a patient: type1,ndoo | type1 | ndoo | none (default: the criteria file's opt_outs, else type1,ndoo).")
+    var optOuts: String?
+
+    @Option(
+        name: .customLong("ndoo-cleared"),
+        help: "The national data opt-out service's list of NHS numbers that may be processed: spine patients missing from it are excluded as ndoo.")
+    var ndooCleared: String?
+
     func searchOptions() throws -> SearchOptions {
         var day: Day
         if let asOf {
@@ -51,7 +61,15 @@ struct InputOptions: ParsableArguments {
             let c = cal.dateComponents([.year, .month, .day], from: Date())
             day = Day(year: c.year!, month: c.month!, day: c.day!)!
         }
-        return SearchOptions(extracts: extracts, criteriaPath: criteria, mappingPath: mapping, asOf: day)
+        var policy: OptOutPolicy?
+        if let optOuts {
+            guard let p = OptOutPolicy(parsing: optOuts) else {
+                throw ValidationError("--opt-outs '\(optOuts)' must be type1,ndoo, type1, ndoo or none")
+            }
+            policy = p
+        }
+        return SearchOptions(
+            extracts: extracts, criteriaPath: criteria, mappingPath: mapping, asOf: day, optOuts: policy, ndooClearedPath: ndooCleared)
     }
 }
 
@@ -170,10 +188,15 @@ struct ScreeningImportCommand: ParsableCommand {
     @Argument(help: "The outcomes file (CSV).")
     var file: String
 
+    @Option(help: "A column mapping whose person_id says how patients are keyed (opaque: the run's pseudonymised keys).")
+    var mapping: String?
+
     @OptionGroup var store: StoreOptions
 
     func run() throws {
-        let report = try exiting { try Screening.importOutcomes(file: file, statePath: store.statePath, out: store.out) }
+        let report = try exiting {
+            try Screening.importOutcomes(file: file, statePath: store.statePath, out: store.out, mappingPath: mapping)
+        }
         print(report)
     }
 }
@@ -347,5 +370,54 @@ struct MeasuresCommand: ParsableCommand {
             "  \(result.months.count) locality-months, \(result.coverage.reduce(0) { $0 + $1.activelyCaseManaged }) actively case-managed")
         print("  screening outcomes \(outcomes), within \(targetWorkingDays) working days \(within.reduce(0) { $0 + $1.withinTarget })")
         print("  written to \(out)/")
+    }
+}
+
+struct OptOutRequestCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "opt-out-request",
+        abstract: "Write the file the national Check for National Data Opt-outs service takes over MESH: the spine's NHS numbers.",
+        discussion: """
+            One NHS number a line with a trailing comma, LF line ends, named MAILBOX-DDMMYY-NNNN.dat (the next sequence number \
+            when one exists for that day). Send it through MESH; pass the file the service returns to run or incidence as \
+            --ndoo-cleared.
+            """)
+
+    @Option(help: "Folder holding patients.csv (the spine).")
+    var extracts: String
+
+    @Option(help: "Your MESH mailbox id, e.g. X26HC001 (letters and digits).")
+    var mailbox: String
+
+    @Option(help: "Column mapping for the spine's headers.")
+    var mapping: String?
+
+    @Option(name: .customLong("date"), help: "The date in the file name, YYYY-MM-DD (default: today).")
+    var date: String?
+
+    @Option(help: "Folder to write the .dat file into (created if needed, mode 0700; the file is 0600).")
+    var out: String = "out"
+
+    func validate() throws {
+        guard !mailbox.isEmpty, mailbox.count <= 20, mailbox.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
+            throw ValidationError("--mailbox '\(mailbox)' must be a MESH mailbox id: letters and digits only")
+        }
+    }
+
+    func run() throws {
+        var day: Day
+        if let date {
+            guard let d = DateFormat.iso.parse(date) else { throw ValidationError("--date '\(date)' is not a date YYYY-MM-DD") }
+            day = d
+        } else {
+            var cal = Calendar(identifier: .gregorian)
+            cal.timeZone = TimeZone.current
+            let c = cal.dateComponents([.year, .month, .day], from: Date())
+            day = Day(year: c.year!, month: c.month!, day: c.day!)!
+        }
+        let request = try exiting {
+            try OptOutRequest.write(extracts: extracts, mappingPath: mapping, mailbox: mailbox, day: day, out: out)
+        }
+        print(request.description)
     }
 }

@@ -1,0 +1,130 @@
+import CaseCore
+
+/// The lists a GP practice acts on, in `practices/` of the output folder: for every practice in
+/// practices.csv with case-found patients, `CODE.csv` (the patients with plain-English reasons),
+/// `CODE-import.txt` (NHS numbers for a clinical system's patient-list import),
+/// `CODE-accurx-01.csv`... (Accurx's `NHS number,Date of Birth`, at most 250 a file) and
+/// `CODE.xlsx` (a review workbook). Rows keep the cases.csv order.
+///
+/// With pseudonymised person keys the lists carry the key, no date of birth, and neither the
+/// import nor the Accurx files: the practice re-identifies the patients first.
+public enum PracticeLists {
+    /// ODS codes that stand for "no registered practice" (SUS): nobody's list.
+    public static let placeholders: Set<String> = ["V81997", "V81998", "V81999"]
+
+    /// Accurx takes at most this many patients a file.
+    public static let accurxBatch = 250
+
+    public struct Settings: Sendable {
+        /// Practice codes of practices.csv (upper-cased).
+        public var knownPractices: Set<String>
+        /// case_manager_id -> name, from case_managers.csv.
+        public var caseManagerNames: [String: String]
+        /// Person keys are pseudonyms, not NHS numbers.
+        public var opaque: Bool
+        /// Builds the review workbook's bytes (nil: no workbook).
+        public var workbook: (@Sendable (ReviewSheet) throws -> [UInt8])?
+
+        public init(
+            knownPractices: Set<String>, caseManagerNames: [String: String], opaque: Bool,
+            workbook: (@Sendable (ReviewSheet) throws -> [UInt8])? = nil
+        ) {
+            self.knownPractices = knownPractices
+            self.caseManagerNames = caseManagerNames
+            self.opaque = opaque
+            self.workbook = workbook
+        }
+    }
+
+    /// A practice's list as typed cells, for the workbook: `header` and `rows` are the CSV's,
+    /// with each cell's kind.
+    public struct ReviewSheet: Sendable {
+        public enum Cell: Sendable, Equatable {
+            case text(String)
+            case number(String)
+            case date(Day)
+            case empty
+        }
+        public var practice: String
+        public var header: [String]
+        public var rows: [[Cell]]
+    }
+
+    /// The practices that get lists, in code order.
+    public static func practices(_ cases: [CaseRow], settings: Settings) -> [String] {
+        Set(cases.map(\.practice)).filter { settings.knownPractices.contains($0) && !placeholders.contains($0) }.sorted()
+    }
+
+    /// Every file of every practice: name (under `practices/`) and bytes.
+    public static func files(_ cases: [CaseRow], settings: Settings) throws -> [(name: String, bytes: [UInt8])] {
+        var byPractice: [String: [CaseRow]] = [:]
+        for c in cases { byPractice[c.practice, default: []].append(c) }
+        var out: [(String, [UInt8])] = []
+        var used: Set<String> = []
+        for code in practices(cases, settings: settings) {
+            let rows = byPractice[code]!
+            var base = RunFiles.safeFileName(code)
+            var n = 2
+            while used.contains(base.lowercased()) {
+                base = RunFiles.safeFileName(code) + "-\(n)"
+                n += 1
+            }
+            used.insert(base.lowercased())
+            let sheet = reviewSheet(code, rows, settings: settings)
+            var csv = CSVText(header: sheet.header)
+            for r in sheet.rows { csv.append(r.map(text)) }
+            out.append(("\(base).csv", csv.bytes))
+            if !settings.opaque {
+                out.append(("\(base)-import.txt", Array(rows.map { $0.nhsNumber + "\n" }.joined().utf8)))
+                var batch = 1
+                for start in stride(from: 0, to: rows.count, by: accurxBatch) {
+                    var accurx = CSVText(header: ["NHS number", "Date of Birth"])
+                    for r in rows[start..<min(rows.count, start + accurxBatch)] {
+                        accurx.append([r.nhsNumber, r.dateOfBirth.map(dayMonthYear) ?? ""])
+                    }
+                    out.append(("\(base)-accurx-\(batch < 10 ? "0" : "")\(batch).csv", accurx.bytes))
+                    batch += 1
+                }
+            }
+            if let workbook = settings.workbook { out.append(("\(base).xlsx", try workbook(sheet))) }
+        }
+        return out
+    }
+
+    static func reviewSheet(_ code: String, _ rows: [CaseRow], settings: Settings) -> ReviewSheet {
+        var header = [settings.opaque ? "person_id" : "nhs_number"]
+        if !settings.opaque { header.append("date_of_birth") }
+        header += [
+            "age", "priority", "criteria", "reasons", "risk_score", "risk_band", "status", "case_manager_id", "case_manager_name",
+            "waiting_position",
+        ]
+        let cells = rows.map { r -> [ReviewSheet.Cell] in
+            var c: [ReviewSheet.Cell] = [.text(r.nhsNumber)]
+            if !settings.opaque { c.append(r.dateOfBirth.map { .date($0) } ?? .empty) }
+            c += [
+                .number(String(r.age)), .number(String(r.priority)), .text(r.criteria.joined(separator: ";")), .text(r.reasons),
+                r.riskScore.isEmpty ? .empty : .number(r.riskScore), r.riskBand.isEmpty ? .empty : .text(r.riskBand), .text(r.status),
+                r.caseManagerID.isEmpty ? .empty : .text(r.caseManagerID),
+                settings.caseManagerNames[r.caseManagerID].map { .text($0) } ?? .empty,
+                r.waitingPosition.map { .number(String($0)) } ?? .empty,
+            ]
+            return c
+        }
+        return ReviewSheet(practice: code, header: header, rows: cells)
+    }
+
+    private static func text(_ cell: ReviewSheet.Cell) -> String {
+        switch cell {
+        case .text(let s), .number(let s): return s
+        case .date(let d): return d.description
+        case .empty: return ""
+        }
+    }
+
+    /// DD/MM/YYYY, as Accurx reads dates.
+    static func dayMonthYear(_ d: Day) -> String {
+        let c = d.components
+        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        return "\(two(c.day))/\(two(c.month))/\(c.year)"
+    }
+}
