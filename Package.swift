@@ -6,7 +6,8 @@ import PackageDescription
 //   -> Rules (criteria files and their evaluation) -> Stratify (risk) -> Allocate (capacity)
 //   -> Store (SQLite state: run history, caseloads, screening) -> Report (writers)
 //   -> CaseFinderKit (wires the stages) -> casefind (command line only).
-// Beside the pipeline: Warehouse renders a criteria set as SQL for DuckDB, PostgreSQL and Spark.
+// Beside the pipeline: Warehouse renders a criteria set as SQL for DuckDB, PostgreSQL and Spark;
+// Workbook writes a one-sheet .xlsx review workbook (ZIPFoundation, over zlib, for the container).
 /// The ingester and the fact store run once per input row: in release builds they skip Swift's
 /// dynamic exclusivity checks, which cost about a tenth of the ingest time (measured with
 /// callgrind); debug builds and the tests keep them.
@@ -21,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         .systemLibrary(
@@ -52,8 +54,9 @@ let package = Package(
         .target(
             name: "Store",
             dependencies: [.product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")]),
-        .target(name: "Report", dependencies: ["CaseCore", "Rules"]),
+        .target(name: "Report", dependencies: ["CaseCore", "Rules", "Workbook"]),
         .target(name: "Warehouse", dependencies: ["CaseCore", "Rules", "Stratify"]),
+        .target(name: "Workbook", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(
             name: "CaseFinderKit",
             dependencies: [
@@ -75,6 +78,7 @@ let package = Package(
         .testTarget(name: "AllocateTests", dependencies: ["Allocate", "CaseCore"]),
         .testTarget(name: "WarehouseTests", dependencies: ["Warehouse", "Rules", "Stratify", "CaseCore", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
+        .testTarget(name: "WorkbookTests", dependencies: ["Workbook"]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["CaseFinderKit", "Report", "TestSupport"]

@@ -6,7 +6,7 @@ Deterministic: no randomness, no clock. Run from anywhere:
     python3 sample-extracts/make_sample.py
 
 It writes patients.csv, admissions.csv, prescriptions.csv, residence.csv,
-nominations.csv, practices.csv, localities.csv and case_managers.csv next to
+nominations.csv, practices.csv, localities.csv, case_managers.csv and opt_outs.csv next to
 itself. It does NOT write expected/: those files were worked out by hand from
 the scenario table in README.md (and this script contains no implementation of
 the Essex rules). If you change a row here, re-derive the affected expected
@@ -588,6 +588,22 @@ for i, n in enumerate(BG):
         for drug in ["omeprazole", "amlodipine", "atorvastatin", "ramipril", "metformin", "aspirin"]:
             rx(n, CYC, drug)
 
+# ---------------------------------------------------------------- opt-outs
+# Patients whose data must not be processed. Under the default policy (type1,ndoo) all four
+# listed valid NHS numbers are excluded: two case-found scenario patients drop off every list,
+# and their rows in the other extracts are counted as opted_out, never used or rejected.
+OPT_HEADER = "nhs_number,type,recorded_date"
+opt_outs = [
+    csv_line([S[2], "type1", "2026-03-01"]),          # case-found (frailty): a type 1 objection
+    csv_line([S[19], " NDOO ", "2026-05-14"]),        # case-found (2 admissions): national opt-out; case and spaces ignored
+    csv_line(["9992062207", "type1", ""]),            # background, under 65: both types
+    csv_line(["9992062207", "ndoo", "2025-12-01"]),
+    csv_line(["9992093307", "type 2", "2026-01-09"]),  # unreadable type: rejected, and still honoured
+    csv_line(["9991020749", "type1", "2026-02-02"]),  # invalid NHS number (check digit): rejected
+]
+# A malformed prescription of the type 1 patient: dropped as opted_out, not written to rejects.csv.
+prescriptions.append((("9999-99-99", S[2], "x"), csv_line([S[2], "2026-13-01", "0301011R0AAAAAA", "Salbutamol inhaler", "1"])))
+
 # ---------------------------------------------------------------- write
 assert len(patients) == 300, len(patients)
 
@@ -603,5 +619,6 @@ write("residence.csv", RES_HEADER, ordered(residence))
 write("nominations.csv", NOM_HEADER, ordered(nominations), trailing_blank=True)
 write("practices.csv", "practice_code,practice_name,pct,locality", [csv_line(p) for p in PRACTICES])
 write("localities.csv", "locality,pct,expected_patients,weighted_capitation", [csv_line(l) for l in LOCALITIES])
+write("opt_outs.csv", OPT_HEADER, opt_outs)
 write("case_managers.csv", "case_manager_id,name,locality,caseload_max,active", [csv_line(c) for c in CASE_MANAGERS])
 print("wrote sample extracts to", HERE)

@@ -96,7 +96,7 @@ public enum Validate {
             if s.present {
                 lines.append(
                     "\(s.fileName): read \(s.read), accepted \(s.accepted), rejected \(s.rejected), unregistered \(s.unregistered), warnings \(s.warnings)"
-                )
+                        + (s.optedOut > 0 ? ", opted out \(s.optedOut) (dropped under the opt-out policy)" : ""))
             } else {
                 lines.append("\(s.fileName): absent (no such data)")
             }

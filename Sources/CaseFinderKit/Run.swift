@@ -220,7 +220,7 @@ public enum Run {
         for m in loaded.store.caseManagers { if let n = m.name { names[m.id] = n } }
         let settings = PracticeLists.Settings(
             knownPractices: Set(loaded.store.practices.keys), caseManagerNames: names, opaque: loaded.mapping.personID == .opaque,
-            workbook: nil)
+            workbook: ReviewWorkbook.bytes)
         for file in try PracticeLists.files(cases, settings: settings) { try folder.write("practices/\(file.name)", file.bytes) }
     }
 

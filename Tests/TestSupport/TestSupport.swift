@@ -106,7 +106,8 @@ public func scaledSample(copies: Int) -> String {
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if lines.last == "" { lines.removeLast() }
         guard let header = lines.first else { continue }
-        let perPatient = ["patients.csv", "admissions.csv", "prescriptions.csv", "residence.csv", "nominations.csv"].contains(name)
+        let perPatient = ["patients.csv", "admissions.csv", "prescriptions.csv", "residence.csv", "nominations.csv", "opt_outs.csv"]
+            .contains(name)
         var result = header + "\n"
         let body = lines.dropFirst().joined(separator: "\n") + "\n"
         if perPatient {

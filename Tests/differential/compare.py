@@ -101,11 +101,31 @@ def criteria_file(args, engine, work):
     return head
 
 
-def compare_run(tag, ext, eng, ref, cap):
+NO_DISCLOSURE_FLAG = []  # set when the engine predates --disclosure
+
+
+def run_exact(engine, argv):
+    """The engine with exact aggregates (--disclosure none: scoping.csv is suppressed by
+    default); an engine that does not know the flag is run without it, with a note."""
+    if not NO_DISCLOSURE_FLAG:
+        p = subprocess.run([engine] + argv + ["--disclosure", "none"], capture_output=True,
+                           text=True)
+        if not (p.returncode == 64 and "disclosure" in p.stderr):
+            return p
+        NO_DISCLOSURE_FLAG.append(True)
+        print(f"note: {engine} does not know --disclosure ({p.stderr.strip().splitlines()[0]}); "
+              "running it without")
+    return subprocess.run([engine] + argv, capture_output=True, text=True)
+
+
+def compare_run(tag, ext, eng, ref, cap, governance=False):
     diffs = []
 
     def say(kind, msg):
         diffs.append((kind, msg))
+
+    if governance:
+        governance_checks(eng, ref, say)
 
     e = {r["nhs_number"]: r for r in read_csv(os.path.join(eng, "cases.csv"))}
     r = {x["nhs_number"]: x for x in read_csv(os.path.join(ref, "cases.csv"))}
@@ -157,9 +177,32 @@ def compare_run(tag, ext, eng, ref, cap):
     inputs = {i["file"]: i for i in summary.get("inputs", [])}
     for x in read_csv(os.path.join(ref, "counts.csv")):
         i = inputs.get(x["file"], {})
-        for c in ("read", "accepted", "rejected", "unregistered"):
+        cols = ["read", "accepted", "rejected", "unregistered"]
+        if governance:
+            # opt_outs.csv's own rows: read, accepted, rejected (the contract's opted_out and
+            # unregistered are about the five extracts keyed by patient)
+            cols = cols[:3] if x["file"] == "opt_outs.csv" else cols + ["opted_out"]
+        for c in cols:
             if str(i.get(c)) != x[c]:
                 say("counts", f"{x['file']} {c}: engine={i.get(c)} reference={x[c]}")
+        if governance and i and i.get("read") != (i.get("accepted", 0) + i.get("rejected", 0)
+                                                  + i.get("opted_out", 0)):
+            say("counts", f"{x['file']}: engine read {i.get('read')} != accepted "
+                f"{i.get('accepted')} + rejected {i.get('rejected')} + opted_out "
+                f"{i.get('opted_out')}")
+    if governance:
+        with open(os.path.join(ref, "opt_outs.json")) as fh:
+            want = json.load(fh)
+        got = summary.get("opt_outs")
+        if not isinstance(got, dict):
+            say("summary_opt_outs", f"summary.json has no opt_outs object (got {got!r})")
+        else:
+            policy = set(want["policy"].split(",")) - {"none"}
+            keys = ["policy", "excluded"] + [t for t in ("type1", "ndoo") if t in policy]
+            for k in keys:
+                if got.get(k) != want[k]:
+                    say("summary_opt_outs", f"summary.json opt_outs.{k}: engine={got.get(k)!r} "
+                        f"reference={want[k]!r}")
 
     by = collections.defaultdict(list)
     for kind, msg in diffs:
@@ -173,6 +216,271 @@ def compare_run(tag, ext, eng, ref, cap):
         if len(msgs) > cap:
             print(f"     ... {len(msgs) - cap} more")
     return by
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+DIGIT_RUN = re.compile(rb"[0-9]{10,}")
+PRACTICE_FILE = re.compile(r"^([A-Z0-9]+)(\.csv|\.xlsx|-import\.txt|-accurx-[0-9]{2}\.csv)$")
+
+
+def numbers_in(data, targets):
+    """The 10-digit windows of every run of digits in data (bytes) that are in targets."""
+    hits = []
+    for m in DIGIT_RUN.finditer(data):
+        run = m.group()
+        for k in range(len(run) - 9):
+            if run[k:k + 10] in targets:
+                hits.append((run[k:k + 10].decode(), m.start() + k))
+    return hits
+
+
+def privacy_scan(out, excluded):
+    """Every byte of every file under out (xlsx members unzipped, SQLite cells read as values
+    too, so an NHS number stored as an integer is found): where an excluded NHS number occurs."""
+    import sqlite3
+    import zipfile
+    targets = {n.encode() for n in excluded}
+    as_int = {int(n): n for n in excluded}
+    found = []
+    for root, dirs, files in os.walk(out):
+        for f in sorted(files):
+            path = os.path.join(root, f)
+            rel = os.path.relpath(path, out)
+            with open(path, "rb") as fh:
+                data = fh.read()
+            found += [(rel, n, f"byte {at}") for n, at in numbers_in(data, targets)]
+            if data[:4] == b"PK\x03\x04":
+                try:
+                    with zipfile.ZipFile(path) as z:
+                        for name in z.namelist():
+                            found += [(rel, n, f"member {name} byte {at}")
+                                      for n, at in numbers_in(z.read(name), targets)]
+                except zipfile.BadZipFile as e:
+                    found.append((rel, "-", f"unreadable zip: {e}"))
+            if data[:16] == b"SQLite format 3\x00":
+                try:
+                    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+                    tables = [t for (t,) in db.execute(
+                        "SELECT name FROM sqlite_master WHERE type = 'table'")]
+                    for t in tables:
+                        for row in db.execute(f'SELECT * FROM "{t}"'):
+                            for v in row:
+                                if isinstance(v, int) and v in as_int:
+                                    found.append((rel, as_int[v], f"table {t}: integer {v}"))
+                                elif isinstance(v, (str, bytes)):
+                                    b = v.encode() if isinstance(v, str) else v
+                                    found += [(rel, n, f"table {t}") for n, _ in
+                                              numbers_in(b, targets)]
+                    db.close()
+                except sqlite3.Error as e:
+                    found.append((rel, "-", f"unreadable SQLite: {e}"))
+    return found
+
+
+def formula_scan(out):
+    """Every cell of every CSV under out that starts =, +, -, @, tab or CR and is not a number."""
+    bad = []
+    for root, dirs, files in os.walk(out):
+        for f in sorted(files):
+            if not f.lower().endswith(".csv"):
+                continue
+            path = os.path.join(root, f)
+            with open(path, newline="", encoding="utf-8-sig", errors="replace") as fh:
+                for r, row in enumerate(csv.reader(fh), 1):
+                    for c, cell in enumerate(row, 1):
+                        if cell[:1] in FORMULA_START and cell and not NUMBER.fullmatch(cell):
+                            bad.append(f"{os.path.relpath(path, out)} row {r} column {c}: "
+                                       f"{cell[:40]!r}")
+    return bad
+
+
+def compare_exceptions(eng, ref, say):
+    path = os.path.join(eng, "exceptions.csv")
+    if not os.path.exists(path):
+        say("exceptions", "exceptions.csv not written")
+        return
+    rows = read_csv(path)
+    keys = [(x.get("nhs_number"), x.get("reason")) for x in rows]
+    if keys != sorted(keys):
+        i = next(k for k in range(len(keys)) if keys[k] != sorted(keys)[k])
+        say("exceptions_order", f"exceptions.csv not sorted by (nhs_number, reason): row {i + 2}")
+    e = collections.defaultdict(set)
+    for n, why in keys:
+        e[n].add(why)
+    r = collections.defaultdict(set)
+    lenient = set()
+    for x in read_csv(os.path.join(ref, "exceptions.csv")):
+        r[x["nhs_number"]].add(x["reason"])
+        if x["also"]:
+            lenient.add(x["nhs_number"])
+    for n in sorted(set(e) | set(r)):
+        if e[n] == r[n]:
+            continue
+        if n in lenient and e[n] in ({"under_65"}, {"dead", "under_65"}):
+            continue  # dead and under 65: either reason (or both) reads the contract
+        kind = "exceptions:" + "/".join(sorted(e[n] ^ r[n]))
+        say(kind, f"{n}: engine={';'.join(sorted(e[n])) or '-'} "
+            f"reference={';'.join(sorted(r[n])) or '-'}")
+
+
+def compare_practices(eng, ref, say):
+    ed, rd = os.path.join(eng, "practices"), os.path.join(ref, "practices")
+    got = set(os.listdir(ed)) if os.path.isdir(ed) else set()
+    want = set(os.listdir(rd))
+    want |= {f[:-4] + ".xlsx" for f in want if re.fullmatch(r"[A-Z0-9]+\.csv", f)}
+    for f in sorted(got - want):
+        say("practice_file_only_engine", f"practices/{f} written by the engine only")
+    for f in sorted(want - got):
+        say("practice_file_only_reference", f"practices/{f} expected, not written")
+    for f in sorted(got & want):
+        ep, rp = os.path.join(ed, f), os.path.join(rd, f)
+        if f.endswith(".xlsx"):
+            continue
+        if re.fullmatch(r"[A-Z0-9]+\.csv", f):
+            with open(ep, newline="", encoding="utf-8") as fh:
+                erows = list(csv.reader(fh))
+            with open(rp, newline="", encoding="utf-8") as fh:
+                rrows = list(csv.reader(fh))
+            if erows[:1] != rrows[:1]:
+                say("practice_csv_header", f"practices/{f} header: engine={erows[:1]} "
+                    f"reference={rrows[:1]}")
+                continue
+            head = rrows[0]
+            if len(erows) != len(rrows):
+                say("practice_csv_rows", f"practices/{f}: engine {len(erows) - 1} rows, "
+                    f"reference {len(rrows) - 1}")
+            for k, (a, b) in enumerate(zip(erows[1:], rrows[1:]), 2):
+                if len(a) != len(head):
+                    say("practice_csv_field", f"practices/{f} row {k}: {len(a)} fields")
+                    continue
+                for c, name in enumerate(head):
+                    if name == "reasons":
+                        if not a[c].strip():
+                            say("practice_csv_reasons", f"practices/{f} row {k} ({a[0]}): "
+                                "empty reasons")
+                    elif a[c] != b[c]:
+                        say("practice_csv_field:" + name, f"practices/{f} row {k} "
+                            f"({b[0]}) {name}: engine={a[c]!r} reference={b[c]!r}")
+            continue
+        with open(ep, "rb") as fh:
+            a = fh.read()
+        with open(rp, "rb") as fh:
+            b = fh.read()
+        if a != b:
+            al, bl = a.split(b"\n"), b.split(b"\n")
+            k = next((i for i in range(min(len(al), len(bl))) if al[i] != bl[i]),
+                     min(len(al), len(bl)))
+            note = " (only the line ends differ)" if a.replace(b"\r\n", b"\n") == b else ""
+            say("practice_bytes", f"practices/{f} differs{note}: {len(a)} bytes vs {len(b)}; "
+                f"first at line {k + 1}: engine={al[k][:60] if k < len(al) else b'<end>'!r} "
+                f"reference={bl[k][:60] if k < len(bl) else b'<end>'!r}")
+
+
+def governance_checks(eng, ref, say):
+    """Exceptions, practice lists, opt_outs.csv rejects without their record, and the privacy
+    checks: no excluded NHS number in any byte under --out, no formula-like CSV cell."""
+    compare_exceptions(eng, ref, say)
+    compare_practices(eng, ref, say)
+    for x in read_csv(os.path.join(eng, "rejects.csv")):
+        if x.get("file") == "opt_outs.csv" and x.get("record", ""):
+            say("opt_outs_record", f"rejects.csv opt_outs.csv line {x.get('line')}: record "
+                f"not empty ({x['record'][:30]!r}...)")
+    privacy_checks(eng, ref, say)
+
+
+def privacy_checks(eng, ref, say):
+    with open(os.path.join(ref, "excluded.txt")) as fh:
+        excluded = fh.read().split()
+    for rel, n, where in privacy_scan(eng, excluded):
+        say("privacy_nhs_number", f"excluded {n} found in {rel} ({where})")
+    for m in formula_scan(eng):
+        say("privacy_formula", m)
+
+
+def compare_suppressed(tag, eng, ref, cap):
+    """The default (suppress) run: scoping.csv's patient counts against the reference's exact
+    figures released by the rule (1-7 as *, others to the nearest 5, TOTAL from exact sums),
+    and the privacy checks."""
+    diffs = collections.defaultdict(list)
+    say = lambda kind, msg: diffs[kind].append(msg)
+    es = {x["locality"]: x for x in read_csv(os.path.join(eng, "scoping.csv"))}
+    for x in read_csv(os.path.join(ref, "scoping.csv")):
+        loc = x["locality"]
+        if loc not in es:
+            say("scoping_released", f"scoping.csv: no row for {loc!r} (reference: {dict(x)})")
+            continue
+        for c in ("found", "allocated", "waiting", "no_capacity"):
+            if es[loc].get(c) != x[c]:
+                say("scoping_released", f"scoping.csv {loc} {c}: engine={es[loc].get(c)!r} "
+                    f"reference={x[c]!r}")
+    privacy_checks(eng, ref, say)
+    n = sum(len(v) for v in diffs.values())
+    print(f"== {tag}: {n} difference(s)")
+    for kind in sorted(diffs):
+        print(f"  -- {kind}: {len(diffs[kind])}")
+        for m in diffs[kind][:cap]:
+            print("     " + m)
+        if len(diffs[kind]) > cap:
+            print(f"     ... {len(diffs[kind]) - cap} more")
+    return diffs
+
+
+def run_governance(args, crit):
+    """--governance: per seed x date x encoding, generate.py --governance, then the engine and
+    the reference under each opt-out policy; see the docstring."""
+    totals = collections.Counter()
+    runs = 0
+    if check_hfrs_table():
+        totals["hfrs_table"] += 1
+    for seed in seeds(args.seeds):
+        for date in args.dates.split(","):
+            for enc in args.encodings.split(","):
+                base = os.path.join(args.work, f"gov-s{seed}-{date}-{enc}")
+                ext, cleared = os.path.join(base, "extracts"), os.path.join(base, "ndoo-cleared.txt")
+                subprocess.run(["rm", "-rf", base], check=True)
+                gen = [sys.executable, os.path.join(HERE, "generate.py"), "--seed", str(seed),
+                       "--patients", str(args.patients), "--out", ext, "--as-of", date,
+                       "--governance", "--ndoo-cleared", cleared]
+                if enc == "crlf-bom":
+                    gen.append("--crlf-bom")
+                subprocess.run(gen, check=True)
+                plan = [("default", ["--disclosure", "none"], []),
+                        ("type1", ["--disclosure", "none", "--opt-outs", "type1"],
+                         ["--opt-outs", "type1"]),
+                        ("ndoo", ["--disclosure", "none", "--opt-outs", "ndoo"],
+                         ["--opt-outs", "ndoo"]),
+                        ("none", ["--disclosure", "none", "--opt-outs", "none"],
+                         ["--opt-outs", "none"]),
+                        ("cleared", ["--disclosure", "none", "--ndoo-cleared", cleared],
+                         ["--ndoo-cleared", cleared]),
+                        ("suppress", [], ["--disclosure", "suppress"])]
+                for name, eopts, ropts in plan:
+                    tag = f"seed {seed} as-of {date} {enc} governance {name}"
+                    eng, ref = os.path.join(base, "engine-" + name), os.path.join(base, "ref-" + name)
+                    p = subprocess.run([args.engine, "run", "--extracts", ext, "--criteria", crit,
+                                        "--as-of", date, "--out", eng, "--quiet"] + eopts,
+                                       capture_output=True, text=True)
+                    if p.returncode != 0:
+                        print(f"== {tag}: ENGINE FAILED exit {p.returncode}\n{p.stderr}")
+                        totals["engine_failed"] += 1
+                        continue
+                    subprocess.run([sys.executable, os.path.join(HERE, "reference.py"),
+                                    "--extracts", ext, "--as-of", date, "--out", ref] + ropts,
+                                   check=True)
+                    if name == "suppress":
+                        by = compare_suppressed(tag, eng, ref, args.max)
+                    else:
+                        by = compare_run(tag, ext, eng, ref, args.max, governance=True)
+                    runs += 1
+                    for k, v in by.items():
+                        totals[k] += len(v)
+    print(f"\n== {runs} governance run(s) compared; differences by kind over all runs:")
+    if not totals:
+        print("   none")
+    for k, v in sorted(totals.items()):
+        print(f"   {k}: {v}")
+    return 1 if totals else 0
 
 
 def run_incidence(args, crit):
@@ -309,6 +617,9 @@ def main():
                     help="run at D1 then incidence at D2; compare incidence.csv and lapsed.csv")
     ap.add_argument("--pairs", default="2026-10-22:2026-11-22,2028-01-29:2028-02-29",
                     help="D1:D2 pairs for --incidence")
+    ap.add_argument("--governance", action="store_true",
+                    help="opt-outs under each policy, placeholder practices, practice lists, "
+                    "formula injection, disclosure control, and the privacy checks")
     args = ap.parse_args()
 
     if not os.path.exists(args.engine):
@@ -320,6 +631,10 @@ def main():
         args.seeds = args.seeds or "1-4"
         args.encodings = args.encodings or "lf"
         return run_incidence(args, crit)
+    if args.governance:
+        args.seeds = args.seeds or "1-3"
+        args.encodings = args.encodings or "lf,crlf-bom"
+        return run_governance(args, crit)
     args.seeds = args.seeds or "1-6"
     args.encodings = args.encodings or "lf,crlf-bom"
     totals = collections.Counter()
@@ -338,9 +653,8 @@ def main():
                 if enc == "crlf-bom":
                     gen.append("--crlf-bom")
                 subprocess.run(gen, check=True)
-                p = subprocess.run([args.engine, "run", "--extracts", ext, "--criteria", crit,
-                                    "--as-of", date, "--out", eng, "--quiet"],
-                                   capture_output=True, text=True)
+                p = run_exact(args.engine, ["run", "--extracts", ext, "--criteria", crit,
+                                            "--as-of", date, "--out", eng, "--quiet"])
                 if p.returncode != 0:
                     print(f"== {tag}: ENGINE FAILED exit {p.returncode}\n{p.stderr}")
                     totals["engine_failed"] += 1

@@ -864,6 +864,7 @@ class Gen:
         self.gen_case_managers()
         self.gen_practices()
         people, others = self.gen_patients()
+        self.people, self.others = people, others
         for nhs in people + others:
             if self.chance(0.60):
                 self.gen_admissions(nhs)
@@ -992,6 +993,247 @@ class Gen:
             for row in new:
                 lst.insert(r.randint(0, len(lst)), row)
 
+    # -- governance: opt-outs, placeholder practices, hostile names, a big practice (own stream)
+    def governance(self):
+        r = self.grng = random.Random(self.seed * 2654435761 + 314159)
+        D = self.D
+        nhs = NHS(r)
+        nhs.used = self.nhs.used
+        self.opt_outs = []
+        self.gov_spell = 0
+        new_from = [(lst, len(lst)) for lst in (self.patients, self.admissions, self.prescriptions,
+                                                self.residence, self.nominations)]
+        nominated = {nhs_plain(x["nhs_number"]) for x in self.nominations if "nhs_number" in x}
+        on_spine_rows = {nhs_plain(x["nhs_number"]) for x in self.patients if "nhs_number" in x}
+        # a row whose unquoted comma shifts the nhs_number field would be rejected with its raw
+        # record, which names the patient: the contract leaves that open, so nobody with such a
+        # row is opted out
+        self.shifted = {nhs_plain(x["nhs_number"]) for x in self.prescriptions
+                        if "drug_name" in x.get("__raw__", ()) and "," in x["drug_name"]}
+        people = [n for n in self.people if n not in self.shifted]
+        unregistered = [n for n in self.others if n not in on_spine_rows and n not in self.shifted]
+
+        # hostile names: a locality that is a formula, a pct, practice and case manager names
+        evil_loc = '=HYPERLINK("http://x","y")'
+        renamed = r.choice([loc for _, loc, _ in LOCALITIES])
+        pct_from = r.choice(["North East Essex", "Mid Essex"])
+        evil_pct = r.choice(["+", "-", "@"]) + pct_from
+        for lst in (self.practices, self.case_managers, self.localities):
+            for row in lst:
+                if row.get("locality") == renamed:
+                    row["locality"] = evil_loc
+                if row.get("pct") == pct_from and lst is self.practices:
+                    row["pct"] = evil_pct
+        hostile = ["+44 Surgery", "-Minus Lane Practice", "@Home Medical Centre", "=1+2",
+                   "\tTab Surgery", "\rCarriage Return Surgery", '=HYPERLINK("http://x","y")',
+                   "=cmd|' /C calc'!A0", "-", "+"]
+        for row in self.practices:
+            if r.random() < 0.5:
+                row["practice_name"] = r.choice(hostile)
+        cm_hostile = ["+Sarah Plus", "-Dee Dash", "@Alex At", "=SUM(1,2)", "\tTabitha Tab",
+                      "=HYPERLINK(\"http://x\",\"y\")", "-", "@"]
+        for row in self.case_managers:
+            if r.random() < 0.6:
+                row["name"] = r.choice(cm_hostile)
+        pairs = []
+        for row in self.practices:
+            if row["practice_code"].upper() in self.practice_codes() and row["pct"]:
+                pairs.append((row["pct"], row["locality"]))
+
+        def person(code, dob, dod=""):
+            who = nhs.valid()
+            self.patients.append(dict(nhs_number=nhs.spelled(who), date_of_birth=iso(dob),
+                                      sex=r.choice(["M", "F"]), gp_practice=code,
+                                      date_of_death=dod))
+            return who
+
+        def old_dob():
+            return D - days(r.randint(66 * 365, 95 * 365))
+
+        def nominate(who, day=None):
+            self.nominations.append(dict(nhs_number=nhs.spelled(who),
+                                         nominated_on=iso(day or D - days(r.randint(0, 400))),
+                                         nominated_by="GP", reason="governance"))
+
+        def admission(who, day, code="E86.0"):
+            self.gov_spell += 1
+            self.admissions.append(dict(
+                nhs_number=nhs.spelled(who), spell_id=f"GOV:{self.gov_spell:07d}",
+                episode_number="1", admission_date=iso(day), discharge_date=iso(day + days(2)),
+                admission_method="21", patient_classification="1", admission_source="19",
+                discharge_destination="19", discharge_method="1", diag_01=code))
+
+        def opt_out(who, kind, spelled=True):
+            spell = {"type1": ["type1", "type1", "TYPE1", "Type1", " type1 "],
+                     "ndoo": ["ndoo", "ndoo", "NDOO", "Ndoo", " ndoo"],
+                     "bad": ["type2", "Type 1", "dissent", "type1;ndoo", "opt-out", "t1"]}
+            if kind == "both":
+                kinds = ["type1", "ndoo"]
+            elif kind == "dup":  # the same type twice
+                kinds = [r.choice(["type1", "ndoo"])] * 2
+            else:
+                kinds = [kind]
+            for k in kinds:
+                x = r.random()
+                rec = "" if x < 0.2 else iso(D + days(r.randint(1, 200))) if x < 0.25 else \
+                    iso(D - days(r.randint(0, 4000)))
+                self.opt_outs.append(dict(nhs_number=nhs.spelled(who) if spelled else who,
+                                          type=r.choice(spell[k]), recorded_date=rec))
+
+        # placeholder practices ("no registered practice"), sometimes listed in practices.csv
+        for code in ("V81997", "V81998", "V81999"):
+            if r.random() < 0.4:
+                pct, loc = r.choice(pairs)
+                self.practices.insert(r.randint(0, len(self.practices)), dict(
+                    practice_code=code if r.random() < 0.7 else code.lower(),
+                    practice_name="No registered practice", pct=pct, locality=loc))
+        placeholder_people = []
+        for _ in range(max(12, self.n // 80)):
+            code = r.choice(["V81997", "V81998", "V81999"])
+            code = code.lower() if r.random() < 0.2 else code
+            young = r.random() < 0.15
+            dob = D - days(r.randint(40 * 365, 64 * 365)) if young else old_dob()
+            dod = iso(D - days(r.randint(0, 200))) if r.random() < 0.08 else ""
+            who = person(code, dob, dod)
+            kind = r.choice(["nom", "nom", "nom", "frail", "none"])
+            if kind == "nom":
+                nominate(who)
+            elif kind == "frail":
+                admission(who, D - days(r.randint(0, 300)))
+            if kind != "none" and not young and not dod:
+                placeholder_people.append(who)
+        for who in r.sample(placeholder_people, min(3, len(placeholder_people))):
+            opt_out(who, r.choice(["type1", "ndoo", "both"]))
+
+        # a practice with more than 250 case-found patients (Accurx batches of 250); under the
+        # default policy exactly N, one more under type1 or ndoo, three more under none
+        big = r.choice(["F81601", "f81601"])
+        pct, loc = r.choice(pairs)
+        self.practices.insert(r.randint(0, len(self.practices)), dict(
+            practice_code=big, practice_name=r.choice(["Big Practice"] + hostile), pct=pct,
+            locality=loc))
+        self.big_practice = []
+        for _ in range(r.choice([249, 250, 251, 263, 500, 501])):
+            who = person(big, old_dob())
+            nominate(who)
+            self.big_practice.append(who)
+        for kind in ("type1", "ndoo", "both"):
+            who = person(big, old_dob())
+            nominate(who)
+            opt_out(who, kind)
+        for _ in range(4):
+            who = person(big, D - days(r.randint(30 * 365, 64 * 365)))
+            if r.random() < 0.5:
+                nominate(who)  # an under_65 exception
+
+        # opt-outs of spine patients (many of them case-found), of patients not on the spine,
+        # of nobody we know, and malformed or invalid rows
+        chosen = r.sample(people, len(people) // 25)
+        chosen += r.sample(sorted(nominated & set(people)), len(nominated & set(people)) // 5)
+        chosen = list(dict.fromkeys(chosen))
+        self.excluded_people = []
+        for who in chosen:
+            kind = r.choices(["type1", "ndoo", "both", "dup", "bad"], [40, 30, 15, 10, 5])[0]
+            opt_out(who, kind)
+            self.excluded_people.append(who)
+        for who in r.sample(unregistered, len(unregistered) * 2 // 5):
+            opt_out(who, r.choice(["type1", "ndoo", "both", "bad"]))
+        for _ in range(3):
+            opt_out(nhs.valid(), r.choice(["type1", "ndoo"]))
+        for _ in range(3):
+            self.opt_outs.append(dict(nhs_number=nhs.bad_check(), type="type1",
+                                      recorded_date=iso(D)))
+        self.opt_outs.append(dict(nhs_number=nhs.check_is_10(), type="ndoo", recorded_date=""))
+        self.opt_outs.append(dict(nhs_number="", type="type1", recorded_date=iso(D)))
+        self.opt_outs.append(dict(nhs_number=nhs.valid(), type="", recorded_date=iso(D)))
+        self.opt_outs.append(dict(nhs_number=nhs.valid(), type="ndoo", recorded_date="",
+                                  __fields__=1))
+        r.shuffle(self.opt_outs)
+
+        # malformed activity rows (one defect each) of opted-out patients: dropped, counted as
+        # opted_out, while the opt-out applies; rejected as usual when it does not
+        def bad_date():
+            y = D.year
+            return r.choice([f"{y}-02-30", f"{y}-13-01", "yesterday", f"31/12/{y}", f"{y}1122"])
+
+        for who in r.sample(self.excluded_people, min(40, len(self.excluded_people))):
+            for _ in range(r.choice([1, 1, 2, 3])):
+                kind = r.choice(["adm_fields", "adm_short", "adm_date", "dis_date", "rx_date",
+                                 "rx_bnf", "rx_fields", "rx_quoted", "res_from", "nom_date",
+                                 "nom_fields", "spine_dup", "spaced"])
+                if kind.startswith("adm") or kind in ("dis_date", "spaced"):
+                    admission(who, D - days(r.randint(0, 300)), r.choice(["E86.0", "I10X"]))
+                    row = self.admissions[-1]
+                    if kind == "adm_fields":
+                        row["__fields__"] = 1
+                    elif kind == "adm_short":
+                        row["__fields__"] = -1
+                    elif kind == "adm_date":
+                        row["admission_date"] = bad_date()
+                    elif kind == "dis_date":
+                        row["discharge_date"] = bad_date()
+                    else:
+                        row["nhs_number"] = who[:3] + " " + who[3:6] + " " + who[6:]
+                elif kind.startswith("rx"):
+                    sub9, name = r.choice(SUBS)
+                    row = dict(nhs_number=nhs.spelled(who), issue_date=iso(D - days(10)),
+                               bnf_code=sub9 + "AAAAAA", drug_name=name + " tablets",
+                               quantity="28")
+                    if kind == "rx_date":
+                        row["issue_date"] = bad_date()
+                    elif kind == "rx_bnf":
+                        row["bnf_code"] = sub9[:7]
+                    elif kind == "rx_fields":
+                        row["__fields__"] = r.choice([-1, 1])
+                    else:  # a comma in a quoted drug name: one field, no defect
+                        row["drug_name"] = name + " 500mg, 32 tablets"
+                        row["bnf_code"] = sub9[:8]
+                    self.prescriptions.append(row)
+                elif kind == "res_from":
+                    self.residence.append(dict(nhs_number=nhs.spelled(who),
+                                               care_home_code="1-555", care_home_type="nursing",
+                                               from_date=bad_date(), to_date="",
+                                               source_system="CQC"))
+                elif kind.startswith("nom"):
+                    row = dict(nhs_number=nhs.spelled(who), nominated_on=bad_date(),
+                               nominated_by="GP", reason="x")
+                    if kind == "nom_fields":
+                        row["nominated_on"] = iso(D - days(3))
+                        row["__fields__"] = r.choice([-1, 1])
+                    self.nominations.append(row)
+                else:  # a second spine row (a duplicate: rejected when not opted out)
+                    orig = next(x for x in self.patients if "nhs_number" in x
+                                and "__fields__" not in x and nhs_plain(x["nhs_number"]) == who)
+                    self.patients.append(dict(orig, gp_practice=r.choice(self.practice_codes())))
+        for lst, n0 in new_from:
+            new = lst[n0:]
+            del lst[n0:]
+            for row in new:
+                lst.insert(r.randint(0, len(lst)), row)
+
+    def write_cleared(self, path):
+        """The national opt-out service's cleared list: every valid NHS number of patients.csv
+        but a few spine patients (case-found-looking ones among them, one of the big practice,
+        some who also hold a type1 opt-out), plus numbers nobody has; one a line, some with a
+        trailing comma, LF or CRLF."""
+        r = self.grng
+        numbers = {nhs_plain(x["nhs_number"]) for x in self.patients if "nhs_number" in x}
+        numbers = {n for n in numbers if len(n) == 10 and n.isdigit()
+                   and check_digit(n[:9]) == int(n[9])}
+        people = [n for n in self.people if n not in self.shifted]
+        nominated = sorted({nhs_plain(x["nhs_number"]) for x in self.nominations
+                            if "nhs_number" in x} & set(people))
+        out = set(r.sample(people, len(people) // 30))
+        out |= set(r.sample(nominated, len(nominated) // 8))
+        out |= set(r.sample(self.excluded_people, len(self.excluded_people) // 6))
+        out.add(r.choice(self.big_practice))
+        lines = sorted(numbers - out) + [NHS(r).valid() for _ in range(5)]
+        r.shuffle(lines)
+        nl = "\r\n" if r.random() < 0.5 else "\n"
+        with open(path, "wb") as fh:
+            fh.write("".join(n + ("," if r.random() < 0.5 else "") + nl for n in lines)
+                     .encode("ascii"))
+
     def write(self, out, crlf_bom):
         os.makedirs(out, exist_ok=True)
         rng = self.rng
@@ -1052,6 +1294,12 @@ class Gen:
         self.rng = main
         if self.chance(0.15):
             os.remove(os.path.join(out, "residence.csv"))  # "no such data"
+        if getattr(self, "opt_outs", None) is not None:
+            cols = ["nhs_number", "type", "recorded_date"]
+            self.grng.shuffle(cols)
+            names = [c.upper() if self.grng.random() < 0.3 else c for c in cols]
+            write_csv(os.path.join(out, "opt_outs.csv"), cols, self.opt_outs, self.grng, crlf_bom,
+                      names)
 
 
 def nhs_plain(s):
@@ -1066,12 +1314,20 @@ def main():
     ap.add_argument("--as-of", default="2026-11-22")
     ap.add_argument("--crlf-bom", action="store_true")
     ap.add_argument("--previous", help="previous run's as-of date: add status changes after it")
+    ap.add_argument("--governance", action="store_true",
+                    help="add opt_outs.csv, placeholder practices, hostile names, a big practice")
+    ap.add_argument("--ndoo-cleared", help="with --governance: write the national opt-out "
+                    "service's cleared list here (outside the extracts folder)")
     a = ap.parse_args()
     g = Gen(a.seed, a.patients, dt.date.fromisoformat(a.as_of))
     g.run()
     if a.previous:
         g.transitions(dt.date.fromisoformat(a.previous), max(40, a.patients // 20))
+    if a.governance:
+        g.governance()
     g.write(a.out, a.crlf_bom)
+    if a.governance and a.ndoo_cleared:
+        g.write_cleared(a.ndoo_cleared)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,8 @@ EQUIVALENT lists mutants that cannot change any output on these inputs, with the
 are run too, and reported as "equivalent" when they survive (and as a surprise if killed).
 
     mutants.py [--seed 1] [--patients 3000] [--dates 2026-11-22,2028-02-29] [--work DIR]
+    mutants.py --governance [--seed 1]   # GOV_MUTANTS on generate.py --governance data, the
+                                         # reference under each opt-out policy (first 2 dates)
 """
 import argparse
 import filecmp
@@ -133,6 +135,49 @@ MUTANTS = {
     "waiting list numbered from 0": ("c[\"waiting_position\"] = str(waiting)", "c[\"waiting_position\"] = str(waiting - 1)"),
 }
 
+# Governance mutants (--governance): generate.py --governance data, the reference run under
+# every opt-out policy, with the ndoo-cleared list and with disclosure control; a mutant is
+# killed when any file it writes (practices/ included) differs.
+GOV_MUTANTS = {
+    "bad opt-out type does not exclude": ('(ts & P or "other" in ts)', "(ts & P)"),
+    "opt-out types case-sensitive": ('t = row.get("type", "").strip(" ").lower()',
+                                     't = row.get("type", "")'),
+    "malformed rows of excluded patients rejected": (
+        "if drop_excluded and at is not None and at < len(fields) and self.excluded:",
+        "if drop_excluded and at is not None and len(fields) == len(header) and self.excluded:"),
+    "only activity rows dropped (spine rows of excluded kept)": (
+        "self.counts[name][4] += 1\n                    continue",
+        "self.counts[name][4] += 1\n                    if name != \"patients.csv\": continue"),
+    "ndoo-cleared list ignored": ('if cleared is not None and "ndoo" in P:', "if False:"),
+    "ndoo-cleared applies under every policy": ('if cleared is not None and "ndoo" in P:',
+                                                "if cleared is not None:"),
+    "ndoo-cleared trailing comma kept": ('        if v.endswith(","):\n', "        if False:\n"),
+    "registered without the excluded": ('att["registered"] = ing.gov["registered"]',
+                                        'att["registered"] = ing.gov["registered"] - ing.gov["excluded"]'),
+    "opted_out counts patients not on the spine": ("excluded=len(out_spine),",
+                                                    "excluded=len(excluded),"),
+    "placeholder V81998 forgotten": ('{"V81997", "V81998", "V81999"}', '{"V81997", "V81999"}'),
+    "placeholder gets a practice list": ("if code in practices and code not in PLACEHOLDER_PRACTICES:",
+                                         "if code in practices:"),
+    "placeholder exception for unlisted placeholders only": (
+        "if exceptions is not None and prac in PLACEHOLDER_PRACTICES:",
+        "if exceptions is not None and prac in PLACEHOLDER_PRACTICES and prac not in practices:"),
+    "accurx batches of 251": ("ACCURX_BATCH = 250", "ACCURX_BATCH = 251"),
+    "accurx batches of 249": ("ACCURX_BATCH = 250", "ACCURX_BATCH = 249"),
+    "formula: tab not neutralised": ('FORMULA_START = ("=", "+", "-", "@", "\\t", "\\r")',
+                                     'FORMULA_START = ("=", "+", "-", "@", "\\r")'),
+    "formula: minus not neutralised": ('FORMULA_START = ("=", "+", "-", "@", "\\t", "\\r")',
+                                       'FORMULA_START = ("=", "+", "@", "\\t", "\\r")'),
+    "disclosure: 1-9 suppressed": ("if 1 <= n <= 7:", "if 1 <= n <= 9:"),
+    "disclosure: rounded to 10": ("return str(5 * ((n + 2) // 5))", "return str(10 * ((n + 5) // 10))"),
+    "disclosure: rounded down": ("return str(5 * ((n + 2) // 5))", "return str(5 * (n // 5))"),
+    "disclosure: TOTAL from released rows": (
+        "        total[c] = sum(r[c] for r in scoping)\n",
+        "        total[c] = sum(int(release(r[c]).replace('*', '0')) if c in PATIENT_COUNT_COLS else r[c] for r in scoping)\n"),
+    "exception: dead nominated after D": ("nominated = lambda nhs: any(on <= D for on in noms.get(nhs, []))",
+                                          "nominated = lambda nhs: bool(noms.get(nhs))"),
+}
+
 EQUIVALENT = {
     "load fraction in floating point":
         "loads and caseloads are at most 80, so two different fractions differ by at least "
@@ -166,7 +211,11 @@ def main():
     ap.add_argument("--patients", type=int, default=3000)
     ap.add_argument("--dates", default="2026-11-22,2028-02-29,2027-02-28")
     ap.add_argument("--work", default="/tmp/casefind-mutants")
+    ap.add_argument("--governance", action="store_true",
+                    help="the governance mutants, on generate.py --governance data")
     a = ap.parse_args()
+    if a.governance:
+        return governance(a)
     src = open(os.path.join(HERE, "reference.py")).read()
     os.makedirs(a.work, exist_ok=True)
     dates = a.dates.split(",")
@@ -214,6 +263,77 @@ def main():
         survivors += not killed
     real = len(MUTANTS) - len(EQUIVALENT)
     print(f"{real - survivors}/{real} mutants killed ({len(EQUIVALENT)} equivalent mutant(s) not counted)")
+    return 1 if survivors else 0
+
+
+GOV_RUNS = [("default", []), ("type1", ["--opt-outs", "type1"]), ("ndoo", ["--opt-outs", "ndoo"]),
+            ("none", ["--opt-outs", "none"]), ("cleared", ["--ndoo-cleared", "CLEARED"]),
+            ("suppress", ["--disclosure", "suppress"])]
+
+
+def tree_diff(a, b):
+    """Files that differ (or exist on one side only) between two output folders."""
+    out = []
+    names = set()
+    for top in (a, b):
+        for root, _, files in os.walk(top):
+            names |= {os.path.relpath(os.path.join(root, f), top) for f in files}
+    for n in sorted(names):
+        pa, pb = os.path.join(a, n), os.path.join(b, n)
+        if not (os.path.exists(pa) and os.path.exists(pb)) or not filecmp.cmp(pa, pb, shallow=False):
+            out.append(n)
+    return out
+
+
+def governance(a):
+    src = open(os.path.join(HERE, "reference.py")).read()
+    os.makedirs(a.work, exist_ok=True)
+    dates = a.dates.split(",")[:2]
+    runs = []  # (extracts, date, name, options)
+    for date in dates:
+        ext = os.path.join(a.work, f"gov-extracts-{date}")
+        cleared = os.path.join(a.work, f"gov-cleared-{date}.txt")
+        subprocess.run([sys.executable, os.path.join(HERE, "generate.py"), "--seed", str(a.seed),
+                        "--patients", str(a.patients), "--out", ext, "--as-of", date,
+                        "--governance", "--ndoo-cleared", cleared], check=True)
+        for name, opts in GOV_RUNS:
+            opts = [cleared if o == "CLEARED" else o for o in opts]
+            base = os.path.join(a.work, f"gov-base-{date}-{name}")
+            subprocess.run(["rm", "-rf", base], check=True)
+            subprocess.run([sys.executable, os.path.join(HERE, "reference.py"), "--extracts", ext,
+                            "--as-of", date, "--out", base] + opts, check=True)
+            runs.append((ext, date, name, opts, base))
+    survivors = 0
+    for name, edits in GOV_MUTANTS.items():
+        if isinstance(edits, tuple):
+            edits = [edits]
+        if any(src.count(old) < 1 for old, _ in edits):
+            print(f"?? {name}: pattern not found")
+            survivors += 1
+            continue
+        text = src
+        for old, new in edits:
+            text = text.replace(old, new)
+        path = os.path.join(a.work, "gov-mutant.py")
+        with open(path, "w") as fh:
+            fh.write(text)
+        killed = []
+        for ext, date, run, opts, base in runs:
+            out = os.path.join(a.work, "gov-mut")
+            subprocess.run(["rm", "-rf", out], check=True)
+            p = subprocess.run([sys.executable, path, "--extracts", ext, "--as-of", date,
+                                "--out", out] + opts, capture_output=True, text=True)
+            if p.returncode != 0:
+                killed.append(f"{date}/{run}:CRASHED")
+                continue
+            files = tree_diff(out, base)
+            if files:
+                killed.append(f"{date}/{run}:" + ",".join(files[:3])
+                              + (f",+{len(files) - 3}" if len(files) > 3 else ""))
+        print(("killed   " if killed else "SURVIVED ") + f"{name}  {' '.join(killed[:4])}"
+              + (f" (+{len(killed) - 4} runs)" if len(killed) > 4 else ""))
+        survivors += not killed
+    print(f"{len(GOV_MUTANTS) - survivors}/{len(GOV_MUTANTS)} governance mutants killed")
     return 1 if survivors else 0
 
 

@@ -26,6 +26,7 @@ import argparse
 import calendar
 import csv
 import datetime as dt
+import json
 import os
 import re
 import sys
@@ -45,6 +46,11 @@ CRITERIA = ["frailty", "admissions", "care_home", "polypharmacy", "nomination"]
 RISK_MONTHS = 24
 RESERVE_PERCENT = 10
 CASELOAD_MIN, CASELOAD_MAX = 50, 80
+PLACEHOLDER_PRACTICES = {"V81997", "V81998", "V81999"}  # "no registered practice"
+OPT_OUT_TYPES = ("type1", "ndoo")
+POLICIES = {"type1,ndoo": {"type1", "ndoo"}, "ndoo,type1": {"type1", "ndoo"},
+            "type1": {"type1"}, "ndoo": {"ndoo"}, "none": set()}
+ACCURX_BATCH = 250
 
 # Hospital Frailty Risk Score, Gilbert et al., Lancet 2018;391:1775-82, supplementary table:
 # points per three-character ICD-10 category, in tenths (109 categories, 1732 tenths = 173.2).
@@ -209,20 +215,28 @@ BNF_RE = re.compile(r"^[A-Z0-9]+$")
 
 
 class Ingest:
-    def __init__(self, folder):
+    def __init__(self, folder, excluded=frozenset()):
         self.folder = folder
         self.rejects = []  # (file, line, severity, field)
-        self.counts = {}  # file -> [read, accepted, rejected, unregistered]
+        self.counts = {}  # file -> [read, accepted, rejected, unregistered, opted_out]
+        self.excluded = excluded  # NHS numbers whose rows are dropped before any other check
 
-    def rows(self, name):
+    def rows(self, name, drop_excluded=True):
         path = os.path.join(self.folder, name)
         if not os.path.exists(path):
             return None
         header, records = read_records(path)
-        self.counts[name] = [0, 0, 0, 0]
+        self.counts[name] = [0, 0, 0, 0, 0]
         out = []
+        at = header.index("nhs_number") if "nhs_number" in header else None
         for line, fields, raw in records:
             self.counts[name][0] += 1
+            # an excluded patient's row is dropped before any other check, malformed or not,
+            # as long as its nhs_number field (by header position) holds an excluded number
+            if drop_excluded and at is not None and at < len(fields) and self.excluded:
+                if nhs_valid(fields[at].strip(" ")) in self.excluded:
+                    self.counts[name][4] += 1
+                    continue
             if len(fields) != len(header):
                 self.reject(name, line, "")
                 continue
@@ -289,24 +303,7 @@ def hes(row, col, warnings):
     return v
 
 
-def load(folder):
-    ing = Ingest(folder)
-
-    practices = {}
-    rows = ing.rows("practices.csv")
-    for line, row in rows or []:
-        try:
-            code = req(row, "practice_code").upper()
-            pct = req(row, "pct")
-            loc = req(row, "locality")
-            if code in practices:
-                raise Reject("practice_code")
-        except Reject as r:
-            ing.reject("practices.csv", line, r.field)
-            continue
-        practices[code] = (pct, loc)
-        ing.accept("practices.csv")
-
+def load_spine(ing):
     spine = {}
     for line, row in ing.rows("patients.csv") or []:
         w = []
@@ -324,6 +321,100 @@ def load(folder):
             ing.warn("patients.csv", line, f)
         spine[nhs] = {"dob": dob, "practice": prac, "dod": dod}
         ing.accept("patients.csv")
+    return spine
+
+
+def read_opt_outs(ing):
+    """opt_outs.csv: NHS number -> the set of types its rows hold. A row whose type is neither
+    type1 nor ndoo (or a malformed row whose nhs_number field holds a valid NHS number) is
+    rejected and holds "other", which excludes under every policy but none (fail safe).
+    recorded_date has no effect on who is excluded."""
+    name = "opt_outs.csv"
+    held = {}
+    path = os.path.join(ing.folder, name)
+    if not os.path.exists(path):
+        return held
+    header, records = read_records(path)
+    ing.counts[name] = [0, 0, 0, 0, 0]
+    at = header.index("nhs_number") if "nhs_number" in header else None
+    for line, fields, raw in records:
+        ing.counts[name][0] += 1
+        if len(fields) != len(header):
+            ing.reject(name, line, "")
+            n = nhs_valid(fields[at].strip(" ")) if at is not None and at < len(fields) else None
+            if n:
+                held.setdefault(n, set()).add("other")
+            continue
+        row = {h: f.strip(" ") for h, f in zip(header, fields)}
+        try:
+            nhs = req_nhs(row)
+        except Reject as r:
+            ing.reject(name, line, r.field)
+            continue
+        t = row.get("type", "").strip(" ").lower()
+        if t not in OPT_OUT_TYPES:
+            ing.reject(name, line, "type")
+            held.setdefault(nhs, set()).add("other")
+            continue
+        held.setdefault(nhs, set()).add(t)
+        ing.accept(name)
+    return held
+
+
+def read_cleared(path):
+    """The national opt-out service's cleared list: one NHS number a line, an optional trailing
+    comma, LF or CRLF."""
+    with open(path, "rb") as fh:
+        text = fh.read().decode("utf-8", errors="replace")
+    out = set()
+    for ln in text.splitlines():
+        v = ln.strip(" \t\r\n")
+        if v.endswith(","):
+            v = v[:-1].strip(" ")
+        n = nhs_valid(v)
+        if n:
+            out.add(n)
+    return out
+
+
+def load(folder, policy="type1,ndoo", cleared=None):
+    """policy: which opt-out types exclude (POLICIES); cleared: the set of NHS numbers of the
+    national opt-out service's cleared list, or None. ing.gov describes who was excluded."""
+    ing = Ingest(folder)
+    held = read_opt_outs(ing)
+    P = POLICIES[policy]
+    excluded = {n for n, ts in held.items() if P and (ts & P or "other" in ts)}
+    spine0 = load_spine(Ingest(folder))  # the spine as read with nobody excluded
+    not_cleared = set()
+    if cleared is not None and "ndoo" in P:
+        not_cleared = set(spine0) - cleared
+    excluded |= not_cleared
+    ing.excluded = frozenset(excluded)
+    out_spine = set(spine0) & excluded
+    ing.gov = dict(
+        policy=policy, registered=len(spine0), excluded=len(out_spine),
+        type1=sum(1 for n in out_spine if "type1" in P and "type1" in held.get(n, ())),
+        ndoo=sum(1 for n in out_spine if "ndoo" in P and ("ndoo" in held.get(n, ())
+                                                         or n in not_cleared)),
+        excluded_numbers=sorted(excluded))
+
+    practices = {}
+    rows = ing.rows("practices.csv")
+    for line, row in rows or []:
+        try:
+            code = req(row, "practice_code").upper()
+            pct = req(row, "pct")
+            loc = req(row, "locality")
+            if code in practices:
+                raise Reject("practice_code")
+        except Reject as r:
+            ing.reject("practices.csv", line, r.field)
+            continue
+        practices[code] = (pct, loc)
+        ing.accept("practices.csv")
+
+    spine = load_spine(ing)
+    assert set(spine) == set(spine0) - ing.excluded
 
     episodes = {}  # nhs -> list of episode dicts
     rows = ing.rows("admissions.csv")
@@ -429,7 +520,8 @@ def load(folder):
         if cid in cms:
             ing.reject("case_managers.csv", line, "case_manager_id")
             continue
-        cms[cid] = dict(id=cid, locality=loc, cap=int(cap_text), active=act != "N")
+        cms[cid] = dict(id=cid, name=row.get("name", ""), locality=loc, cap=int(cap_text),
+                        active=act != "N")
         ing.accept("case_managers.csv")
 
     seen = set()
@@ -477,11 +569,16 @@ def risk_band(tenths):
     return "high"
 
 
-def evaluate(D, practices, spine, episodes, scripts, register, noms):
+def evaluate(D, practices, spine, episodes, scripts, register, noms, exceptions=None):
+    """exceptions: a list to receive (nhs_number, reason, detail, also) for nominated patients who
+    cannot be case-found (dead, or under_65 when alive; also = "under_65" for a dead patient who
+    was under 65 too, where either reading is accepted) and case-found patients at a placeholder
+    practice (no_registered_practice)."""
+    nominated = lambda nhs: any(on <= D for on in noms.get(nhs, []))
     start12 = year_before(D)  # window: start12 < date <= D
     start24 = months_before(D, RISK_MONTHS)  # risk window: start24 < date <= D
     poly_from = D - dt.timedelta(days=POLY_WINDOW_DAYS)
-    att = dict(registered=0, alive=0, aged_65_plus=0, frailty=0, admissions=0,
+    att = dict(registered=0, opted_out=0, alive=0, aged_65_plus=0, frailty=0, admissions=0,
                care_home=0, polypharmacy=0, nomination=0, any_criterion=0)
     cases = []
     for nhs, p in spine.items():
@@ -492,10 +589,15 @@ def evaluate(D, practices, spine, episodes, scripts, register, noms):
             if e["dismeth"] in DIED_METHODS and e["dis"] is not None and e["dis"] <= D:
                 dead = True
         if dead:
+            if exceptions is not None and nominated(nhs):
+                exceptions.append((nhs, "dead", "nominated, died on or before the as-of date",
+                                   "under_65" if age_at(p["dob"], D) < MIN_AGE else ""))
             continue
         att["alive"] += 1
         age = age_at(p["dob"], D)
         if age < MIN_AGE:
+            if exceptions is not None and nominated(nhs):
+                exceptions.append((nhs, "under_65", f"nominated, aged {age}", ""))
             continue
         att["aged_65_plus"] += 1
 
@@ -555,6 +657,9 @@ def evaluate(D, practices, spine, episodes, scripts, register, noms):
         att["any_criterion"] += 1
         prac = p["practice"]
         pct, loc = practices.get(prac, ("", "UNMAPPED"))
+        if exceptions is not None and prac in PLACEHOLDER_PRACTICES:
+            exceptions.append((nhs, "no_registered_practice", f"registered at placeholder {prac}",
+                               ""))
         risk_spells = adms  # the same admissions as the criteria (no regular-attender-only spell)
         in24 = [a for a in risk_spells if start24 < a["adm"] <= D]
         cats = {c[:3] for a in in24 for c in a["codes"]}
@@ -565,7 +670,7 @@ def evaluate(D, practices, spine, episodes, scripts, register, noms):
             priority=str(CRITERIA.index(crit[0]) + 1), criteria=";".join(crit),
             frailty_codes=";".join(fcodes), admissions=str(n_stays),
             distinct_drugs=str(len(subs)), care_home="Y" if ch else "N",
-            nominated="Y" if met["nomination"] else "N",
+            nominated="Y" if met["nomination"] else "N", dob=p["dob"],
         ))
     cases.sort(key=lambda c: c["nhs_number"])
     return cases, att
@@ -627,10 +732,89 @@ def allocate(cases, cms, att):
 CASE_COLS = ["nhs_number", "gp_practice", "pct", "locality", "age", "priority", "criteria",
              "frailty_codes", "admissions", "distinct_drugs", "care_home", "nominated",
              "risk_score", "risk_band", "status", "case_manager_id", "waiting_position"]
-ATT_STEPS = ["registered", "alive", "aged_65_plus", "frailty", "admissions", "care_home",
-             "polypharmacy", "nomination", "any_criterion", "allocated", "waiting"]
+ATT_STEPS = ["registered", "opted_out", "alive", "aged_65_plus", "frailty", "admissions",
+             "care_home", "polypharmacy", "nomination", "any_criterion", "allocated", "waiting"]
 SCOPING_COLS = ["locality", "found", "capacity", "reserved", "allocated", "waiting", "no_capacity",
                 "active_case_managers"]
+PATIENT_COUNT_COLS = ["found", "allocated", "waiting", "no_capacity"]  # disclosure-controlled
+PRACTICE_COLS = ["nhs_number", "date_of_birth", "age", "priority", "criteria", "reasons",
+                 "risk_score", "risk_band", "status", "case_manager_id", "case_manager_name",
+                 "waiting_position"]
+EXCEPTION_COLS = ["nhs_number", "reason", "detail", "also"]
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutral(v):
+    """Formula injection: a text cell starting =, +, -, @, tab or CR gets a leading quote.
+    (The reference writes no negative numbers, so every such cell here is text.)"""
+    if isinstance(v, str) and v[:1] in FORMULA_START and v != "":
+        return "'" + v
+    return v
+
+
+def release(n):
+    """Disclosure control of a patient count: 1-7 as *, others rounded to the nearest 5."""
+    if 1 <= n <= 7:
+        return "*"
+    return str(5 * ((n + 2) // 5))
+
+
+def suppressed(scoping):
+    rows = [dict(r) for r in scoping]
+    total = dict(locality="TOTAL")
+    for c in SCOPING_COLS[1:]:
+        total[c] = sum(r[c] for r in scoping)
+    rows.append(total)
+    for r in rows:
+        for c in PATIENT_COUNT_COLS:
+            r[c] = release(r[c])
+    return rows
+
+
+def reasons(c):
+    """Free text for the practice list (its wording is not part of the contract)."""
+    out = []
+    for crit in c["criteria"].split(";"):
+        if crit == "frailty":
+            out.append(f"frailty admission ({c['frailty_codes'].replace(';', ', ')})")
+        elif crit == "admissions":
+            out.append(f"{c['admissions']} admissions in 12 months")
+        elif crit == "care_home":
+            out.append("care home")
+        elif crit == "polypharmacy":
+            out.append(f"{c['distinct_drugs']} medicines in 84 days")
+        else:
+            out.append("nominated by a clinician")
+    return "; ".join(out)
+
+
+def practice_lists(folder, cases, practices, cms):
+    """practices/CODE.csv, CODE-import.txt, CODE-accurx-NN.csv for every practice in
+    practices.csv (not a placeholder) with case-found patients, in cases.csv order."""
+    by = {}
+    for c in cases:
+        code = c["gp_practice"]
+        if code in practices and code not in PLACEHOLDER_PRACTICES:
+            by.setdefault(code, []).append(c)
+    os.makedirs(folder, exist_ok=True)
+    for code, cs in sorted(by.items()):
+        with open(os.path.join(folder, f"{code}.csv"), "w", newline="") as fh:
+            w = csv.writer(fh, lineterminator="\n")
+            w.writerow(PRACTICE_COLS)
+            for c in cs:
+                cm = cms.get(c["case_manager_id"]) if c["case_manager_id"] else None
+                w.writerow([neutral(v) for v in (
+                    c["nhs_number"], c["dob"].isoformat(), c["age"], c["priority"],
+                    c["criteria"], reasons(c), c["risk_score"], c["risk_band"], c["status"],
+                    c["case_manager_id"], cm["name"] if cm else "", c["waiting_position"])])
+        with open(os.path.join(folder, f"{code}-import.txt"), "w", newline="") as fh:
+            fh.write("".join(c["nhs_number"] + "\n" for c in cs))
+        for k in range(0, len(cs), ACCURX_BATCH):
+            with open(os.path.join(folder, f"{code}-accurx-{k // ACCURX_BATCH + 1:02d}.csv"), "w",
+                      newline="") as fh:
+                fh.write("NHS number,Date of Birth\n")
+                for c in cs[k:k + ACCURX_BATCH]:
+                    fh.write(f"{c['nhs_number']},{c['dob'].strftime('%d/%m/%Y')}\n")
 
 
 def main(argv=None):
@@ -638,24 +822,34 @@ def main(argv=None):
     ap.add_argument("--extracts", required=True)
     ap.add_argument("--as-of", required=True)
     ap.add_argument("--out", required=True)
+    ap.add_argument("--opt-outs", default="type1,ndoo", choices=sorted(POLICIES))
+    ap.add_argument("--ndoo-cleared", help="the national opt-out service's cleared list")
+    ap.add_argument("--disclosure", default="none", choices=["none", "suppress"],
+                    help="scoping.csv's patient counts exact (none) or released (suppress)")
     a = ap.parse_args(argv)
     D = dt.date.fromisoformat(a.as_of)
+    cleared = read_cleared(a.ndoo_cleared) if a.ndoo_cleared else None
     try:
-        ing, practices, spine, episodes, scripts, register, noms, cms = load(a.extracts)
+        ing, practices, spine, episodes, scripts, register, noms, cms = load(
+            a.extracts, a.opt_outs, cleared)
     except ConfigError as e:
         print(f"reference.py: configuration error: {e}", file=sys.stderr)
         return 65
-    cases, att = evaluate(D, practices, spine, episodes, scripts, register, noms)
+    exceptions = []
+    cases, att = evaluate(D, practices, spine, episodes, scripts, register, noms, exceptions)
+    att["registered"] = ing.gov["registered"]
+    att["opted_out"] = ing.gov["excluded"]
     cases, scoping = allocate(cases, cms, att)
     os.makedirs(a.out, exist_ok=True)
     with open(os.path.join(a.out, "cases.csv"), "w", newline="") as fh:
         w = csv.DictWriter(fh, CASE_COLS, lineterminator="\n", extrasaction="ignore")
         w.writeheader()
-        w.writerows(cases)
+        w.writerows({k: neutral(v) for k, v in c.items()} for c in cases)
     with open(os.path.join(a.out, "scoping.csv"), "w", newline="") as fh:
         w = csv.DictWriter(fh, SCOPING_COLS, lineterminator="\n")
         w.writeheader()
-        w.writerows(scoping)
+        w.writerows({k: neutral(v) for k, v in r.items()}
+                    for r in (suppressed(scoping) if a.disclosure == "suppress" else scoping))
     with open(os.path.join(a.out, "rejects.csv"), "w", newline="") as fh:
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(["file", "line", "severity", "field"])
@@ -668,9 +862,21 @@ def main(argv=None):
             w.writerow([s, att[s]])
     with open(os.path.join(a.out, "counts.csv"), "w", newline="") as fh:
         w = csv.writer(fh, lineterminator="\n")
-        w.writerow(["file", "read", "accepted", "rejected", "unregistered"])
+        w.writerow(["file", "read", "accepted", "rejected", "unregistered", "opted_out"])
         for f in sorted(ing.counts):
             w.writerow([f] + ing.counts[f])
+    with open(os.path.join(a.out, "exceptions.csv"), "w", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(EXCEPTION_COLS)
+        for e in sorted(exceptions, key=lambda e: (e[0], e[1])):
+            w.writerow([neutral(v) for v in e])
+    practice_lists(os.path.join(a.out, "practices"), cases, practices, cms)
+    gov = dict(ing.gov)
+    with open(os.path.join(a.out, "excluded.txt"), "w") as fh:
+        fh.write("".join(n + "\n" for n in gov.pop("excluded_numbers")))
+    with open(os.path.join(a.out, "opt_outs.json"), "w") as fh:
+        json.dump(gov, fh, indent=1, sort_keys=True)
+        fh.write("\n")
     return 0
 
 

@@ -3,11 +3,13 @@
 #   - Debian: postgresql (the server, run privately by the harness) and, when `java` is
 #     missing, default-jre-headless (for Spark). apt-get update runs once, only if something
 #     has to be installed; sudo is used when not root.
-#   - Tests/sql/.venv: a Python venv with duckdb and pyspark at the pinned versions.
+#   - Tests/sql/.venv: a Python venv with duckdb and pyspark at the pinned versions, and
+#     openpyxl (the .xlsx reader of Tests/workbook/check_xlsx.py, for WorkbookTests).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 DUCKDB_VERSION=2.0.0
 PYSPARK_VERSION=4.3.0
+OPENPYXL_VERSION=3.1.5
 
 if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
 need=()
@@ -31,10 +33,11 @@ fi
 VENV="$HERE/.venv"
 if ! "$VENV/bin/python" -c "
 import importlib.metadata as m, sys
-ok = m.version('duckdb') == '$DUCKDB_VERSION' and m.version('pyspark') == '$PYSPARK_VERSION'
+ok = (m.version('duckdb') == '$DUCKDB_VERSION' and m.version('pyspark') == '$PYSPARK_VERSION'
+      and m.version('openpyxl') == '$OPENPYXL_VERSION')
 sys.exit(0 if ok else 1)" >/dev/null 2>&1; then
-  echo "Tests/sql/setup.sh: creating $VENV (duckdb==$DUCKDB_VERSION, pyspark==$PYSPARK_VERSION)" >&2
+  echo "Tests/sql/setup.sh: creating $VENV (duckdb==$DUCKDB_VERSION, pyspark==$PYSPARK_VERSION, openpyxl==$OPENPYXL_VERSION)" >&2
   python3 -m venv "$VENV"
   "$VENV/bin/pip" install --quiet --disable-pip-version-check \
-    "duckdb==$DUCKDB_VERSION" "pyspark==$PYSPARK_VERSION"
+    "duckdb==$DUCKDB_VERSION" "pyspark==$PYSPARK_VERSION" "openpyxl==$OPENPYXL_VERSION"
 fi
