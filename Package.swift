@@ -81,7 +81,7 @@ let package = Package(
         .testTarget(name: "WorkbookTests", dependencies: ["Workbook"]),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["CaseFinderKit", "Report", "TestSupport"]
+            dependencies: ["CaseFinderKit", "CaseCore", "Report", "TestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

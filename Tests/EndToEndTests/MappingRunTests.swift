@@ -83,4 +83,55 @@ import Testing
         #expect(csvRecords(read(out + "/exceptions.csv")).map { $0["nhs_number"]! } == ["TOKEN-0002"])
         #expect(read(out + "/summary.json").contains("\"unregistered\" : 1"))
     }
+
+    /// Pseudonymised keys all the way: opt-outs, the practice's list (the key, no date of birth,
+    /// no import or Accurx file), screening outcomes imported through the mapping, and the
+    /// measures' coverage of the enrolled patient.
+    @Test func opaqueKeysInOptOutsListsScreeningAndMeasures() throws {
+        let folder = extractsFolder([
+            "patients.csv":
+                "person,date_of_birth,gp_practice\nTOKEN-0001,1940-01-01,F1\nTOKEN-0002,1990-01-01,F1\nTOKEN-0003,1941-05-05,F1\n",
+            "practices.csv": "practice_code,pct,locality\nF1,P,L\n",
+            "case_managers.csv": "case_manager_id,name,locality,caseload_max\nCM1,Ann Lee,L,50\n",
+            "nominations.csv": "person,nominated_on\nTOKEN-0001,2026-01-01\nTOKEN-0003,2026-01-01\n",
+            "opt_outs.csv": "person,type\nTOKEN-0003,type1\n",
+            "map.yaml": """
+            mapping: pseudonymised
+            version: 1
+            person_id: opaque
+            files:
+              patients: { columns: { nhs_number: person } }
+              nominations: { columns: { nhs_number: person } }
+              opt_outs: { columns: { nhs_number: person } }
+              screening: { columns: { nhs_number: person } }
+            """,
+        ])
+        let out = temporaryFolder()
+        let map = ["--mapping", folder + "/map.yaml"]
+        let r = try casefind("run", folder, asOf: "2026-11-22", out: out, extra: map)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(csvRecords(read(out + "/cases.csv")).map { $0["nhs_number"]! } == ["TOKEN-0001"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out + "/practices").sorted() == ["F1.csv", "F1.xlsx"])
+        let list = parseCSV(read(out + "/practices/F1.csv"))
+        #expect(list[0].prefix(3) == ["person_id", "age", "priority"])
+        #expect(list[1].first == "TOKEN-0001")
+        #expect(!read(out + "/cases.csv").contains("TOKEN-0003") && !read(out + "/exceptions.csv").contains("TOKEN-0003"))
+
+        let outcomes = temporaryFolder("screening") + "/outcomes.csv"
+        try "person,outcome,date,case_manager_id\nTOKEN-0001,enrolled,2026-11-23,CM1\n".write(
+            toFile: outcomes, atomically: true, encoding: .utf8)
+        let imported = try CaseFind.run(["screening", "import", outcomes, "--out", out] + map)
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(imported.stdout.contains("imported 1 screening outcome(s) (enrolled 1); 0 rejected"))
+        let without = try CaseFind.run(["screening", "import", outcomes, "--out", out])
+        #expect(without.status == 65, "without the mapping the file has no nhs_number column")
+
+        let m = try CaseFind.run(
+            ["measures", "--extracts", folder, "--criteria", "criteria/essex-2005.yaml", "--as-of", "2026-11-30", "--out", out,
+             "--baseline", "2025-11:2026-04", "--disclosure", "none"] + map)
+        #expect(m.status == 0, "\(m.stderr)")
+        let coverage = try #require(csvRecords(read(out + "/case_management.csv")).first { $0["locality"] == "L" })
+        #expect(coverage["actively_case_managed"] == "1")
+        #expect(coverage["case_found_and_managed"] == "1")
+    }
 }
