@@ -80,10 +80,13 @@ public enum Measures {
     public struct Settings: Sendable {
         public var baseline: ClosedRange<Month>
         public var targetWorkingDays: Int
+        /// How the files' patient counts are released (see ``files(_:disclosure:)``).
+        public var disclosure: DisclosurePolicy
 
-        public init(baseline: ClosedRange<Month>, targetWorkingDays: Int = 2) {
+        public init(baseline: ClosedRange<Month>, targetWorkingDays: Int = 2, disclosure: DisclosurePolicy = .hes) {
             self.baseline = baseline
             self.targetWorkingDays = targetWorkingDays
+            self.disclosure = disclosure
         }
     }
 
@@ -97,6 +100,9 @@ public enum Measures {
         public var baselineBedDaysPerMonthTenths: Int
         public var meanStayTenths: Int?
         public var baselineMeanStayTenths: Int?
+        /// Admissions and bed days over the whole baseline, which the baseline figures are computed from.
+        public var baselineAdmissions: Int
+        public var baselineBedDays: Int
     }
 
     public struct CoverageRow: Sendable, Equatable {
@@ -220,7 +226,8 @@ public enum Measures {
                         baselineAdmissionsPerMonthTenths: tenths(baseN, baselineMonths.count),
                         baselineBedDaysPerMonthTenths: tenths(baseDays, baselineMonths.count),
                         meanStayTenths: v.n > 0 ? tenths(v.days, v.n) : nil,
-                        baselineMeanStayTenths: baseN > 0 ? tenths(baseDays, baseN) : nil))
+                        baselineMeanStayTenths: baseN > 0 ? tenths(baseDays, baseN) : nil, baselineAdmissions: baseN,
+                        baselineBedDays: baseDays))
             }
         }
 
@@ -307,57 +314,6 @@ public enum Measures {
 }
 
 extension Measures {
-    /// `12.3` from 123 tenths.
-    static func decimal(_ tenths: Int?) -> String { tenths.map { "\($0 / 10).\($0 % 10)" } ?? "" }
-
-    static func decimal(_ x: Double?) -> String { x.map { String(format: "%.1f", $0) } ?? "" }
-
-    /// The four files `casefind measures` writes, by name.
-    public static func files(_ r: Result) -> [(name: String, bytes: [UInt8])] {
-        var m = CSVText(header: [
-            "locality", "month", "emergency_admissions", "bed_days", "mean_length_of_stay", "baseline_admissions_per_month",
-            "baseline_bed_days_per_month", "baseline_mean_length_of_stay",
-        ])
-        for row in r.months {
-            m.append([
-                row.locality, row.month.description, String(row.admissions), String(row.bedDays), decimal(row.meanStayTenths),
-                decimal(row.baselineAdmissionsPerMonthTenths), decimal(row.baselineBedDaysPerMonthTenths),
-                decimal(row.baselineMeanStayTenths),
-            ])
-        }
-        var c = CSVText(header: ["locality", "case_found", "actively_case_managed", "case_found_and_managed", "coverage_percent"])
-        for row in r.coverage {
-            c.append([
-                row.locality, String(row.caseFound), String(row.activelyCaseManaged), String(row.caseFoundAndManaged),
-                decimal(row.coveragePermille),
-            ])
-        }
-        var e = CSVText(header: [
-            "locality", "enrolled", "full_year_after", "emergency_admissions_before", "bed_days_before", "emergency_admissions_after",
-            "bed_days_after",
-        ])
-        for row in r.enrolment {
-            e.append([
-                row.locality, String(row.enrolled), String(row.fullYearAfter), String(row.admissionsBefore), String(row.bedDaysBefore),
-                String(row.admissionsAfter), String(row.bedDaysAfter),
-            ])
-        }
-        var t = CSVText(header: [
-            "case_manager_id", "locality", "outcomes", "median_working_days", "within_target", "within_target_percent", "enrolled",
-            "median_working_days_to_enrolment", "not_found_by_a_run", "target_working_days",
-        ])
-        for row in r.timeliness {
-            t.append([
-                row.caseManagerID, row.locality, String(row.outcomes), decimal(row.medianWorkingDays), String(row.withinTarget),
-                row.outcomes > 0 ? decimal(tenths(row.withinTarget * 100, row.outcomes)) : "", String(row.enrolled),
-                decimal(row.medianWorkingDaysToEnrolment), String(row.notFoundByARun), String(r.targetWorkingDays),
-            ])
-        }
-        return [
-            ("measures.csv", m.bytes), ("case_management.csv", c.bytes), ("enrolment_outcomes.csv", e.bytes), ("timeliness.csv", t.bytes),
-        ]
-    }
-
     /// `casefind measures`: load, search, read the state store, write the four files atomically.
     public static func run(_ options: SearchOptions, out: String, statePath: String, settings: Settings) throws -> Result {
         try Pipeline.checkConfiguration(options)
@@ -372,7 +328,7 @@ extension Measures {
             let loaded = try Pipeline.load(options, sink: rejects, threads: 2, progress: Progress(style: .quiet))
             let found = Pipeline.search(loaded, threads: 2)
             let result = compute(loaded, caseFound: found.cases, outcomes: outcomes, runs: runs, settings: settings)
-            for f in files(result) { try folder.write(f.name, f.bytes) }
+            for f in files(result, disclosure: settings.disclosure) { try folder.write(f.name, f.bytes) }
             try folder.commit()
             return result
         } catch {

@@ -21,6 +21,8 @@ enum PlannerReport {
         var incident: [(row: CaseRow, trigger: [String])]?
         var rejectReasons: [String: Int]
         var identifiable: Bool
+        /// How the page releases its counts; under suppression no patient is put in the model.
+        var disclosure = DisclosurePolicy.hes
         var monitoring: [ReportModel.MonitoringRow] = []
         var baseline = ""
         var coverage: [ReportModel.CoverageLine] = []
@@ -50,7 +52,8 @@ enum PlannerReport {
                     meanLengthOfStay: Double($0.meanStayTenths ?? 0) / 10,
                     baselineEmergencyAdmissions: Double($0.baselineAdmissionsPerMonthTenths) / 10,
                     baselineBedDays: Double($0.baselineBedDaysPerMonthTenths) / 10,
-                    baselineMeanLengthOfStay: Double($0.baselineMeanStayTenths ?? 0) / 10)
+                    baselineMeanLengthOfStay: Double($0.baselineMeanStayTenths ?? 0) / 10, baselineAdmissionsTotal: $0.baselineAdmissions,
+                    baselineBedDaysTotal: $0.baselineBedDays)
             }
             i.coverage = r.coverage.filter { keep($0.locality) }.map {
                 ReportModel.CoverageLine(
@@ -94,7 +97,8 @@ enum PlannerReport {
             caseFound: i.cases.count, allocated: i.cases.count(where: { $0.status == "allocated" }),
             waiting: i.cases.count(where: { $0.status == "waiting" }), noCapacity: i.cases.count(where: { $0.status == "no_capacity" }),
             incident: i.incident?.count)
-        var m = ReportModel(header: header, headline: headline, identifiable: i.identifiable)
+        let policy = i.disclosure
+        var m = ReportModel(header: header, headline: headline, identifiable: i.identifiable, disclosure: policy)
         m.funnel = i.attrition.map {
             ReportModel.FunnelStep(label: $0.step.replacingOccurrences(of: "_", with: " "), patients: $0.patients)
         }
@@ -116,7 +120,7 @@ enum PlannerReport {
                 let under = i.cases.count(where: { $0.age < v })
                 caveat =
                     "\(risk.id) was validated in people aged \(v) and over; below \(v) it is a ranking aid only. "
-                    + "\(under) of the \(i.cases.count) case-found patients are under \(v)."
+                    + "\(policy.release(under)) of the \(policy.release(i.cases.count)) case-found patients are under \(v)."
             }
             m.riskBands = ReportModel.RiskBands(
                 bands: names.map { ReportModel.Column(id: $0) }, overall: counts(i.cases),
@@ -126,7 +130,7 @@ enum PlannerReport {
                 caveat: caveat)
         }
 
-        m.scoping = scopingLines(i.scoping)
+        m.scoping = scopingLines(i.scoping, disclosure: policy)
         m.localityCapacity = i.scoping.map {
             ReportModel.LocalityCapacity(
                 locality: $0.locality, capacity: $0.capacity, reserved: $0.reserved, allocated: $0.allocated, waiting: $0.waiting,
@@ -147,11 +151,13 @@ enum PlannerReport {
             m.incidence = ReportModel.Incidence(
                 count: incident.count,
                 byTrigger: order.compactMap { id in byTrigger[id].map { ReportModel.TriggerCount(trigger: id, patients: $0) } },
-                patients: incident.map { (row, trigger) in
-                    ReportModel.IncidentPatient(
-                        nhsNumber: i.identifiable ? row.nhsNumber : nil, locality: row.locality, priority: row.priority,
-                        trigger: trigger.joined(separator: ";"), status: row.status)
-                })
+                patients: policy.suppresses
+                    ? []
+                    : incident.map { (row, trigger) in
+                        ReportModel.IncidentPatient(
+                            nhsNumber: i.identifiable ? row.nhsNumber : nil, locality: row.locality, priority: row.priority,
+                            trigger: trigger.joined(separator: ";"), status: row.status)
+                    })
         }
 
         m.inputFiles = ExtractKind.extracts.compactMap { kind in
@@ -171,11 +177,13 @@ enum PlannerReport {
     }
 
     /// Table one's shape: each PCT's localities, then its subtotal; the total last. A PCT
-    /// with one locality gets no subtotal.
-    static func scopingLines(_ rows: [ScopingRow]) -> [ReportModel.ScopingLine] {
+    /// with one locality gets no subtotal. A need computed from a suppressed count is marked
+    /// so, and so is a subtotal or total that sums one.
+    static func scopingLines(_ rows: [ScopingRow], disclosure policy: DisclosurePolicy) -> [ReportModel.ScopingLine] {
         let managers = rows.reduce(0) { $0 + $1.activeCaseManagers }
         let capacity = rows.reduce(0) { $0 + $1.capacity }
         func need(_ r: ScopingRow) -> Int? { r.caseManagersNeeded(overallManagers: managers, overallCapacity: capacity) }
+        func withheld(_ group: [ScopingRow]) -> Bool { ScopingRow.releasedNeed(of: group, among: rows, policy: policy) == .suppressed }
         func sumExpected(_ rs: [ScopingRow]) -> Int? {
             let e = rs.compactMap(\.expectedPatients)
             return e.isEmpty ? nil : e.reduce(0, +)
@@ -187,25 +195,27 @@ enum PlannerReport {
         for pct in pcts {
             let here = rows.filter { $0.pct == pct }
             for r in here {
-                lines.append(
-                    ReportModel.ScopingLine(
-                        locality: r.locality, pct: r.pct, expectedPatients: r.expectedPatients, firstTranche: r.firstTranche,
-                        found: r.found,
-                        caseManagersNeeded: need(r)))
+                var line = ReportModel.ScopingLine(
+                    locality: r.locality, pct: r.pct, expectedPatients: r.expectedPatients, firstTranche: r.firstTranche, found: r.found,
+                    caseManagersNeeded: need(r))
+                line.caseManagersNeededSuppressed = withheld([r])
+                lines.append(line)
             }
             if here.count > 1 {
                 let e = sumExpected(here)
-                lines.append(
-                    ReportModel.ScopingLine(
-                        kind: .pctSubtotal, locality: pct.isEmpty ? "No PCT" : pct, pct: pct, expectedPatients: e, firstTranche: tranche(e),
-                        found: here.reduce(0) { $0 + $1.found }, caseManagersNeeded: here.compactMap(need).reduce(0, +)))
+                var line = ReportModel.ScopingLine(
+                    kind: .pctSubtotal, locality: pct.isEmpty ? "No PCT" : pct, pct: pct, expectedPatients: e, firstTranche: tranche(e),
+                    found: here.reduce(0) { $0 + $1.found }, caseManagersNeeded: here.compactMap(need).reduce(0, +))
+                line.caseManagersNeededSuppressed = withheld(here)
+                lines.append(line)
             }
         }
         let e = sumExpected(rows)
-        lines.append(
-            ReportModel.ScopingLine(
-                kind: .total, locality: "Total", pct: "", expectedPatients: e, firstTranche: tranche(e),
-                found: rows.reduce(0) { $0 + $1.found }, caseManagersNeeded: rows.compactMap(need).reduce(0, +)))
+        var total = ReportModel.ScopingLine(
+            kind: .total, locality: "Total", pct: "", expectedPatients: e, firstTranche: tranche(e),
+            found: rows.reduce(0) { $0 + $1.found }, caseManagersNeeded: rows.compactMap(need).reduce(0, +))
+        total.caseManagersNeededSuppressed = withheld(rows)
+        lines.append(total)
         return lines
     }
 }

@@ -31,8 +31,10 @@ public enum Run {
         public var threads: Int
         /// Where to write the wall-clock seconds per stage (JSON), outside the output folder.
         public var timingsPath: String?
-        /// Show NHS numbers in report.html.
+        /// Show NHS numbers in report.html (only without suppression: the command line refuses both).
         public var identifiable = false
+        /// Small-number suppression in report.html and scoping.csv.
+        public var disclosure = DisclosurePolicy.hes
         /// Baseline months for report.html's monitoring measures; nil for none.
         public var baseline: ClosedRange<Month>?
         /// Screening timeliness target, in working days.
@@ -129,7 +131,7 @@ public enum Run {
             } else {
                 try folder.write("cases.csv", RunFiles.cases(cases))
                 try writeCaseloads(cases, lapsed: lapsed, scoping: scoping, caseloads: placed.allocation.caseloads, to: folder)
-                try folder.write("scoping.csv", RunFiles.scoping(scoping))
+                try folder.write("scoping.csv", RunFiles.scoping(scoping, disclosure: settings.disclosure))
                 try folder.write("exceptions.csv", RunFiles.exceptions(result.exceptions))
                 try writePracticeLists(cases, loaded: loaded, to: folder)
                 if settings.locality == nil {
@@ -147,7 +149,8 @@ public enum Run {
             var reportInputs = PlannerReport.Inputs(
                 loaded: loaded, command: command, attrition: attrition, cases: cases, scoping: scoping,
                 caseloads: placed.allocation.caseloads.filter { settings.locality == nil || $0.caseManager.locality == settings.locality },
-                incident: baseline.run == nil ? nil : incident, rejectReasons: rejects.reasons, identifiable: settings.identifiable)
+                incident: baseline.run == nil ? nil : incident, rejectReasons: rejects.reasons, identifiable: settings.identifiable,
+                disclosure: settings.disclosure)
             try PlannerReport.addMeasures(
                 &reportInputs, loaded: loaded, cases: placed.cases, history: history, baseline: settings.baseline,
                 targetWorkingDays: settings.targetWorkingDays, locality: settings.locality)
@@ -157,9 +160,10 @@ public enum Run {
             for (k, v) in result.timings { timings[k] = v }
             timings["place"] = Date().timeIntervalSince(searched)
             let capacity = CapacityResult(cases: placed.cases, allocation: placed.allocation, scoping: scoping)
-            let summary = makeSummary(
+            var summary = makeSummary(
                 loaded, result, capacity: capacity, reservePercent: reserve, rejects: rejects, command: command,
                 incident: incidence ? placed.incident.count : nil, lapsed: placed.lapsed.count, forgotten: forgotten)
+            summary.disclosure = RunSummary.Disclosure(settings.disclosure)
             try folder.write("summary.json", summary.json())
             // A state store that cannot take the run stops it before the files are committed.
             if let error = pending?.waitUntilInserted() { throw error }

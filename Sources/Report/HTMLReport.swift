@@ -1,9 +1,18 @@
+import CaseCore
+
 /// What the planner's report shows, as plain values: every figure is worked out by the caller,
 /// the renderer only lays it out (and sums table columns, load and share percentages).
 ///
 /// Counts are people unless a field says otherwise. Lists are rendered in the order given, except
 /// the reject reasons, which are sorted by count (highest first) then reason. NHS numbers are
-/// carried only in ``IncidentPatient/nhsNumber`` and rendered only when ``identifiable`` is true.
+/// carried only in ``IncidentPatient/nhsNumber`` and rendered only when ``identifiable`` is true
+/// and nothing is suppressed.
+///
+/// Counts are exact in the model: the renderer releases them under ``disclosure`` (totals from
+/// the exact cells; bars drawn from the released figures; figures it derives, and the means and
+/// medians given here, withheld when a count they are computed from is suppressed). Figures the
+/// caller derives in words or from counts not in the model (the risk caveat, case managers
+/// needed) the caller withholds. Under suppression no patient is listed.
 public struct ReportModel: Sendable, Equatable {
     /// Which command made the report.
     public enum RunKind: String, Sendable, Equatable {
@@ -145,6 +154,9 @@ public struct ReportModel: Sendable, Equatable {
         public var found: Int
         /// Case managers needed to clear the waiting list; nil when not applicable.
         public var caseManagersNeeded: Int?
+        /// The need is computed from a suppressed count (or, for a subtotal or total, sums one
+        /// that is): shown as `*`. Set by the caller (``ScopingRow/releasedNeed(of:among:policy:)``).
+        public var caseManagersNeededSuppressed = false
 
         public init(
             kind: Kind = .locality, locality: String, pct: String, expectedPatients: Int?, firstTranche: Int?, found: Int,
@@ -290,10 +302,15 @@ public struct ReportModel: Sendable, Equatable {
         /// Mean per month over the baseline months.
         public var baselineBedDays: Double
         public var baselineMeanLengthOfStay: Double
+        /// Emergency admissions and their bed days over the whole baseline: the counts the
+        /// baseline figures are computed from (they are not shown).
+        public var baselineAdmissionsTotal: Int
+        public var baselineBedDaysTotal: Int
 
         public init(
             locality: String, month: String, emergencyAdmissions: Int, bedDays: Int, meanLengthOfStay: Double,
-            baselineEmergencyAdmissions: Double, baselineBedDays: Double, baselineMeanLengthOfStay: Double
+            baselineEmergencyAdmissions: Double, baselineBedDays: Double, baselineMeanLengthOfStay: Double, baselineAdmissionsTotal: Int,
+            baselineBedDaysTotal: Int
         ) {
             self.locality = locality
             self.month = month
@@ -303,6 +320,8 @@ public struct ReportModel: Sendable, Equatable {
             self.baselineEmergencyAdmissions = baselineEmergencyAdmissions
             self.baselineBedDays = baselineBedDays
             self.baselineMeanLengthOfStay = baselineMeanLengthOfStay
+            self.baselineAdmissionsTotal = baselineAdmissionsTotal
+            self.baselineBedDaysTotal = baselineBedDaysTotal
         }
     }
 
@@ -380,6 +399,8 @@ public struct ReportModel: Sendable, Equatable {
     public var headline: Headline
     /// Whether NHS numbers may be shown; when false the incident patients are numbered `#1`, `#2`...
     public var identifiable: Bool
+    /// How counts are released; under ``DisclosurePolicy/Mode/suppress`` no patient is listed.
+    public var disclosure: DisclosurePolicy
     public var funnel: [FunnelStep] = []
     public var priorities = Priorities()
     /// nil when the criteria set has no risk model.
@@ -401,10 +422,11 @@ public struct ReportModel: Sendable, Equatable {
     /// nil when no screening outcomes were recorded.
     public var screening: Screening?
 
-    public init(header: Header, headline: Headline, identifiable: Bool = false) {
+    public init(header: Header, headline: Headline, identifiable: Bool = false, disclosure: DisclosurePolicy = .hes) {
         self.header = header
         self.headline = headline
         self.identifiable = identifiable
+        self.disclosure = disclosure
     }
 }
 
@@ -423,7 +445,7 @@ public enum HTMLReport {
 
     /// The page, UTF-8 text.
     public static func render(_ model: ReportModel) -> String {
-        var page = Page()
+        var page = Page(policy: model.disclosure)
         page.head(model.header)
         page.headline(model.headline)
         page.funnel(model.funnel)
@@ -588,8 +610,11 @@ private struct BarChart {
 }
 
 /// The page under construction.
-private struct Page {
+struct Page {
     var out = ""
+    /// How counts are released (HTMLReport+Disclosure.swift): `c` for a patient count, `bar` for
+    /// its bar; `n` only for what is not a patient count (places, caseload maximums, rows cut).
+    let policy: DisclosurePolicy
     let e = HTMLReport.escape
     let n = HTMLReport.count
 
@@ -622,6 +647,8 @@ private struct Page {
         .tile dt{font-size:12px;color:#4c6272}
         .tile dd{margin:0;font-size:22px;font-weight:700;font-variant-numeric:tabular-nums}
         .caveat{background:#fff9e5;border-left:4px solid #ffb81c;padding:6px 10px;margin:8px 0}
+        .disclosure{border-left:4px solid #005eb8;background:#f0f4f5;padding:6px 10px;margin:8px 0}
+        .disclosure.unsuppressed{border-left-color:#d5281b;background:#fde8e6;font-weight:600}
         .na{color:#4c6272;font-style:italic}
         .more{color:#4c6272}
         svg.chart{display:block;max-width:100%;height:auto;margin:8px 0}
@@ -647,6 +674,7 @@ private struct Page {
             <p class="meta">Criteria set <strong>\(e(h.criteriaSetID))</strong>: \(e(h.criteriaSetTitle))</p>
             <p class="meta">As of <strong>\(e(h.asOf))</strong>; run kind <strong>\(e(h.runKind.rawValue))</strong></p>
             <p class="meta">Generated by casefind \(e(h.version)): <code>\(e(h.command))</code></p>
+            \(disclosureNotice())
             </header>
             <nav aria-label="Sections"><ul>
             """
@@ -687,9 +715,9 @@ private struct Page {
     mutating func headline(_ h: ReportModel.Headline) {
         section("headline")
         let tiles: [(String, String)] = [
-            ("Registered", n(h.registered)), ("Alive", n(h.alive)), ("Aged 65+", n(h.aged65Plus)), ("Case-found", n(h.caseFound)),
-            ("Allocated", n(h.allocated)), ("Waiting", n(h.waiting)), ("No capacity", n(h.noCapacity)),
-            ("Incident since last run", opt(h.incident)),
+            ("Registered", c(h.registered)), ("Alive", c(h.alive)), ("Aged 65+", c(h.aged65Plus)), ("Case-found", c(h.caseFound)),
+            ("Allocated", c(h.allocated)), ("Waiting", c(h.waiting)), ("No capacity", c(h.noCapacity)),
+            ("Incident since last run", copt(h.incident)),
         ]
         out += "<dl class=\"tiles\">\n"
         for (label, value) in tiles { out += "<div class=\"tile\"><dt>\(label)</dt><dd>\(value)</dd></div>\n" }
@@ -702,10 +730,11 @@ private struct Page {
             notAvailable("no funnel in this run.")
         } else {
             let rows = steps.map {
-                BarChart.Row(label: $0.label, bars: [.init(segments: [($0.patients, Palette.primary)], text: "\(n($0.patients)) people")])
+                BarChart.Row(
+                    label: $0.label, bars: [.init(segments: [(bar($0.patients), Palette.primary)], text: "\(c($0.patients)) people")])
             }
             out += BarChart(title: "Attrition funnel, people", rows: rows).svg()
-            table(["Step", "People"], num: [1], rows: steps.map { ([e($0.label), n($0.patients)], nil) })
+            table(["Step", "People"], num: [1], rows: steps.map { ([e($0.label), c($0.patients)], nil) })
         }
         out += "</section>\n"
     }
@@ -717,19 +746,25 @@ private struct Page {
         } else {
             let k = p.columns.count
             func cell(_ counts: [Int], _ i: Int) -> Int { i < counts.count ? counts[i] : 0 }
-            var rows: [(cells: [String], cls: String?)] = p.localities.map { l in
-                ([e(l.locality)] + (0..<k).map { n(cell(l.counts, $0)) } + [n((0..<k).reduce(0) { $0 + cell(l.counts, $1) })], nil)
+            // Each row and the totals released from the exact cells.
+            let released = p.localities.map { l in policy.release(cells: (0..<k).map { cell(l.counts, $0) }) }
+            var rows: [(cells: [String], cls: String?)] = zip(p.localities, released).map { l, r in
+                ([e(l.locality)] + r.cells.map(c) + [c(r.total)], nil)
             }
-            let totals = (0..<k).map { i in p.localities.reduce(0) { $0 + cell($1.counts, i) } }
-            rows.append((["Total"] + totals.map(n) + [n(totals.reduce(0, +))], "total"))
+            let totals = policy.release(cells: (0..<k).map { i in p.localities.reduce(0) { $0 + cell($1.counts, i) } })
+            rows.append((["Total"] + totals.cells.map(c) + [c(totals.total)], "total"))
             table(["Locality"] + p.columns.map(columnHead) + ["All"], num: Set(1...(k + 1)), rows: rows)
-            let chartRows = p.localities.map { l in
-                let total = (0..<k).reduce(0) { $0 + cell(l.counts, $1) }
-                return BarChart.Row(
-                    label: l.locality,
-                    bars: [.init(segments: (0..<k).map { (cell(l.counts, $0), Palette.series($0)) }, text: n(total))])
+            // A suppressed priority draws no segment; the released total is then drawn as a
+            // light track behind the priorities shown.
+            let withheld = released.contains { $0.cells.contains(where: \.isSuppressed) }
+            let chartRows = zip(p.localities, released).map { l, r in
+                let segments = r.cells.enumerated().map { (bar($1), Palette.series($0)) }
+                let track = r.cells.contains(where: \.isSuppressed) ? bar(r.total) : nil
+                return BarChart.Row(label: l.locality, bars: [.init(segments: segments, text: c(r.total), track: track)])
             }
-            let legend = p.columns.enumerated().map { (legendLabel($1), Palette.series($0)) }
+            let legend =
+                p.columns.enumerated().map { (legendLabel($1), Palette.series($0)) }
+                + (withheld ? [("Total, where a priority is *", Palette.track)] : [])
             out += BarChart(title: "Case-found patients by locality, stacked by priority", rows: chartRows, legend: legend).svg()
         }
         out += "</section>\n"
@@ -755,13 +790,13 @@ private struct Page {
             }
         }
         let rows = r.bands.enumerated().map { i, b in
-            BarChart.Row(label: legendLabel(b), bars: [.init(segments: [(cell(r.overall, i), color(i))], text: n(cell(r.overall, i)))])
+            BarChart.Row(label: legendLabel(b), bars: [.init(segments: [(bar(cell(r.overall, i)), color(i))], text: c(cell(r.overall, i)))])
         }
         out += BarChart(title: "Case-found patients by risk band", rows: rows).svg()
         var lines: [(cells: [String], cls: String?)] = r.localities.map { l in
-            ([e(l.locality)] + (0..<k).map { n(cell(l.counts, $0)) }, nil)
+            ([e(l.locality)] + (0..<k).map { c(cell(l.counts, $0)) }, nil)
         }
-        lines.append((["All localities"] + (0..<k).map { n(cell(r.overall, $0)) }, "total"))
+        lines.append((["All localities"] + (0..<k).map { c(cell(r.overall, $0)) }, "total"))
         table(["Locality"] + r.bands.map(columnHead), num: Set(1...k), rows: lines)
         out += "</section>\n"
     }
@@ -779,7 +814,10 @@ private struct Page {
                     case .total: "total"
                     }
                 return (
-                    [e(l.locality), e(l.pct), opt(l.expectedPatients), opt(l.firstTranche), n(l.found), opt(l.caseManagersNeeded)], cls
+                    [
+                        e(l.locality), e(l.pct), opt(l.expectedPatients), opt(l.firstTranche), c(l.found),
+                        l.caseManagersNeededSuppressed ? "*" : opt(l.caseManagersNeeded),
+                    ], cls
                 )
             }
             table(
@@ -790,7 +828,7 @@ private struct Page {
                     label: l.locality,
                     bars: [
                         .init(segments: [(l.expectedPatients ?? 0, Palette.light)], text: "expected \(opt(l.expectedPatients))"),
-                        .init(segments: [(l.found, Palette.primary)], text: "found \(n(l.found))"),
+                        .init(segments: [(bar(l.found), Palette.primary)], text: "found \(c(l.found))"),
                     ])
             }
             if !chartRows.isEmpty {
@@ -812,7 +850,7 @@ private struct Page {
             table(
                 ["Locality", "Capacity", "Reserved", "Allocated", "Waiting", "No capacity"], num: [1, 2, 3, 4, 5],
                 rows: localities.map {
-                    ([e($0.locality), n($0.capacity), n($0.reserved), n($0.allocated), n($0.waiting), n($0.noCapacity)], nil)
+                    ([e($0.locality), n($0.capacity), n($0.reserved), c($0.allocated), c($0.waiting), c($0.noCapacity)], nil)
                 }
             )
         }
@@ -821,17 +859,18 @@ private struct Page {
             notAvailable("no active case managers.")
         } else {
             func load(_ m: ReportModel.CaseManagerLoad) -> String {
-                HTMLReport.percent(m.allocated, of: m.caseloadMax).map { "\($0)%" } ?? "–"
+                policy.figure(HTMLReport.percent(m.allocated, of: m.caseloadMax), from: policy.release(m.allocated))
+                    .text(notApplicable: "–") { "\($0)%" }
             }
             table(
                 ["Case manager", "Locality", "Caseload max", "Reserve", "Allocated", "Load"], num: [2, 3, 4, 5],
-                rows: managers.map { ([e($0.id), e($0.locality), n($0.caseloadMax), n($0.reserve), n($0.allocated), load($0)], nil) })
+                rows: managers.map { ([e($0.id), e($0.locality), n($0.caseloadMax), n($0.reserve), c($0.allocated), load($0)], nil) })
             let rows = managers.map { m in
                 BarChart.Row(
                     label: "\(m.id) (\(m.locality))",
                     bars: [
                         .init(
-                            segments: [(m.allocated, Palette.primary)], text: "\(n(m.allocated)) of \(n(m.caseloadMax)) (\(load(m)))",
+                            segments: [(bar(m.allocated), Palette.primary)], text: "\(c(m.allocated)) of \(n(m.caseloadMax)) (\(load(m)))",
                             track: m.caseloadMax)
                     ])
             }
@@ -850,17 +889,19 @@ private struct Page {
             out += "</section>\n"
             return
         }
-        out += "<p><strong>\(n(inc.count))</strong> patients newly case-found since the last run.</p>\n"
+        out += "<p><strong>\(c(inc.count))</strong> patients newly case-found since the last run.</p>\n"
         if !inc.byTrigger.isEmpty {
             out += "<h3>By trigger criterion</h3>\n"
             let rows = inc.byTrigger.map {
-                BarChart.Row(label: $0.trigger, bars: [.init(segments: [($0.patients, Palette.series(1))], text: n($0.patients))])
+                BarChart.Row(label: $0.trigger, bars: [.init(segments: [(bar($0.patients), Palette.series(1))], text: c($0.patients))])
             }
             out += BarChart(title: "Incident patients by trigger criterion", rows: rows).svg()
-            table(["Trigger", "Patients"], num: [1], rows: inc.byTrigger.map { ([e($0.trigger), n($0.patients)], nil) })
+            table(["Trigger", "Patients"], num: [1], rows: inc.byTrigger.map { ([e($0.trigger), c($0.patients)], nil) })
         }
         out += "<h3>Incident patients</h3>\n"
-        if inc.patients.isEmpty {
+        if policy.suppresses {
+            out += "<p class=\"na\">Not listed: this report suppresses small numbers, so it lists no patient (incidence.csv does).</p>\n"
+        } else if inc.patients.isEmpty {
             out += "<p class=\"na\">No incident patients listed.</p>\n"
         } else {
             out +=
@@ -887,15 +928,18 @@ private struct Page {
         } else {
             table(
                 ["File", "Rows read", "Accepted", "Rejected", "Warnings", "Unregistered"], num: [1, 2, 3, 4, 5],
-                rows: files.map { ([e($0.file), n($0.read), n($0.accepted), n($0.rejected), n($0.warnings), n($0.unregistered)], nil) })
+                rows: files.map { ([e($0.file), c($0.read), c($0.accepted), c($0.rejected), c($0.warnings), c($0.unregistered)], nil) })
         }
         out += "<h3>Top reject reasons</h3>\n"
         if reasons.isEmpty {
             out += "<p class=\"na\">No rows rejected.</p>\n"
         } else {
-            let sorted = reasons.sorted { ($1.count, $0.reason) < ($0.count, $1.reason) }
+            // By the released count, so that the order does not rank counts the page hides.
+            let policy = self.policy
+            let key = { (r: ReportModel.RejectReason) in policy.release(r.count).value ?? -1 }
+            let sorted = reasons.sorted { (key($1), $0.reason) < (key($0), $1.reason) }
             let shown = sorted.prefix(HTMLReport.maxRejectReasons)
-            table(["Reason", "Findings"], num: [1], rows: shown.map { ([e($0.reason), n($0.count)], nil) })
+            table(["Reason", "Findings"], num: [1], rows: shown.map { ([e($0.reason), c($0.count)], nil) })
             let more = sorted.count - shown.count
             if more > 0 { out += "<p class=\"more\">… and \(n(more)) more reasons not listed.</p>\n" }
         }
@@ -909,15 +953,11 @@ private struct Page {
         if rows.isEmpty && coverage.isEmpty {
             notAvailable("no monitoring measures were given for this run (run with --baseline FROM:TO).")
         } else {
-            let d = { HTMLReport.decimal($0, places: 1, grouped: true) }
             if !coverage.isEmpty {
                 out += "<h3>Actively case-managed</h3>\n"
                 table(
                     ["Locality", "Case-found", "Actively case-managed", "Case-found and managed", "Coverage"], num: [1, 2, 3, 4],
-                    rows: coverage.map { c in
-                        let share = HTMLReport.percent(c.caseFoundAndManaged, of: c.caseFound).map { "\($0)%" } ?? "–"
-                        return ([e(c.locality), n(c.caseFound), n(c.activelyCaseManaged), n(c.caseFoundAndManaged), share], nil)
-                    })
+                    rows: coverage.map { ([e($0.locality)] + coverageCells($0), nil) })
             }
             if !enrolment.isEmpty {
                 out += "<h3>Enrolled patients: 12 months before and after enrolment</h3>\n"
@@ -926,14 +966,7 @@ private struct Page {
                         "Locality", "Enrolled", "With a full year after", "Emergency admissions before", "Bed days before",
                         "Emergency admissions after", "Bed days after",
                     ], num: [1, 2, 3, 4, 5, 6],
-                    rows: enrolment.map { r in
-                        (
-                            [
-                                e(r.locality), n(r.enrolled), n(r.fullYearAfter), n(r.admissionsBefore), n(r.bedDaysBefore),
-                                n(r.admissionsAfter), n(r.bedDaysAfter),
-                            ], nil
-                        )
-                    })
+                    rows: enrolment.map { ([e($0.locality)] + enrolmentCells($0), nil) })
             }
             if !rows.isEmpty {
                 out += "<h3>Emergency admissions of the registered population aged 65 and over</h3>\n"
@@ -944,14 +977,7 @@ private struct Page {
                         "Locality", "Month", "Emergency admissions", "Baseline", "Bed days", "Baseline", "Mean length of stay (days)",
                         "Baseline",
                     ], num: [2, 3, 4, 5, 6, 7],
-                    rows: shown.map { r in
-                        (
-                            [
-                                e(r.locality), e(r.month), n(r.emergencyAdmissions), d(r.baselineEmergencyAdmissions), n(r.bedDays),
-                                d(r.baselineBedDays), d(r.meanLengthOfStay), d(r.baselineMeanLengthOfStay),
-                            ], nil
-                        )
-                    })
+                    rows: shown.map { ([e($0.locality), e($0.month)] + monitoringCells($0), nil) })
                 let more = rows.count - shown.count
                 if more > 0 { out += "<p class=\"more\">… and \(n(more)) more rows not listed.</p>\n" }
             }
@@ -965,11 +991,7 @@ private struct Page {
             out += "<p>Target: \(e(s.target)).</p>\n"
             table(
                 ["Case manager", "Locality", "Outcomes", "Median days to outcome", "Within target"], num: [2, 3, 4],
-                rows: s.rows.map { r in
-                    let share = HTMLReport.percent(r.withinTarget, of: r.outcomes).map { " (\($0)%)" } ?? ""
-                    let median = r.medianDaysToOutcome.map { HTMLReport.decimal($0, places: 1, grouped: true) } ?? "–"
-                    return ([e(r.caseManagerID), e(r.locality), n(r.outcomes), median, n(r.withinTarget) + share], nil)
-                })
+                rows: s.rows.map { ([e($0.caseManagerID), e($0.locality)] + screeningCells($0), nil) })
         } else {
             notAvailable("no screening outcomes were recorded.")
         }

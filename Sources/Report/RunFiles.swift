@@ -225,23 +225,25 @@ public struct ScopingRow: Sendable, Equatable, Codable {
 }
 
 extension RunFiles {
-    /// scoping.csv: one row per locality and a TOTAL row.
-    public static func scoping(_ rows: [ScopingRow]) -> [UInt8] {
+    /// scoping.csv: one row per locality and a TOTAL row. Patient counts (found, allocated,
+    /// waiting, no_capacity) are released under `policy`, the TOTAL's from the exact sums;
+    /// places, case managers and the expected numbers are not patient counts and stay exact.
+    public static func scoping(_ rows: [ScopingRow], disclosure policy: DisclosurePolicy) -> [UInt8] {
         var t = CSVText(header: [
             "locality", "pct", "expected_patients", "first_tranche_25pct", "found", "capacity", "reserved", "allocated", "waiting",
             "no_capacity", "active_case_managers", "case_managers_needed",
         ])
         let managers = rows.reduce(0) { $0 + $1.activeCaseManagers }
         let capacity = rows.reduce(0) { $0 + $1.capacity }
-        func line(_ r: ScopingRow) -> [String] {
+        let count = { (n: Int) in policy.release(n).text() }
+        func line(_ r: ScopingRow, need: ReleasedFigure<Int>) -> [String] {
             [
-                r.locality, r.pct, r.expectedPatients.map(String.init) ?? "", r.firstTranche.map(String.init) ?? "", String(r.found),
-                String(r.capacity), String(r.reserved), String(r.allocated), String(r.waiting), String(r.noCapacity),
-                String(r.activeCaseManagers),
-                r.caseManagersNeeded(overallManagers: managers, overallCapacity: capacity).map(String.init) ?? "",
+                r.locality, r.pct, r.expectedPatients.map(String.init) ?? "", r.firstTranche.map(String.init) ?? "", count(r.found),
+                String(r.capacity), String(r.reserved), count(r.allocated), count(r.waiting), count(r.noCapacity),
+                String(r.activeCaseManagers), need.text { String($0) },
             ]
         }
-        for r in rows { t.append(line(r)) }
+        for r in rows { t.append(line(r, need: r.releasedNeed(overallManagers: managers, overallCapacity: capacity, policy: policy))) }
         var total = ScopingRow(
             locality: "TOTAL", pct: "", expectedPatients: nil, found: 0, capacity: 0, reserved: 0, allocated: 0, waiting: 0, noCapacity: 0,
             activeCaseManagers: 0)
@@ -261,11 +263,9 @@ extension RunFiles {
             }
         }
         total.expectedPatients = anyExpected ? expected : nil
-        var totalLine = line(total)
         // The total need is the sum of the localities' needs: a locality's spare room cannot
         // take another locality's patients.
-        totalLine[11] = String(rows.compactMap { $0.caseManagersNeeded(overallManagers: managers, overallCapacity: capacity) }.reduce(0, +))
-        t.append(totalLine)
+        t.append(line(total, need: ScopingRow.releasedNeed(of: rows, among: rows, policy: policy)))
         return t.bytes
     }
 }
@@ -377,6 +377,8 @@ public struct RunSummary: Codable, Sendable {
     /// Per locality: found, capacity, reserved, allocated, waiting, no capacity.
     public var capacity: [ScopingRow]
     public var optOuts: OptOuts?
+    /// The disclosure control applied to the shared aggregates (summary.json's own counts are exact).
+    public var disclosure = Disclosure(DisclosurePolicy.hes)
     public init(
         casefindVersion: String, command: String, asOf: String, criteria: Criteria, mapping: String, inputs: [Input], registered: Int,
         unmappedPractice: Int, caseFound: Int, perPriority: [String: Int], perCriterion: [String: Int], perLocality: [String: Int],
@@ -409,7 +411,7 @@ public struct RunSummary: Codable, Sendable {
         case casefindVersion = "casefind_version", command, asOf = "as_of", criteria, mapping, inputs, registered
         case unmappedPractice = "unmapped_practice", caseFound = "case_found", perPriority = "per_priority"
         case perCriterion = "per_criterion", perLocality = "per_locality", rejects, warnings, exceptions, risk
-        case reservePercent = "reserve_percent", incident, lapsed, capacity, optOuts = "opt_outs"
+        case reservePercent = "reserve_percent", incident, lapsed, capacity, optOuts = "opt_outs", disclosure
     }
 
     public func json() -> [UInt8] {

@@ -89,6 +89,32 @@ func exiting<T>(_ body: () throws -> T) throws -> T {
     }
 }
 
+extension DisclosurePolicy.Mode: ExpressibleByArgument {}
+
+/// Small-number suppression of the aggregates (report.html, scoping.csv, the measures files).
+struct DisclosureOptions: ParsableArguments {
+    @Option(help: "suppress: counts of 1 to --suppress-up-to as *, the rest rounded to --round-to; none: exact, for direct care only.")
+    var disclosure: DisclosurePolicy.Mode = .suppress
+
+    @Option(name: .customLong("suppress-up-to"), help: "Counts from 1 up to this are shown as * (NHS Digital's HES rule: 7).")
+    var suppressUpTo: Int = 7
+
+    @Option(name: .customLong("round-to"), help: "Other counts are rounded to the nearest multiple of this, halves up (1: not rounded).")
+    var roundTo: Int = 5
+
+    @Flag(name: .customLong("suppress-zero"), help: "Show 0 as * too (UK LLC's rule, with --suppress-up-to 10).")
+    var suppressZero = false
+
+    func validate() throws {
+        guard suppressUpTo >= 0 else { throw ValidationError("--suppress-up-to must be 0 or more, not \(suppressUpTo)") }
+        guard roundTo >= 1 else { throw ValidationError("--round-to must be 1 or more, not \(roundTo)") }
+    }
+
+    var policy: DisclosurePolicy {
+        DisclosurePolicy(mode: disclosure, threshold: suppressUpTo, roundingBase: roundTo, suppressZero: suppressZero)
+    }
+}
+
 /// The options `run` and `incidence` share.
 struct OutputOptions: ParsableArguments {
     @Option(help: "Output folder (created if needed; files appear atomically, mode 0600).")
@@ -115,8 +141,10 @@ struct OutputOptions: ParsableArguments {
     @Option(help: "Screening timeliness target in working days after being case-found (England's bank holidays aware).")
     var targetWorkingDays: Int = 2
 
-    @Flag(help: "Show NHS numbers in report.html (its incident list); without it patients there are numbered #1, #2, ...")
+    @Flag(help: "Show NHS numbers in report.html's incident list (needs --disclosure none); otherwise they are numbered #1, #2, ...")
     var identifiable = false
+
+    @OptionGroup var disclosure: DisclosureOptions
 
     @Flag(help: "No progress lines on stderr.")
     var quiet = false
@@ -124,6 +152,10 @@ struct OutputOptions: ParsableArguments {
     func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be 1 or more") }
         if let reserve, !(0...100).contains(reserve) { throw ValidationError("--reserve must be a percent from 0 to 100, not \(reserve)") }
+        if identifiable && disclosure.disclosure != .none {
+            throw ValidationError(
+                "--identifiable puts NHS numbers in report.html: it needs --disclosure none (the default suppresses small numbers)")
+        }
     }
 
     func run(_ command: String, _ input: InputOptions) throws {
@@ -131,6 +163,7 @@ struct OutputOptions: ParsableArguments {
         let quiet = self.quiet
         var settings = Run.Settings(reservePercent: reserve, locality: locality, threads: threads, timingsPath: timings)
         settings.identifiable = identifiable
+        settings.disclosure = disclosure.policy
         settings.targetWorkingDays = targetWorkingDays
         settings.baseline = try baseline.map(parseBaseline)
         settings.keepFactsUntilExit = true
@@ -354,6 +387,8 @@ struct MeasuresCommand: ParsableCommand {
     @Option(help: "Screening timeliness target in working days after being case-found.")
     var targetWorkingDays: Int = 2
 
+    @OptionGroup var disclosure: DisclosureOptions
+
     func run() throws {
         let options = try input.searchOptions()
         let range = try parseBaseline(baseline)
@@ -361,7 +396,7 @@ struct MeasuresCommand: ParsableCommand {
         let result = try exiting {
             try Measures.run(
                 options, out: out, statePath: state ?? Run.defaultStatePath(out: out),
-                settings: Measures.Settings(baseline: range, targetWorkingDays: targetWorkingDays))
+                settings: Measures.Settings(baseline: range, targetWorkingDays: targetWorkingDays, disclosure: disclosure.policy))
         }
         let within = result.timeliness.filter { $0.caseManagerID == "ALL" }
         let outcomes = within.reduce(0) { $0 + $1.outcomes }

@@ -17,6 +17,7 @@ func sampleCopy(rewriting: [String: (String) -> String] = [:]) throws -> String 
 @Suite struct CapacityRunTests {
     /// Chelmsford's one case manager, CM05, set to 50 with a 90% reserve keeps 5 places for
     /// its 10 patients: the first 5 in allocation order are allocated, the rest wait 1 to 5.
+    /// Unsuppressed, so that scoping.csv is exact (DisclosureRunTests runs it suppressed).
     @Test func aReserveThatLeavesFivePlacesMakesAWaitingList() throws {
         let extracts = try sampleCopy(rewriting: [
             "case_managers.csv": { $0.replacingOccurrences(of: "CM05,", with: "CM05,").replacingOccurrences(of: ",70,", with: ",50,") }
@@ -24,7 +25,7 @@ func sampleCopy(rewriting: [String: (String) -> String] = [:]) throws -> String 
         let out = temporaryFolder()
         let r = try CaseFind.run([
             "run", "--extracts", extracts, "--criteria", "criteria/essex-2005.yaml", "--as-of", "2026-11-22", "--out", out, "--reserve",
-            "90", "--quiet",
+            "90", "--quiet", "--disclosure", "none",
         ])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("Chelmsford: found 10, allocated 5, waiting 5"))

@@ -39,12 +39,13 @@ enum CaseFind {
             stderr: String(decoding: stderr, as: UTF8.self))
     }
 
-    static func sampleRun(out: String, extracts: String? = nil, asOf: String = "2026-11-22") throws -> Result {
-        try run([
-            "run", "--extracts", extracts ?? repositoryRoot() + "/sample-extracts", "--criteria",
-            repositoryRoot() + "/criteria/essex-2005.yaml",
-            "--as-of", asOf, "--out", out, "--quiet",
-        ])
+    static func sampleRun(out: String, extracts: String? = nil, asOf: String = "2026-11-22", _ extra: [String] = []) throws -> Result {
+        try run(
+            [
+                "run", "--extracts", extracts ?? repositoryRoot() + "/sample-extracts", "--criteria",
+                repositoryRoot() + "/criteria/essex-2005.yaml",
+                "--as-of", asOf, "--out", out, "--quiet",
+            ] + extra)
     }
 }
 

@@ -1,3 +1,4 @@
+import CaseCore
 import Foundation
 import TestSupport
 import Testing
@@ -5,8 +6,12 @@ import Testing
 @testable import Report
 
 /// A report with the sample's five Essex localities and realistic figures for a PCT-sized
-/// population. `incidentPatients` sets how many incident patients are listed.
-func sampleReportModel(identifiable: Bool = false, incidentPatients: Int = 240) -> ReportModel {
+/// population. `incidentPatients` sets how many incident patients are listed. Unsuppressed
+/// unless `disclosure` says otherwise, so that the layout tests see the exact figures
+/// (HTMLReportDisclosureTests checks the page under suppression).
+func sampleReportModel(
+    identifiable: Bool = false, incidentPatients: Int = 240, disclosure: DisclosurePolicy = .unsuppressed
+) -> ReportModel {
     let header = ReportModel.Header(
         title: "Case finding for case management, North and Mid Essex", criteriaSetID: "essex-2005",
         criteriaSetTitle: "Essex SHA case finding, patients aged 65 and over", asOf: "2026-11-22",
@@ -15,7 +20,7 @@ func sampleReportModel(identifiable: Bool = false, incidentPatients: Int = 240) 
     let headline = ReportModel.Headline(
         registered: 612_480, alive: 609_115, aged65Plus: 118_342, caseFound: 2_431, allocated: 1_874, waiting: 511, noCapacity: 46,
         incident: incidentPatients)
-    var m = ReportModel(header: header, headline: headline, identifiable: identifiable)
+    var m = ReportModel(header: header, headline: headline, identifiable: identifiable, disclosure: disclosure)
     m.funnel = [
         .init(label: "registered", patients: 612_480), .init(label: "alive", patients: 609_115),
         .init(label: "aged 65+", patients: 118_342),
@@ -105,7 +110,8 @@ func sampleReportModel(identifiable: Bool = false, incidentPatients: Int = 240) 
             ReportModel.MonitoringRow(
                 locality: l.0, month: month, emergencyAdmissions: l.2 / 4 - 10 * i, bedDays: l.2 * 2 - 40 * i,
                 meanLengthOfStay: 7.25 - 0.3 * Double(i),
-                baselineEmergencyAdmissions: Double(l.2 / 4 + 12), baselineBedDays: Double(l.2 * 2 + 90), baselineMeanLengthOfStay: 8.25)
+                baselineEmergencyAdmissions: Double(l.2 / 4 + 12), baselineBedDays: Double(l.2 * 2 + 90), baselineMeanLengthOfStay: 8.25,
+                baselineAdmissionsTotal: (l.2 / 4 + 12) * 12, baselineBedDaysTotal: (l.2 * 2 + 90) * 12)
         }
     }
     m.screening = .init(
@@ -118,13 +124,14 @@ func sampleReportModel(identifiable: Bool = false, incidentPatients: Int = 240) 
     return m
 }
 
-/// A model with only the header and headline: every optional section empty.
-func emptyReportModel() -> ReportModel {
+/// A model with only the header and headline: every optional section empty (unsuppressed unless asked).
+func emptyReportModel(disclosure: DisclosurePolicy = .unsuppressed) -> ReportModel {
     ReportModel(
         header: .init(
             title: "Empty", criteriaSetID: "essex-2005", criteriaSetTitle: "Essex", asOf: "2026-11-22", command: "casefind run",
             version: "0.9.0", runKind: .run),
-        headline: .init(registered: 0, alive: 0, aged65Plus: 0, caseFound: 0, allocated: 0, waiting: 0, noCapacity: 0, incident: nil))
+        headline: .init(registered: 0, alive: 0, aged65Plus: 0, caseFound: 0, allocated: 0, waiting: 0, noCapacity: 0, incident: nil),
+        disclosure: disclosure)
 }
 
 /// The text of the `<section id="ID">` element.
@@ -404,7 +411,8 @@ func tableRow(_ text: [String], _ numbers: [String], cls: String? = nil) -> Stri
             (1...24).map {
                 .init(
                     locality: l, month: "2026-\($0)", emergencyAdmissions: 100, bedDays: 800, meanLengthOfStay: 8,
-                    baselineEmergencyAdmissions: 110, baselineBedDays: 900, baselineMeanLengthOfStay: 8.2)
+                    baselineEmergencyAdmissions: 110, baselineBedDays: 900, baselineMeanLengthOfStay: 8.2, baselineAdmissionsTotal: 1_320,
+                    baselineBedDaysTotal: 10_800)
             }
         }
         m.screening?.rows = (1...400).map {

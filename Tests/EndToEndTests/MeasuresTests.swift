@@ -3,7 +3,8 @@ import TestSupport
 import Testing
 
 /// `casefind measures` and the report's monitoring and timeliness sections on sample-extracts,
-/// against figures worked out by hand from the sample's rows.
+/// against figures worked out by hand from the sample's rows: exact with `--disclosure none`,
+/// and released (small numbers suppressed, the default) as the rule gives them.
 @Suite struct MeasuresTests {
     static let criteria = repositoryRoot() + "/criteria/essex-2005.yaml"
 
@@ -18,10 +19,7 @@ import Testing
     @Test func emergencyAdmissionsBedDaysAndBaseline() throws {
         let out = temporaryFolder("measures")
         #expect(try CaseFind.sampleRun(out: out).status == 0)
-        let r = try CaseFind.run([
-            "measures", "--extracts", repositoryRoot() + "/sample-extracts", "--criteria", Self.criteria, "--as-of", "2026-11-22", "--out",
-            out, "--baseline", "2025-11:2026-04",
-        ])
+        let r = try CaseFind.run(measures(out: out) + ["--disclosure", "none"])
         #expect(r.status == 0, "\(r.stderr)")
         let rows = csvRecords(read(out + "/measures.csv")).filter { $0["locality"] == "Chelmsford" }
         #expect(rows.count == 13, "Nov 2025 to Nov 2026")
@@ -40,6 +38,60 @@ import Testing
         #expect(csvRecords(read(out + "/timeliness.csv")).isEmpty, "no screening outcomes yet")
         let coverage = csvRecords(read(out + "/case_management.csv")).first { $0["locality"] == "Chelmsford" }
         #expect(coverage?["case_found"] == "10" && coverage?["actively_case_managed"] == "0" && coverage?["coverage_percent"] == "0.0")
+    }
+
+    func measures(out: String, extracts: String = repositoryRoot() + "/sample-extracts", asOf: String = "2026-11-22") -> [String] {
+        ["measures", "--extracts", extracts, "--criteria", Self.criteria, "--as-of", asOf, "--out", out, "--baseline", "2025-11:2026-04"]
+    }
+
+    /// The same files suppressed (the default). Chelmsford's Nov 2025 (3 admissions, 20 bed days)
+    /// and its baseline (6 admissions) are `*`, and so are the means and baselines computed from
+    /// them; a month without admissions is 0 with no mean. Tendring's baseline has 9 admissions
+    /// (1.5 a month over 6, 54 bed days: worked unsuppressed below), so its baseline figures are
+    /// shown beside months of 5 admissions or fewer, which are not. Case-found counts of 10 and
+    /// 11 are 10; Witham's 7 and UNMAPPED's 1 are `*`, with their coverage.
+    @Test func measuresFilesSuppressed() throws {
+        let out = temporaryFolder("measures-suppressed")
+        #expect(try CaseFind.sampleRun(out: out).status == 0)
+        let r = try CaseFind.run(measures(out: out))
+        #expect(r.status == 0, "\(r.stderr)")
+        let columns = [
+            "emergency_admissions", "bed_days", "mean_length_of_stay", "baseline_admissions_per_month", "baseline_bed_days_per_month",
+            "baseline_mean_length_of_stay",
+        ]
+        func row(_ file: String, _ locality: String, _ month: String) -> [String] {
+            let x = csvRecords(read(file)).first { $0["locality"] == locality && $0["month"] == month } ?? [:]
+            return columns.map { x[$0] ?? "?" }
+        }
+        let file = out + "/measures.csv"
+        #expect(read(file).hasPrefix("locality,month,emergency_admissions,bed_days,"), "the header first, no banner")
+        #expect(row(file, "Chelmsford", "2025-11") == ["*", "*", "*", "*", "*", "*"])
+        #expect(row(file, "Chelmsford", "2025-12") == ["0", "0", "", "*", "*", "*"])
+        #expect(row(file, "Tendring", "2026-02") == ["*", "*", "*", "1.5", "9.0", "6.0"])
+        #expect(row(file, "Tendring", "2025-12") == ["0", "0", "", "1.5", "9.0", "6.0"])
+        let none = temporaryFolder("measures-unsuppressed")
+        #expect(try CaseFind.sampleRun(out: none).status == 0)
+        #expect(try CaseFind.run(measures(out: none) + ["--disclosure", "none"]).status == 0)
+        #expect(row(none + "/measures.csv", "Tendring", "2026-02") == ["5", "38", "7.6", "1.5", "9.0", "6.0"])
+        #expect(
+            csvRecords(read(none + "/measures.csv")).filter { $0["locality"] == "Tendring" && $0["month"]! <= "2026-04" }
+                .reduce(0) { $0 + Int($1["emergency_admissions"]!)! } == 9)
+
+        let coverage = csvRecords(read(out + "/case_management.csv")).map {
+            [$0["locality"]!, $0["case_found"]!, $0["actively_case_managed"]!, $0["case_found_and_managed"]!, $0["coverage_percent"]!]
+        }
+        #expect(
+            coverage == [
+                ["Chelmsford", "10", "0", "0", "0.0"], ["Colchester", "10", "0", "0", "0.0"],
+                ["Maldon & S Chelmsford", "10", "0", "0", "0.0"],
+                ["Tendring", "10", "0", "0", "0.0"], ["UNMAPPED", "*", "0", "0", "*"], ["Witham Braintree & Halstead", "*", "0", "0", "*"],
+            ])
+        // UK LLC's rule: zeros are suppressed too, and the blank mean of a month without admissions becomes `*`.
+        let uk = temporaryFolder("measures-ukllc")
+        #expect(try CaseFind.sampleRun(out: uk).status == 0)
+        #expect(try CaseFind.run(measures(out: uk) + ["--suppress-up-to", "10", "--suppress-zero"]).status == 0)
+        #expect(row(uk + "/measures.csv", "Chelmsford", "2025-12") == ["*", "*", "*", "*", "*", "*"])
+        #expect(row(uk + "/measures.csv", "Tendring", "2026-02") == ["*", "*", "*", "*", "*", "*"], "9 baseline admissions")
     }
 
     /// Runs on Friday 20 November and Thursday 24 December 2026, then outcomes:
@@ -76,10 +128,25 @@ import Testing
         let imported = try CaseFind.run(["screening", "import", outcomes, "--out", out])
         #expect(imported.status == 0, "\(imported.stderr)")
 
-        let m = try CaseFind.run([
-            "measures", "--extracts", extracts, "--criteria", Self.criteria, "--as-of", "2026-12-31", "--out", out, "--baseline",
-            "2025-11:2026-04",
-        ])
+        // Suppressed (the default): 3 outcomes and 2 enrolled patients are all `*`, and so is
+        // every figure about them; 0 outcomes not found by a run stays 0.
+        let suppressed = try CaseFind.run(measures(out: out, extracts: extracts, asOf: "2026-12-31"))
+        #expect(suppressed.status == 0, "\(suppressed.stderr)")
+        let released = csvRecords(read(out + "/timeliness.csv"))
+        #expect(released.map { $0["case_manager_id"]! + "/" + $0["locality"]! } == ["CM05/Chelmsford", "ALL/Chelmsford"])
+        for t in released {
+            #expect(
+                [
+                    "outcomes", "median_working_days", "within_target", "within_target_percent", "enrolled",
+                    "median_working_days_to_enrolment",
+                    "not_found_by_a_run", "target_working_days",
+                ].map { t[$0]! } == ["*", "*", "*", "*", "*", "*", "0", "2"])
+        }
+        #expect(
+            csvRecords(read(out + "/enrolment_outcomes.csv")).map { r in r.keys.sorted().map { r[$0]! } }
+                == [["*", "*", "*", "*", "*", "*", "Chelmsford"]])
+
+        let m = try CaseFind.run(measures(out: out, extracts: extracts, asOf: "2026-12-31") + ["--disclosure", "none"])
         #expect(m.status == 0, "\(m.stderr)")
         let columns = [
             "outcomes", "median_working_days", "within_target", "within_target_percent", "enrolled", "median_working_days_to_enrolment",
@@ -98,7 +165,7 @@ import Testing
             ].map { enrolment.first?[$0] ?? "?" } == ["Chelmsford", "2", "0", "3", "15", "0", "0"])
 
         // Coverage: both enrolled patients are actively case-managed (the declined one is not).
-        #expect(try run("2026-12-31", ["--baseline", "2025-11:2026-04"]).status == 0)
+        #expect(try run("2026-12-31", ["--baseline", "2025-11:2026-04", "--disclosure", "none"]).status == 0)
         let found = Set(csvRecords(read(out + "/cases.csv")).filter { $0["locality"] == "Chelmsford" }.map { $0["nhs_number"]! })
         let coverage = try #require(csvRecords(read(out + "/case_management.csv")).first { $0["locality"] == "Chelmsford" })
         #expect(coverage["actively_case_managed"] == "2")
@@ -113,5 +180,10 @@ import Testing
         #expect(
             page.contains(
                 "<td>CM05</td><td>Chelmsford</td><td class=\"num\">3</td><td class=\"num\">2.0</td><td class=\"num\">2 (67%)</td>"))
+        // Suppressed, the page shows none of them.
+        #expect(try run("2026-12-31", ["--baseline", "2025-11:2026-04"]).status == 0)
+        let releasedPage = read(out + "/report.html")
+        #expect(reportSection(releasedPage, "screening").contains(tableRow(["CM05", "Chelmsford"], ["*", "*", "* (*)"])))
+        #expect(reportSection(releasedPage, "monitoring").contains(tableRow(["Chelmsford"], Array(repeating: "*", count: 6))), "enrolment")
     }
 }

@@ -2,7 +2,8 @@ import Foundation
 import TestSupport
 import Testing
 
-/// report.html as `run` and `incidence` write it on sample-extracts: every section, no NHS
+/// report.html as `run` and `incidence` write it on sample-extracts: every section, small
+/// numbers suppressed unless `--disclosure none`, no patient listed under suppression and no NHS
 /// numbers unless asked, under 2 MB, and (in headless Chromium, offline) no console error and
 /// visible charts. The screenshot is kept in `.build/test-artifacts/`.
 @Suite struct ReportPageTests {
@@ -19,21 +20,41 @@ import Testing
         #expect(data.count < 2_000_000)
         let page = String(decoding: data, as: UTF8.self)
         for s in Self.sections { #expect(page.contains(">\(s)<"), "section \(s)") }
-        // Figures from the hand-worked sample: 296 registered, 50 case-found, 49 allocated.
-        #expect(page.contains("296") && page.contains("50 people") && page.contains("49 people"))
+        // Figures from the hand-worked sample, released: 296 registered shown as 295, 169 aged
+        // 65+ as 170, 48 case-found as 50, 47 allocated as 45, 6 in Witham as *.
+        #expect(page.contains("<p class=\"disclosure\">Small numbers suppressed: counts of 1 to 7 shown as *"))
+        #expect(page.contains("<dt>Registered</dt><dd>295</dd>") && page.contains("<dt>Aged 65+</dt><dd>170</dd>"))
+        #expect(page.contains("<dt>Case-found</dt><dd>50</dd>") && page.contains("<dt>Allocated</dt><dd>45</dd>"))
+        #expect(page.contains("; allocated 45 people; waiting 0 people\""), "the funnel chart's aria-label")
+        #expect(!page.contains(">296<") && !page.contains("296 people") && !page.contains("47 people") && !page.contains(">169<"))
+        #expect(!page.contains("48 people") && !page.contains(">48<"))
+        #expect(
+            page.contains(
+                "<tr><td>Witham Braintree &amp; Halstead</td><td>Mid Essex</td><td class=\"num\">604</td><td class=\"num\">151</td><td class=\"num\">*</td>"
+            ))
         #expect(page.contains("validated in people aged 75 and over"))
-        #expect(page.contains("Tendring") && page.contains("207"), "Tendring's first tranche (826 expected)")
+        #expect(page.contains("Tendring") && page.contains("207"), "Tendring's first tranche (826 expected) is not a patient count")
         // No NHS number of a case-found patient appears.
         let cases = csvRecords(read(out + "/cases.csv"))
-        #expect(cases.count == 50)
+        #expect(cases.count == 48)
         for c in cases { #expect(!page.contains(c["nhs_number"]!), "NHS number in the page") }
         for bad in ["http:", "https:", "<script src", "<link", "@import", "url("] { #expect(!page.contains(bad), "\(bad)") }
         let attributes = try FileManager.default.attributesOfItem(atPath: out + "/report.html")
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+
+        // Unsuppressed: the exact figures, and the banner.
+        let exact = temporaryFolder("report-page-none")
+        #expect(try CaseFind.sampleRun(out: exact, ["--disclosure", "none"]).status == 0)
+        let unsuppressed = read(exact + "/report.html")
+        #expect(unsuppressed.contains("<dt>Registered</dt><dd>296</dd>") && unsuppressed.contains("48 people"))
+        #expect(unsuppressed.contains("47 people"))
+        #expect(unsuppressed.contains("Unsuppressed numbers: small counts are shown exactly. For direct care and internal use only."))
+        #expect(!unsuppressed.contains("Small numbers suppressed"))
     }
 
-    /// `incidence` after `run`: the incident patients are listed, numbered unless
-    /// `--identifiable` is given.
+    /// `incidence` after `run`: suppressed, the page lists no incident patient; with
+    /// `--disclosure none` they are listed, numbered unless `--identifiable` is given too.
+    /// `--identifiable` without `--disclosure none` is a usage error.
     @Test func incidenceReportListsIncidentPatients() throws {
         let out = temporaryFolder("report-incidence")
         let extracts = temporaryFolder("report-incidence-extracts")
@@ -64,8 +85,17 @@ import Testing
         let incident = csvRecords(read(out + "/incidence.csv"))
         #expect(incident.map { $0["nhs_number"]! } == [nhs])
         let page = read(out + "/report.html")
-        #expect(page.contains("#1") && !page.contains(nhs))
-        let named = try CaseFind.run(args + ["--identifiable"])
+        #expect(!page.contains("#1") && !page.contains(nhs))
+        #expect(page.contains("Not listed: this report suppresses small numbers, so it lists no patient (incidence.csv does)."))
+        #expect(page.contains("<strong>*</strong> patients newly case-found since the last run."), "1 incident patient")
+        let refused = try CaseFind.run(args + ["--identifiable"])
+        #expect(refused.status == 64)
+        #expect(refused.stderr.contains("--identifiable puts NHS numbers in report.html: it needs --disclosure none"))
+        #expect(read(out + "/report.html") == page, "nothing written")
+        let numbered = try CaseFind.run(args + ["--disclosure", "none"])
+        #expect(numbered.status == 0, "\(numbered.stderr)")
+        #expect(read(out + "/report.html").contains("<td>#1</td>") && !read(out + "/report.html").contains(nhs))
+        let named = try CaseFind.run(args + ["--identifiable", "--disclosure", "none"])
         #expect(named.status == 0, "\(named.stderr)")
         #expect(read(out + "/report.html").contains(nhs))
     }

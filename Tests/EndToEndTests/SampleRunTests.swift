@@ -31,10 +31,11 @@ import Testing
     /// Capacity is ample everywhere (sample-extracts/README.md): every mapped patient is
     /// allocated. Worked by hand from the least-load rule: Colchester's nine (one opted out)
     /// alternate between CM01 (60) and CM02 (55), 5 and 4; Witham's six (one opted out) go CM07
-    /// (75), CM08 (50), CM07, CM08, CM07, CM07 (3/75 = 2/50 is a tie, CM07 sorts first): 4 and 2.
+    /// (75), CM08 (50), CM07, CM08, CM07, CM07 (3/75 = 2/50 is a tie, CM07 sorts first): 4 and 2. Unsuppressed, so
+    /// that scoping.csv is exact.
     @Test func allocationOfTheSample() throws {
         let out = temporaryFolder()
-        _ = try CaseFind.sampleRun(out: out)
+        #expect(try CaseFind.sampleRun(out: out, ["--disclosure", "none"]).status == 0)
         let rows = csvRecords(read(out + "/cases.csv"))
         var perManager: [String: Int] = [:]
         for r in rows where r["status"] == "allocated" { perManager[r["case_manager_id"]!, default: 0] += 1 }
@@ -183,7 +184,13 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: out).allSatisfy { !$0.hasPrefix(".") })
     }
 
-    @Test(arguments: [["run", "--extracts", "x", "--criteria", "y", "--as-of", "2026-02-30"], ["run", "--bogus"], ["explain"]])
+    @Test(arguments: [
+        ["run", "--extracts", "x", "--criteria", "y", "--as-of", "2026-02-30"], ["run", "--bogus"], ["explain"],
+        ["run", "--extracts", "x", "--criteria", "y", "--disclosure", "some"],
+        ["run", "--extracts", "x", "--criteria", "y", "--round-to", "0"],
+        ["incidence", "--extracts", "x", "--criteria", "y", "--suppress-up-to=-1"],
+        ["measures", "--extracts", "x", "--criteria", "y", "--baseline", "2025-11:2026-04", "--round-to", "0"],
+    ])
     func usageErrorsExit64(arguments: [String]) throws {
         #expect(try CaseFind.run(arguments).status == 64)
     }
