@@ -66,16 +66,23 @@ struct Scenario {
         try reader.readNominations(store.add)
         let evaluator = Evaluator(criteria: criteria, asOf: day, explaining: true)
         var byNumber: [Int: Evaluation] = [:]
+        var reasons: [Int: String] = [:]
         for n in 0..<200 {
-            if let p = store.patient(NHSNumber.parse(nhs(n))!) { byNumber[n] = evaluator.evaluate(p) }
+            if let p = store.patient(NHSNumber.parse(nhs(n))!) {
+                let e = evaluator.evaluate(p)
+                byNumber[n] = e
+                reasons[n] = evaluator.plainReasons(p, evaluation: e)
+            }
         }
-        return Outcome(evaluations: byNumber, diagnostics: sink.diagnostics, stats: reader.stats)
+        return Outcome(evaluations: byNumber, diagnostics: sink.diagnostics, stats: reader.stats, reasons: reasons)
     }
 
     struct Outcome {
         var evaluations: [Int: Evaluation]
         var diagnostics: [Diagnostic]
         var stats: [ExtractKind: FileStats]
+        /// A practice list's `reasons` for each patient.
+        var reasons: [Int: String] = [:]
 
         subscript(_ n: Int) -> Evaluation { evaluations[n]! }
     }
