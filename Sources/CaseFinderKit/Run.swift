@@ -133,7 +133,7 @@ public enum Run {
                 try writeCaseloads(cases, lapsed: lapsed, scoping: scoping, caseloads: placed.allocation.caseloads, to: folder)
                 try folder.write("scoping.csv", RunFiles.scoping(scoping, disclosure: settings.disclosure))
                 try folder.write("exceptions.csv", RunFiles.exceptions(result.exceptions))
-                try writePracticeLists(cases, loaded: loaded, to: folder)
+                try writePracticeLists(cases, loaded: loaded, threads: settings.threads, to: folder)
                 if settings.locality == nil {
                     folder.replaceWhole("caseloads")
                     folder.replaceWhole("practices")
@@ -219,13 +219,15 @@ public enum Run {
     }
 
     /// practices/: each practice's list, import file, Accurx batches and review workbook.
-    static func writePracticeLists(_ cases: [CaseRow], loaded: LoadedExtracts, to folder: OutputDirectory) throws {
+    static func writePracticeLists(_ cases: [CaseRow], loaded: LoadedExtracts, threads: Int, to folder: OutputDirectory) throws {
         var names: [String: String] = [:]
         for m in loaded.store.caseManagers { if let n = m.name { names[m.id] = n } }
         let settings = PracticeLists.Settings(
             knownPractices: Set(loaded.store.practices.keys), caseManagerNames: names, opaque: loaded.mapping.personID == .opaque,
             workbook: ReviewWorkbook.bytes)
-        for file in try PracticeLists.files(cases, settings: settings) { try folder.write("practices/\(file.name)", file.bytes) }
+        for file in try PracticeLists.files(cases, settings: settings, threads: threads) {
+            try folder.write("practices/\(file.name)", file.bytes)
+        }
     }
 
     /// What makes two runs the same run (hex SHA-256).

@@ -1,4 +1,6 @@
 import CaseCore
+import Dispatch
+import Synchronization
 
 /// The lists a GP practice acts on, in `practices/` of the output folder: for every practice in
 /// practices.csv with case-found patients, `CODE.csv` (the patients with plain-English reasons),
@@ -55,14 +57,15 @@ public enum PracticeLists {
         Set(cases.map(\.practice)).filter { settings.knownPractices.contains($0) && !placeholders.contains($0) }.sorted()
     }
 
-    /// Every file of every practice: name (under `practices/`) and bytes.
-    public static func files(_ cases: [CaseRow], settings: Settings) throws -> [(name: String, bytes: [UInt8])] {
+    /// Every file of every practice: name (under `practices/`) and bytes, practice by practice
+    /// in code order. The practices are shared out between `threads` threads (the workbooks are
+    /// most of the work); the result does not depend on how many.
+    public static func files(_ cases: [CaseRow], settings: Settings, threads: Int = 2) throws -> [(name: String, bytes: [UInt8])] {
         var byPractice: [String: [CaseRow]] = [:]
         for c in cases { byPractice[c.practice, default: []].append(c) }
-        var out: [(String, [UInt8])] = []
+        var named: [(code: String, base: String)] = []
         var used: Set<String> = []
         for code in practices(cases, settings: settings) {
-            let rows = byPractice[code]!
             var base = RunFiles.safeFileName(code)
             var n = 2
             while used.contains(base.lowercased()) {
@@ -70,24 +73,41 @@ public enum PracticeLists {
                 n += 1
             }
             used.insert(base.lowercased())
-            let sheet = reviewSheet(code, rows, settings: settings)
-            var csv = CSVText(header: sheet.header)
-            for r in sheet.rows { csv.append(r.map(text)) }
-            out.append(("\(base).csv", csv.bytes))
-            if !settings.opaque {
-                out.append(("\(base)-import.txt", Array(rows.map { $0.nhsNumber + "\n" }.joined().utf8)))
-                var batch = 1
-                for start in stride(from: 0, to: rows.count, by: accurxBatch) {
-                    var accurx = CSVText(header: ["NHS number", "Date of Birth"])
-                    for r in rows[start..<min(rows.count, start + accurxBatch)] {
-                        accurx.append([r.nhsNumber, r.dateOfBirth.map(dayMonthYear) ?? ""])
-                    }
-                    out.append(("\(base)-accurx-\(batch < 10 ? "0" : "")\(batch).csv", accurx.bytes))
-                    batch += 1
-                }
-            }
-            if let workbook = settings.workbook { out.append(("\(base).xlsx", try workbook(sheet))) }
+            named.append((code, base))
         }
+        let slices = max(1, min(threads, named.count))
+        let results = Mutex<[Int: Result<[(name: String, bytes: [UInt8])], Error>]>([:])
+        let groups = byPractice
+        let jobs = named
+        DispatchQueue.concurrentPerform(iterations: slices) { k in
+            let range = (jobs.count * k / slices)..<(jobs.count * (k + 1) / slices)
+            let result = Result { try jobs[range].flatMap { try files(of: $0.code, base: $0.base, groups[$0.code]!, settings: settings) } }
+            results.withLock { $0[k] = result }
+        }
+        let all = results.withLock { $0 }
+        return try (0..<slices).flatMap { try all[$0]!.get() }
+    }
+
+    /// One practice's files.
+    static func files(of code: String, base: String, _ rows: [CaseRow], settings: Settings) throws -> [(name: String, bytes: [UInt8])] {
+        var out: [(name: String, bytes: [UInt8])] = []
+        let sheet = reviewSheet(code, rows, settings: settings)
+        var csv = CSVText(header: sheet.header)
+        for r in sheet.rows { csv.append(r.map(text)) }
+        out.append(("\(base).csv", csv.bytes))
+        if !settings.opaque {
+            out.append(("\(base)-import.txt", Array(rows.map { $0.nhsNumber + "\n" }.joined().utf8)))
+            var batch = 1
+            for start in stride(from: 0, to: rows.count, by: accurxBatch) {
+                var accurx = CSVText(header: ["NHS number", "Date of Birth"])
+                for r in rows[start..<min(rows.count, start + accurxBatch)] {
+                    accurx.append([r.nhsNumber, r.dateOfBirth.map(dayMonthYear) ?? ""])
+                }
+                out.append(("\(base)-accurx-\(batch < 10 ? "0" : "")\(batch).csv", accurx.bytes))
+                batch += 1
+            }
+        }
+        if let workbook = settings.workbook { out.append(("\(base).xlsx", try workbook(sheet))) }
         return out
     }
 

@@ -4,6 +4,21 @@ enum CellValues {
     /// number: an optional sign, digits with at most one decimal point (at least one digit),
     /// and an optional exponent. A leading "+" is dropped; nothing else changes.
     static func number(_ literal: String) -> String? {
+        // The usual case, plain digits with at most one point, read from the bytes.
+        var digits = 0
+        var points = 0
+        var plain = true
+        for b in literal.utf8 {
+            if b >= 48 && b <= 57 {
+                digits += 1
+            } else if b == 46 && points == 0 {
+                points += 1
+            } else {
+                plain = false
+                break
+            }
+        }
+        if plain { return digits > 0 ? literal : nil }
         var s = Substring(literal)
         var sign = ""
         if s.first == "+" || s.first == "-" {

@@ -52,40 +52,48 @@ struct WorksheetXML {
         }
     }
 
-    /// The part's text; call `validate()` first.
-    func xml() -> String {
-        var out = PackageParts.header
-        out += "<worksheet xmlns=\"\(PackageParts.main)\" xmlns:r=\"\(PackageParts.officeRelationships)\">"
-        out += "<dimension ref=\"\(usedRange)\"/>"
-        out += "<sheetViews><sheetView tabSelected=\"1\" workbookViewId=\"0\">"
-        out += "<pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/>"
-        out += "<selection pane=\"bottomLeft\" activeCell=\"A2\" sqref=\"A2\"/>"
-        out += "</sheetView></sheetViews>"
-        out += "<sheetFormatPr defaultRowHeight=\"15\"/>"
-        out += "<cols>"
+    /// The part's UTF-8 bytes; call `validate()` first. Built as bytes, cell by cell: a
+    /// practice's list has thousands of cells, and string concatenation was most of the
+    /// time to write a workbook.
+    func xml() -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(4096 + sheet.rows.count * sheet.columns.count * 48)
+        func add(_ text: String) { out.append(contentsOf: text.utf8) }
+        add(PackageParts.header)
+        add("<worksheet xmlns=\"\(PackageParts.main)\" xmlns:r=\"\(PackageParts.officeRelationships)\">")
+        add("<dimension ref=\"\(usedRange)\"/>")
+        add("<sheetViews><sheetView tabSelected=\"1\" workbookViewId=\"0\">")
+        add("<pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/>")
+        add("<selection pane=\"bottomLeft\" activeCell=\"A2\" sqref=\"A2\"/>")
+        add("</sheetView></sheetViews>")
+        add("<sheetFormatPr defaultRowHeight=\"15\"/>")
+        add("<cols>")
         for (i, column) in sheet.columns.enumerated() {
-            out += "<col min=\"\(i + 1)\" max=\"\(i + 1)\" width=\"\(Self.width(column.width))\" customWidth=\"1\"/>"
+            add("<col min=\"\(i + 1)\" max=\"\(i + 1)\" width=\"\(Self.width(column.width))\" customWidth=\"1\"/>")
         }
-        out += "</cols>"
-        out += "<sheetData>"
-        out += "<row r=\"1\">"
+        add("</cols>")
+        add("<sheetData>")
+        let letters = (0..<sheet.columns.count).map { Array(Self.columnName($0).utf8) }
+        add("<row r=\"1\">")
         for (i, column) in sheet.columns.enumerated() {
-            out += Self.textCell(column.title, at: Self.columnName(i) + "1", style: .header)
+            Self.textCell(column.title, column: letters[i], row: [49], style: .header, into: &out)
         }
-        out += "</row>"
+        add("</row>")
         for (r, row) in sheet.rows.enumerated() {
-            let rowNumber = String(r + 2)
-            out += "<row r=\"\(rowNumber)\">"
+            let rowNumber = Array(String(r + 2).utf8)
+            add("<row r=\"")
+            out.append(contentsOf: rowNumber)
+            add("\">")
             for (c, cell) in row.enumerated() {
-                out += Self.cell(cell, at: Self.columnName(c) + rowNumber)
+                Self.cell(cell, column: letters[c], row: rowNumber, into: &out)
             }
-            out += "</row>"
+            add("</row>")
         }
-        out += "</sheetData>"
-        out += "<autoFilter ref=\"\(usedRange)\"/>"
-        out += dataValidations()
-        out += "<pageMargins left=\"0.7\" right=\"0.7\" top=\"0.75\" bottom=\"0.75\" header=\"0.3\" footer=\"0.3\"/>"
-        out += "</worksheet>"
+        add("</sheetData>")
+        add("<autoFilter ref=\"\(usedRange)\"/>")
+        add(dataValidations())
+        add("<pageMargins left=\"0.7\" right=\"0.7\" top=\"0.75\" bottom=\"0.75\" header=\"0.3\" footer=\"0.3\"/>")
+        add("</worksheet>")
         return out
     }
 
@@ -104,24 +112,38 @@ struct WorksheetXML {
         return "<dataValidations count=\"\(lists.count)\">" + lists.joined() + "</dataValidations>"
     }
 
-    private static func cell(_ cell: WorkbookCell, at ref: String) -> String {
+    /// `<c r="B7"` for the cell at `column` letters and `row` digits.
+    private static func open(_ column: [UInt8], _ row: [UInt8], into out: inout [UInt8]) {
+        out.append(contentsOf: "<c r=\"".utf8)
+        out.append(contentsOf: column)
+        out.append(contentsOf: row)
+        out.append(34)
+    }
+
+    private static func cell(_ cell: WorkbookCell, column: [UInt8], row: [UInt8], into out: inout [UInt8]) {
         switch cell {
         case .text(let text):
-            return textCell(text, at: ref, style: .text)
+            textCell(text, column: column, row: row, style: .text, into: &out)
         case .number(let literal):
-            return "<c r=\"\(ref)\"><v>\(CellValues.number(literal) ?? "0")</v></c>"
+            open(column, row, into: &out)
+            out.append(contentsOf: "><v>".utf8)
+            out.append(contentsOf: (CellValues.number(literal) ?? "0").utf8)
+            out.append(contentsOf: "</v></c>".utf8)
         case .date(let year, let month, let day):
             let serial = CellValues.serial(year: year, month: month, day: day) ?? 0
-            return "<c r=\"\(ref)\" s=\"\(PackageParts.Style.date.rawValue)\"><v>\(serial)</v></c>"
+            open(column, row, into: &out)
+            out.append(contentsOf: " s=\"\(PackageParts.Style.date.rawValue)\"><v>\(serial)</v></c>".utf8)
         case .empty:
-            return ""
+            break
         }
     }
 
     /// An inline string: never a formula, never a number, spaces at either end kept.
-    private static func textCell(_ text: String, at ref: String, style: PackageParts.Style) -> String {
-        "<c r=\"\(ref)\" s=\"\(style.rawValue)\" t=\"inlineStr\"><is><t xml:space=\"preserve\">"
-            + XMLText.cellText(text) + "</t></is></c>"
+    private static func textCell(_ text: String, column: [UInt8], row: [UInt8], style: PackageParts.Style, into out: inout [UInt8]) {
+        open(column, row, into: &out)
+        out.append(contentsOf: " s=\"\(style.rawValue)\" t=\"inlineStr\"><is><t xml:space=\"preserve\">".utf8)
+        out.append(contentsOf: XMLText.cellText(text).utf8)
+        out.append(contentsOf: "</t></is></c>".utf8)
     }
 
     /// The column's letters: 0 is A, 25 is Z, 26 is AA.

@@ -24,9 +24,8 @@ public enum XLSXWriter {
             ("xl/workbook.xml", PackageParts.workbook(sheetName: sheet.excelName, filterRange: worksheet.absoluteUsedRange)),
             ("xl/_rels/workbook.xml.rels", PackageParts.workbookRelationships),
             ("xl/styles.xml", PackageParts.styles),
-            ("xl/worksheets/sheet1.xml", worksheet.xml()),
         ]
-        return try zip(parts.map { ($0.path, Data($0.text.utf8)) })
+        return try zip(parts.map { ($0.path, Data($0.text.utf8)) } + [("xl/worksheets/sheet1.xml", Data(worksheet.xml()))])
     }
 
     /// The entries, in order, deflated into an in-memory ZIP archive.

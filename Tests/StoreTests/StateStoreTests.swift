@@ -141,4 +141,33 @@ import Testing
             #expect(error.isLocked)
         }
     }
+
+    /// The opt-out policy is recorded with the run; `forget` removes people from every run's
+    /// list and the screening outcomes, counts those on a caseload at the latest run, and
+    /// leaves no copy of their rows in the file (secure_delete).
+    @Test func optOutPolicyRecordedAndOptedOutPatientsForgotten() throws {
+        let path = temporaryFolder() + "/state.sqlite"
+        let store = try StateStore(path: path)
+        func patient(_ person: String, _ manager: String) -> PatientState {
+            PatientState(
+                person: person, locality: "L", priority: 1, criteria: ["frailty"], riskTenths: 0, status: manager.isEmpty ? "waiting" : "allocated",
+                caseManagerID: manager, waitingPosition: manager.isEmpty ? 1 : nil, reservedPlace: false)
+        }
+        var first = run("run")
+        first.optOutPolicy = "type1"
+        try store.record(first, patients: [patient("9434765919", "CM1"), patient("9990000077", "")])
+        try store.record(run("incidence"), patients: [patient("9434765919", "CM1"), patient("9990000077", ""), patient("9990000085", "CM2")])
+        try store.importScreening(
+            [ScreeningOutcome(person: "9990000077", outcome: .declined, date: "2026-11-23", caseManagerID: "CM1", criteriaAtOutcome: [])],
+            imported: "t")
+        #expect(try store.runs().last?.optOutPolicy == "type1")
+        let forgotten = try store.forget { $0 == "9434765919" || $0 == "9990000077" || $0 == "9999999999" }
+        #expect(forgotten == StateStore.Forgotten(people: 2, onCaseload: 1))
+        for r in try store.runs() { #expect(try store.patients(ofRun: r.id).map(\.person).allSatisfy { $0 == "9990000085" }) }
+        #expect(try store.screening().isEmpty)
+        let bytes = String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self)
+        #expect(!bytes.contains("9434765919") && !bytes.contains("9990000077"))
+        #expect(bytes.contains("9990000085"))
+        #expect(try store.forget { $0 == "9434765919" } == StateStore.Forgotten(people: 0, onCaseload: 0))
+    }
 }

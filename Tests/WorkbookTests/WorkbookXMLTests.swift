@@ -104,7 +104,7 @@ import Testing
         let sheet = WorkbookSheet(
             name: "s", columns: [WorkbookColumn(title: " NHS ", width: 12), WorkbookColumn(title: "n", width: 5)],
             rows: [[.text("=SUM(A1)"), .number("7")], [.empty, .date(year: 2026, month: 2, day: 3)]])
-        let xml = WorksheetXML(sheet: sheet).xml()
+        let xml = String(decoding: WorksheetXML(sheet: sheet).xml(), as: UTF8.self)
         #expect(xml.contains("<c r=\"A1\" s=\"2\" t=\"inlineStr\"><is><t xml:space=\"preserve\"> NHS </t></is></c>"))
         #expect(xml.contains("<c r=\"A2\" s=\"1\" t=\"inlineStr\"><is><t xml:space=\"preserve\">=SUM(A1)</t></is></c>"))
         #expect(xml.contains("<c r=\"B2\"><v>7</v></c>"))
