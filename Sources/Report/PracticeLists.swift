@@ -50,6 +50,12 @@ public enum PracticeLists {
         public var practice: String
         public var header: [String]
         public var rows: [[Cell]]
+
+        public init(practice: String, header: [String], rows: [[Cell]]) {
+            self.practice = practice
+            self.header = header
+            self.rows = rows
+        }
     }
 
     /// The practices that get lists, in code order.

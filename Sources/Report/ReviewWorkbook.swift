@@ -2,7 +2,7 @@ import CaseCore
 import Workbook
 
 /// A practice's review workbook (`practices/CODE.xlsx`): the list's columns as typed cells
-/// (NHS numbers and codes as text, dates as dates, numbers as numbers) under a frozen, filtered
+/// (NHS numbers and codes as text, dates as dates from 1900 on, numbers as numbers) under a frozen, filtered
 /// header, and two empty columns for the practice: `clinician_decision` (accept or reject, from
 /// a drop-down) and `comment`.
 public enum ReviewWorkbook {
@@ -23,8 +23,9 @@ public enum ReviewWorkbook {
                 case .text(let s): return .text(s)
                 case .number(let s): return .number(s)
                 case .date(let d):
+                    // Excel's dates begin at 1900: an earlier one (a birth in the 1890s) is text.
                     let c = d.components
-                    return .date(year: c.year, month: c.month, day: c.day)
+                    return c.year < 1900 ? .text(d.description) : .date(year: c.year, month: c.month, day: c.day)
                 case .empty: return .empty
                 }
             }

@@ -41,6 +41,18 @@ import Testing
         #expect(f["A81001-accurx-01.csv"] == "NHS number,Date of Birth\n\(nhs(2)),03/02/1940\n\(nhs(3)),03/02/1940\n")
     }
 
+    /// A date of birth before 1900 (valid: only dates before 1890 are sentinels) cannot be an
+    /// Excel date: the workbook holds it as text, and the run does not fail.
+    @Test func aBirthBefore1900InTheWorkbook() throws {
+        var settings = Self.settings
+        settings.workbook = ReviewWorkbook.bytes
+        let f = try PracticeLists.files([Self.row(2, practice: "A81001", born: "1890-01-01")], settings: settings)
+        let xlsx = try #require(f.first { $0.name == "A81001.xlsx" })
+        #expect(xlsx.bytes.count > 1000)
+        #expect(f.first { $0.name == "A81001.csv" }.map { String(decoding: $0.bytes, as: UTF8.self) }?.contains(",1890-01-01,") == true)
+        #expect(throws: Never.self) { try ReviewWorkbook.bytes(PracticeLists.ReviewSheet(practice: "A", header: ["d"], rows: [[.date(DateFormat.iso.parse("1899-12-31")!)]])) }
+    }
+
     /// Accurx takes at most 250 patients a file: 601 patients make 250, 250 and 101, in order.
     @Test func accurxBatchesOf250() throws {
         let cases = (0..<601).map { Self.row($0, practice: "A81001", born: "1950-12-31") }
