@@ -200,13 +200,7 @@ public enum Run {
             guard !allocated.isEmpty || !held.isEmpty || caseloads.contains(where: { $0.caseManager.locality == locality }) else {
                 continue
             }
-            var name = RunFiles.safeFileName(locality)
-            var n = 2
-            while used.contains(name.lowercased()) {
-                name = RunFiles.safeFileName(locality) + "-\(n)"
-                n += 1
-            }
-            used.insert(name.lowercased())
+            let name = RunFiles.uniqueFileName(locality, used: &used)
             try folder.write("caseloads/\(name).csv", RunFiles.caseload(allocated, lapsed: held))
         }
     }

@@ -71,16 +71,7 @@ public enum PracticeLists {
         for c in cases { byPractice[c.practice, default: []].append(c) }
         var named: [(code: String, base: String)] = []
         var used: Set<String> = []
-        for code in practices(cases, settings: settings) {
-            var base = RunFiles.safeFileName(code)
-            var n = 2
-            while used.contains(base.lowercased()) {
-                base = RunFiles.safeFileName(code) + "-\(n)"
-                n += 1
-            }
-            used.insert(base.lowercased())
-            named.append((code, base))
-        }
+        for code in practices(cases, settings: settings) { named.append((code, RunFiles.uniqueFileName(code, used: &used))) }
         let slices = max(1, min(threads, named.count))
         let results = Mutex<[Int: Result<[(name: String, bytes: [UInt8])], Error>]>([:])
         let groups = byPractice

@@ -118,6 +118,19 @@ public enum RunFiles {
     /// A file name for a locality that is safe on every file system and in a shell:
     /// `&` becomes `and`, every run of other characters than letters, digits, `.`, `-` and `_`
     /// becomes one `-` ("Witham, Braintree & Halstead" -> "Witham-Braintree-and-Halstead").
+    /// `safeFileName(name)`, with `-2`, `-3`... when that name (ignoring case) is in `used`,
+    /// which it joins: two localities or practices never share a file.
+    public static func uniqueFileName(_ name: String, used: inout Set<String>) -> String {
+        var candidate = safeFileName(name)
+        var n = 2
+        while used.contains(candidate.lowercased()) {
+            candidate = safeFileName(name) + "-\(n)"
+            n += 1
+        }
+        used.insert(candidate.lowercased())
+        return candidate
+    }
+
     public static func safeFileName(_ locality: String) -> String {
         var out = ""
         var pendingDash = false

@@ -56,10 +56,7 @@ struct InputOptions: ParsableArguments {
             }
             day = d
         } else {
-            var cal = Calendar(identifier: .gregorian)
-            cal.timeZone = TimeZone.current
-            let c = cal.dateComponents([.year, .month, .day], from: Date())
-            day = Day(year: c.year!, month: c.month!, day: c.day!)!
+            day = today()
         }
         var policy: OptOutPolicy?
         if let optOuts {
@@ -71,6 +68,14 @@ struct InputOptions: ParsableArguments {
         return SearchOptions(
             extracts: extracts, criteriaPath: criteria, mappingPath: mapping, asOf: day, optOuts: policy, ndooClearedPath: ndooCleared)
     }
+}
+
+/// Today in the machine's time zone.
+func today() -> Day {
+    var cal = Calendar(identifier: .gregorian)
+    cal.timeZone = TimeZone.current
+    let c = cal.dateComponents([.year, .month, .day], from: Date())
+    return Day(year: c.year!, month: c.month!, day: c.day!)!
 }
 
 /// Maps the engine's errors to exit codes, printing their message on stderr.
@@ -440,15 +445,10 @@ struct OptOutRequestCommand: ParsableCommand {
     }
 
     func run() throws {
-        var day: Day
+        var day = today()
         if let date {
             guard let d = DateFormat.iso.parse(date) else { throw ValidationError("--date '\(date)' is not a date YYYY-MM-DD") }
             day = d
-        } else {
-            var cal = Calendar(identifier: .gregorian)
-            cal.timeZone = TimeZone.current
-            let c = cal.dateComponents([.year, .month, .day], from: Date())
-            day = Day(year: c.year!, month: c.month!, day: c.day!)!
         }
         let request = try exiting {
             try OptOutRequest.write(extracts: extracts, mappingPath: mapping, mailbox: mailbox, day: day, out: out)

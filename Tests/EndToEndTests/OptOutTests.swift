@@ -41,16 +41,11 @@ import Testing
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
             text += String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self)
             if name.hasSuffix(".xlsx") {
-                let p = Process()
-                p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-                p.arguments = ["python3", "-c", "import sys,zipfile\nz=zipfile.ZipFile(sys.argv[1])\nfor n in z.namelist(): sys.stdout.write(z.read(n).decode())", path]
-                let pipe = Pipe()
-                p.standardOutput = pipe
-                try p.run()
-                let xml = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                p.waitUntilExit()
-                #expect(p.terminationStatus == 0 && xml.contains("<worksheet"), "\(name) inflated")
-                text += xml
+                let inflated = try runProgram(
+                    "/usr/bin/env",
+                    ["python3", "-c", "import sys,zipfile\nz=zipfile.ZipFile(sys.argv[1])\nfor n in z.namelist(): sys.stdout.write(z.read(n).decode())", path])
+                #expect(inflated.status == 0 && inflated.output.contains("<worksheet"), "\(name) inflated")
+                text += inflated.output
             }
         }
         return text

@@ -156,16 +156,8 @@ import Testing
             print("ok", len(rows) - 1)
             """
         for code in ["F81101", "F81502"] {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: python)
-            p.arguments = ["-c", script, out + "/practices/\(code).xlsx", out + "/practices/\(code).csv"]
-            let pipe = Pipe()
-            p.standardOutput = pipe
-            p.standardError = pipe
-            try p.run()
-            let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            p.waitUntilExit()
-            #expect(p.terminationStatus == 0 && text.hasPrefix("ok "), "\(code): \(text)")
+            let r = try runProgram(python, ["-c", script, out + "/practices/\(code).xlsx", out + "/practices/\(code).csv"])
+            #expect(r.status == 0 && r.output.hasPrefix("ok "), "\(code): \(r.output)")
         }
     }
 

@@ -32,6 +32,20 @@ public func extractsFolder(_ files: [String: String]) -> String {
     return dir
 }
 
+/// Runs a program and returns its exit status and what it printed (stdout and stderr together).
+public func runProgram(_ path: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: path)
+    process.arguments = arguments
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    try process.run()
+    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    return (process.terminationStatus, output)
+}
+
 /// The repository's root folder (found from this source file's path).
 public func repositoryRoot(_ file: String = #filePath) -> String {
     var url = URL(fileURLWithPath: file)
