@@ -23,7 +23,9 @@ public struct OptOutPolicy: Sendable, Equatable, CustomStringConvertible {
 
     /// Reads `type1,ndoo`, `type1`, `ndoo` or `none`.
     public init?(parsing text: String) {
-        let words = text.lowercased().split(separator: ",", omittingEmptySubsequences: false).map { String($0.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed()) }
+        let words = text.lowercased().split(separator: ",", omittingEmptySubsequences: false).map {
+            String($0.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
+        }
         if words == ["none"] {
             types = []
             return

@@ -236,7 +236,9 @@ public enum Measures {
             let found = caseFound.filter { $0.locality == locality }
             let foundManaged = found.count(where: { managed.contains($0.nhsNumber) })
             let managedHere = managed.filter { nhs in
-                loaded.reader.people.lookup(nhs).flatMap { store.position(of: $0) }.map { localityOf[store.practiceNumber(at: $0)] == locality }
+                loaded.reader.people.lookup(nhs).flatMap { store.position(of: $0) }.map {
+                    localityOf[store.practiceNumber(at: $0)] == locality
+                }
                     ?? false
             }.count
             coverage.append(

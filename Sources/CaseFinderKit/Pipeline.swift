@@ -269,7 +269,9 @@ public enum Pipeline {
                     part.exceptions.append(
                         ExceptionRow(
                             nhsNumber: row.nhsNumber, reason: "no_registered_practice",
-                            detail: "case-found, but registered at \(p.practice), which stands for no registered practice: on no practice list"))
+                            detail:
+                                "case-found, but registered at \(p.practice), which stands for no registered practice: on no practice list")
+                    )
                 }
                 part.cases.append(row)
                 part.candidates.append(
@@ -376,7 +378,8 @@ final class ActivityJobs: @unchecked Sendable {
 
     init(
         options: SearchOptions, mapping: ColumnMapping, criteria: CriteriaSet, store: FactStore, people: PersonKeys,
-        optOuts: OptOutRegister, sink: DiagnosticSink, threads: Int, halves: (FilePart, FilePart)?, admissionHalves: (FilePart, FilePart)?, digests: [ExtractKind: FileDigest] = [:]
+        optOuts: OptOutRegister, sink: DiagnosticSink, threads: Int, halves: (FilePart, FilePart)?, admissionHalves: (FilePart, FilePart)?,
+        digests: [ExtractKind: FileDigest] = [:]
     ) {
         self.store = store
         self.sink = sink

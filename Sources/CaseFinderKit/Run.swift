@@ -89,7 +89,8 @@ public enum Run {
             // baseline is read, so no output of this run can mention them.
             let forgotten = try forgetOptedOut(loaded, state: state)
             if forgotten.people > 0 {
-                progress.say("removed \(forgotten.people) opted-out patient(s) from the state store (\(forgotten.onCaseload) on a caseload)")
+                progress.say(
+                    "removed \(forgotten.people) opted-out patient(s) from the state store (\(forgotten.onCaseload) on a caseload)")
             }
             let searched = Date()
             let fingerprint = try fingerprint(loaded, command: command, reserve: reserve, watermark: state.screeningWatermark())

@@ -195,9 +195,11 @@ final class RowContext {
     func person(_ column: Column) -> UInt64? {
         let registers = kind == .patients || kind == .screening || kind == .optOuts
         guard
-            let key = required(column, invalid: "not a valid NHS number (10 digits with a Modulus 11 check digit)", {
-                registers ? reader.people.key($0) : reader.people.find($0)
-            })
+            let key = required(
+                column, invalid: "not a valid NHS number (10 digits with a Modulus 11 check digit)",
+                {
+                    registers ? reader.people.key($0) : reader.people.find($0)
+                })
         else { return nil }
         if let gate = optOutGate, kind == .patients ? gate.register.screenSpine(key) : gate.register.excludes(key) {
             optedOut = true

@@ -60,7 +60,8 @@ extension Evaluator {
             case .conditions(let window, _, let groups):
                 let names = groups.filter { g in
                     admissions.contains { s in
-                        window.contains(s.admissionDate, asOf: asOf) && s.diagnoses.contains { code in g.patterns.contains { $0.matches(code) } }
+                        window.contains(s.admissionDate, asOf: asOf)
+                            && s.diagnoses.contains { code in g.patterns.contains { $0.matches(code) } }
                     }
                 }.map(\.name)
                 phrases.append("\(names.count) long-term conditions in \(window) (\(names.joined(separator: ", ")))")

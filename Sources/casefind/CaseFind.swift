@@ -40,12 +40,16 @@ struct InputOptions: ParsableArguments {
 
     @Option(
         name: .customLong("opt-outs"),
-        help: "Which opt-outs in opt_outs.csv exclude a patient: type1,ndoo | type1 | ndoo | none (default: the criteria file's opt_outs, else type1,ndoo).")
+        help:
+            "Which opt-outs in opt_outs.csv exclude a patient: type1,ndoo | type1 | ndoo | none (default: the criteria file's opt_outs, else type1,ndoo)."
+    )
     var optOuts: String?
 
     @Option(
         name: .customLong("ndoo-cleared"),
-        help: "The national data opt-out service's list of NHS numbers that may be processed: spine patients missing from it are excluded as ndoo.")
+        help:
+            "The national data opt-out service's list of NHS numbers that may be processed: spine patients missing from it are excluded as ndoo."
+    )
     var ndooCleared: String?
 
     func searchOptions() throws -> SearchOptions {

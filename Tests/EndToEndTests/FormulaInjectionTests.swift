@@ -33,8 +33,9 @@ import Testing
         #expect(text(RunFiles.cases([row])).contains("\(nhs(1)),'+P1,'-PCT,'=L,80,1,frailty,"))
         #expect(text(RunFiles.caseload([row])).contains("'@CM,\(nhs(1)),1,,'+P1,N"))
         #expect(text(RunFiles.incidence([(row, ["frailty"])])).contains("'=L,80"))
-        let lapsed = LapsedRow(nhsNumber: nhs(2), locality: "=L", previousPriority: 2, previousCriteria: ["admissions"], caseManagerID: "@CM")
-        #expect(text(RunFiles.lapsed([lapsed])) .contains("\(nhs(2)),'=L,2,admissions,'@CM,Y"))
+        let lapsed = LapsedRow(
+            nhsNumber: nhs(2), locality: "=L", previousPriority: 2, previousCriteria: ["admissions"], caseManagerID: "@CM")
+        #expect(text(RunFiles.lapsed([lapsed])).contains("\(nhs(2)),'=L,2,admissions,'@CM,Y"))
         #expect(text(RunFiles.exceptions([ExceptionRow(nhsNumber: nhs(3), reason: "dead", detail: "=cmd")])).contains(",dead,'=cmd"))
         #expect(text(RunFiles.attrition([("=step", 3)])).contains("'=step,3"))
     }
@@ -47,11 +48,15 @@ import Testing
         let hostile = "=HYPERLINK(\"http://x\",\"y\")"
         let quotedHostile = "\"=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""
         let extracts = try sampleCopy(rewriting: [
-            "practices.csv": { $0.replacingOccurrences(of: ",Colchester", with: "," + quotedHostile).replacingOccurrences(of: "F81102,", with: "F81102,+") },
+            "practices.csv": {
+                $0.replacingOccurrences(of: ",Colchester", with: "," + quotedHostile).replacingOccurrences(of: "F81102,", with: "F81102,+")
+            },
             "localities.csv": { $0.replacingOccurrences(of: "Colchester,", with: quotedHostile + ",") },
             "case_managers.csv": {
-                $0.replacingOccurrences(of: "CM01,", with: "@CM01,").replacingOccurrences(of: ",Colchester,", with: "," + quotedHostile + ",")
-                    .replacingOccurrences(of: "Sarah Bright", with: "-Sarah Bright")
+                $0.replacingOccurrences(of: "CM01,", with: "@CM01,").replacingOccurrences(
+                    of: ",Colchester,", with: "," + quotedHostile + ","
+                )
+                .replacingOccurrences(of: "Sarah Bright", with: "-Sarah Bright")
             },
             "patients.csv": { $0 + "=1+1,1940-01-01,F,F81101,\n" },
         ])
@@ -64,7 +69,8 @@ import Testing
         try "nhs_number,outcome,date,case_manager_id\n9991010378,enrolled,2026-11-23,@CM01\n+44 20,enrolled,2026-11-23,CM02\n".write(
             toFile: screening, atomically: true, encoding: .utf8)
         #expect(try CaseFind.run(["screening", "import", screening, "--out", out]).status == 0)
-        let incidence = try CaseFind.run(["incidence", "--extracts", extracts] + criteria + ["--as-of", "2027-06-01", "--out", out, "--quiet"])
+        let incidence = try CaseFind.run(
+            ["incidence", "--extracts", extracts] + criteria + ["--as-of", "2027-06-01", "--out", out, "--quiet"])
         #expect(incidence.status == 0, "\(incidence.stderr)")
         let measures = try CaseFind.run(
             ["measures", "--extracts", extracts] + criteria + ["--as-of", "2026-11-22", "--baseline", "2025-04:2026-03", "--out", out])

@@ -127,8 +127,10 @@ import Testing
         #expect(without.status == 65, "without the mapping the file has no nhs_number column")
 
         let m = try CaseFind.run(
-            ["measures", "--extracts", folder, "--criteria", "criteria/essex-2005.yaml", "--as-of", "2026-11-30", "--out", out,
-             "--baseline", "2025-11:2026-04", "--disclosure", "none"] + map)
+            [
+                "measures", "--extracts", folder, "--criteria", "criteria/essex-2005.yaml", "--as-of", "2026-11-30", "--out", out,
+                "--baseline", "2025-11:2026-04", "--disclosure", "none",
+            ] + map)
         #expect(m.status == 0, "\(m.stderr)")
         let coverage = try #require(csvRecords(read(out + "/case_management.csv")).first { $0["locality"] == "L" })
         #expect(coverage["actively_case_managed"] == "1")

@@ -43,7 +43,11 @@ import Testing
             if name.hasSuffix(".xlsx") {
                 let inflated = try runProgram(
                     "/usr/bin/env",
-                    ["python3", "-c", "import sys,zipfile\nz=zipfile.ZipFile(sys.argv[1])\nfor n in z.namelist(): sys.stdout.write(z.read(n).decode())", path])
+                    [
+                        "python3", "-c",
+                        "import sys,zipfile\nz=zipfile.ZipFile(sys.argv[1])\nfor n in z.namelist(): sys.stdout.write(z.read(n).decode())",
+                        path,
+                    ])
                 #expect(inflated.status == 0 && inflated.output.contains("<worksheet"), "\(name) inflated")
                 text += inflated.output
             }
@@ -117,7 +121,9 @@ import Testing
             "run", "--extracts", "sample-extracts", "--criteria", "criteria/essex-2005.yaml", "--as-of", "2026-11-22", "--out", out,
         ])
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.stdout.contains("opted out (policy type1,ndoo): 4 patient(s) excluded; 2 removed from the state store, 2 of them from a caseload"))
+        #expect(
+            r.stdout.contains(
+                "opted out (policy type1,ndoo): 4 patient(s) excluded; 2 removed from the state store, 2 of them from a caseload"))
         #expect(r.stderr.contains("removed 2 opted-out patient(s) from the state store (2 on a caseload)"))
         let o = try #require(try summary(out)["opt_outs"] as? [String: Any])
         #expect(o["removed_from_state"] as? Int == 2)
@@ -195,13 +201,13 @@ import Testing
     @Test func theOptOutRequestFile() throws {
         let extracts = extractsFolder([
             "patients.csv": """
-                nhs_number,date_of_birth,sex,gp_practice
-                943 476 5919,1945-01-01,F,F81101
-                9991010378,1950-02-02,M,F81101
-                9991010379,1950-02-02,M,F81101
-                9434765919,1945-01-01,F,F81101
+            nhs_number,date_of_birth,sex,gp_practice
+            943 476 5919,1945-01-01,F,F81101
+            9991010378,1950-02-02,M,F81101
+            9991010379,1950-02-02,M,F81101
+            9434765919,1945-01-01,F,F81101
 
-                """
+            """
         ])
         let out = temporaryFolder() + "/mesh"
         let args = ["opt-out-request", "--extracts", extracts, "--mailbox", "X26HC001", "--date", "2026-12-01", "--out", out]

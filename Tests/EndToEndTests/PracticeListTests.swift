@@ -23,7 +23,10 @@ import Testing
     static let settings = PracticeLists.Settings(knownPractices: ["A81001", "V81999"], caseManagerNames: ["CM1": "Ann Lee"], opaque: false)
 
     func files(_ cases: [CaseRow], settings: PracticeLists.Settings = settings) throws -> [String: String] {
-        Dictionary(uniqueKeysWithValues: try PracticeLists.files(cases, settings: settings).map { ($0.name, String(decoding: $0.bytes, as: UTF8.self)) })
+        Dictionary(
+            uniqueKeysWithValues: try PracticeLists.files(cases, settings: settings).map {
+                ($0.name, String(decoding: $0.bytes, as: UTF8.self))
+            })
     }
 
     @Test func eachFileOfAPracticeExactly() throws {
@@ -50,7 +53,10 @@ import Testing
         let xlsx = try #require(f.first { $0.name == "A81001.xlsx" })
         #expect(xlsx.bytes.count > 1000)
         #expect(f.first { $0.name == "A81001.csv" }.map { String(decoding: $0.bytes, as: UTF8.self) }?.contains(",1890-01-01,") == true)
-        #expect(throws: Never.self) { try ReviewWorkbook.bytes(PracticeLists.ReviewSheet(practice: "A", header: ["d"], rows: [[.date(DateFormat.iso.parse("1899-12-31")!)]])) }
+        #expect(throws: Never.self) {
+            try ReviewWorkbook.bytes(
+                PracticeLists.ReviewSheet(practice: "A", header: ["d"], rows: [[.date(DateFormat.iso.parse("1899-12-31")!)]]))
+        }
     }
 
     /// Accurx takes at most 250 patients a file: 601 patients make 250, 250 and 101, in order.
@@ -71,7 +77,8 @@ import Testing
     /// one), nor for a practice missing from practices.csv.
     @Test func noListForPlaceholdersOrUnknownPractices() throws {
         let f = try files([
-            Self.row(1, practice: "V81999"), Self.row(2, practice: "V81997"), Self.row(3, practice: "Z99999"), Self.row(4, practice: "A81001"),
+            Self.row(1, practice: "V81999"), Self.row(2, practice: "V81997"), Self.row(3, practice: "Z99999"),
+            Self.row(4, practice: "A81001"),
         ])
         #expect(f.keys.allSatisfy { $0.hasPrefix("A81001") })
         #expect(PracticeLists.placeholders == ["V81997", "V81998", "V81999"])
@@ -105,7 +112,9 @@ import Testing
         #expect(cases.contains { $0["nhs_number"] == "9991010378" && $0["locality"] == "UNMAPPED" })
         let exception = csvRecords(read(out + "/exceptions.csv")).first { $0["nhs_number"] == "9991010378" }
         #expect(exception?["reason"] == "no_registered_practice")
-        let listed = try FileManager.default.contentsOfDirectory(atPath: out + "/practices").filter { $0.hasSuffix(".csv") && !$0.contains("accurx") }
+        let listed = try FileManager.default.contentsOfDirectory(atPath: out + "/practices").filter {
+            $0.hasSuffix(".csv") && !$0.contains("accurx")
+        }
         let known = csvRecords(read(extracts + "/practices.csv")).map { $0["practice_code"]! }
         #expect(Set(listed.map { String($0.dropLast(4)) }) == Set(known))
         for code in known {
@@ -167,7 +176,9 @@ import Testing
         #expect(try CaseFind.sampleRun(out: out).status == 0)
         #expect(FileManager.default.fileExists(atPath: out + "/practices/F81401.csv"))
         try "stale".write(toFile: out + "/practices/OLD001.csv", atomically: true, encoding: .utf8)
-        let extracts = try sampleCopy(rewriting: ["practices.csv": { $0.split(separator: "\n").filter { !$0.hasPrefix("F81401") }.joined(separator: "\n") + "\n" }])
+        let extracts = try sampleCopy(rewriting: [
+            "practices.csv": { $0.split(separator: "\n").filter { !$0.hasPrefix("F81401") }.joined(separator: "\n") + "\n" }
+        ])
         #expect(try CaseFind.sampleRun(out: out, extracts: extracts).status == 0)
         let names = try FileManager.default.contentsOfDirectory(atPath: out + "/practices")
         #expect(!names.contains { $0.hasPrefix("F81401") || $0.hasPrefix("OLD001") })

@@ -150,13 +150,15 @@ import Testing
         let store = try StateStore(path: path)
         func patient(_ person: String, _ manager: String) -> PatientState {
             PatientState(
-                person: person, locality: "L", priority: 1, criteria: ["frailty"], riskTenths: 0, status: manager.isEmpty ? "waiting" : "allocated",
+                person: person, locality: "L", priority: 1, criteria: ["frailty"], riskTenths: 0,
+                status: manager.isEmpty ? "waiting" : "allocated",
                 caseManagerID: manager, waitingPosition: manager.isEmpty ? 1 : nil, reservedPlace: false)
         }
         var first = run("run")
         first.optOutPolicy = "type1"
         try store.record(first, patients: [patient("9434765919", "CM1"), patient("9990000077", "")])
-        try store.record(run("incidence"), patients: [patient("9434765919", "CM1"), patient("9990000077", ""), patient("9990000085", "CM2")])
+        try store.record(
+            run("incidence"), patients: [patient("9434765919", "CM1"), patient("9990000077", ""), patient("9990000085", "CM2")])
         try store.importScreening(
             [ScreeningOutcome(person: "9990000077", outcome: .declined, date: "2026-11-23", caseManagerID: "CM1", criteriaAtOutcome: [])],
             imported: "t")
