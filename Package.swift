@@ -54,7 +54,7 @@ let package = Package(
         .target(
             name: "Store",
             dependencies: [.product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")]),
-        .target(name: "Report", dependencies: ["CaseCore", "Rules", "Workbook"]),
+        .target(name: "Report", dependencies: ["CaseCore", "Ingest", "Workbook"]),
         .target(name: "Warehouse", dependencies: ["CaseCore", "Rules", "Stratify"]),
         .target(name: "Workbook", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(

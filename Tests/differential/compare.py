@@ -25,6 +25,18 @@ incidence.csv (nhs_number + trigger, and the D2 case columns up to risk_band), l
 (nhs_number + previous_criteria, previous_priority, case_manager_id, on_caseload), and the
 incidence run's cases.csv (nhs_number + criteria) against the reference at D2.
 
+    compare.py --governance [--seeds 1-3] [--dates ...] [--encodings lf,crlf-bom]
+
+Governance mode: generate.py --governance (opt_outs.csv, placeholder practices, hostile names, a
+big practice, an ndoo-cleared list beside the extracts), then per seed x date x encoding the
+engine and the reference under --opt-outs type1,ndoo (default) / type1 / ndoo / none, with
+--ndoo-cleared (default, ndoo, type1), all with --disclosure none, and the default once more with
+the default disclosure (suppress). Compared on top of the plain checks: opted_out counts,
+summary.json opt_outs, exceptions.csv, practices/ (files, CODE.csv cells except reasons, import
+and Accurx bytes); privacy: no excluded NHS number in any byte under --out (xlsx members and
+SQLite cells too), no formula-like CSV cell; and the suppressed scoping.csv's patient counts.
+The plain modes run the engine with --disclosure none.
+
 Before the runs, the reference's own transcription of the HFRS table is checked against the
 engine's criteria/hfrs-gilbert-2018.yaml (a difference is printed and counted).
 """
@@ -197,6 +209,9 @@ def compare_run(tag, ext, eng, ref, cap, governance=False):
         if not isinstance(got, dict):
             say("summary_opt_outs", f"summary.json has no opt_outs object (got {got!r})")
         else:
+            if summary.get("registered") != want["registered"]:
+                say("summary_opt_outs", f"summary.json registered: engine="
+                    f"{summary.get('registered')!r} reference={want['registered']!r}")
             policy = set(want["policy"].split(",")) - {"none"}
             keys = ["policy", "excluded"] + [t for t in ("type1", "ndoo") if t in policy]
             for k in keys:
@@ -454,6 +469,12 @@ def run_governance(args, crit):
                          ["--opt-outs", "none"]),
                         ("cleared", ["--disclosure", "none", "--ndoo-cleared", cleared],
                          ["--ndoo-cleared", cleared]),
+                        ("ndoo-cleared", ["--disclosure", "none", "--opt-outs", "ndoo",
+                                          "--ndoo-cleared", cleared],
+                         ["--opt-outs", "ndoo", "--ndoo-cleared", cleared]),
+                        ("type1-cleared", ["--disclosure", "none", "--opt-outs", "type1",
+                                           "--ndoo-cleared", cleared],
+                         ["--opt-outs", "type1", "--ndoo-cleared", cleared]),
                         ("suppress", [], ["--disclosure", "suppress"])]
                 for name, eopts, ropts in plan:
                     tag = f"seed {seed} as-of {date} {enc} governance {name}"

@@ -28,6 +28,15 @@ admission's source), a fifth drug, a nomination, turning 65, a death (date_of_de
 method 4); and patients who lapse: admissions, frailty codes or scripts leaving the window, a
 care-home stay ending, a later admission without a care-home code. Without it the bytes are as
 before.
+--governance adds, from a fourth random stream (without it the bytes are as before):
+opt_outs.csv (type1, ndoo, both, duplicates, case and space variants, spine patients, patients
+not on the spine, unknown numbers, invalid NHS numbers, bad types, blank and future
+recorded_date), malformed activity rows of opted-out patients, patients at the placeholder
+practices V81997-V81999 (some listed in practices.csv), a formula-like locality, pct, practice
+and case manager names, practice F81601 with about 250 or 500 case-found patients, and two small
+localities for the disclosure threshold. --ndoo-cleared FILE (with --governance) writes the
+national opt-out service's cleared list there (one NHS number a line, some with a trailing
+comma, LF or CRLF), leaving out some spine patients.
 Standard library only; the same seed and arguments always give the same bytes.
 """
 import argparse
@@ -1030,11 +1039,14 @@ class Gen:
         for row in self.practices:
             if r.random() < 0.5:
                 row["practice_name"] = r.choice(hostile)
+        # every formula character on some active case manager's name, in a shuffled order
         cm_hostile = ["+Sarah Plus", "-Dee Dash", "@Alex At", "=SUM(1,2)", "\tTabitha Tab",
-                      "=HYPERLINK(\"http://x\",\"y\")", "-", "@"]
-        for row in self.case_managers:
-            if r.random() < 0.6:
-                row["name"] = r.choice(cm_hostile)
+                      "\rCarrie Return", "=HYPERLINK(\"http://x\",\"y\")", "-", "@"]
+        r.shuffle(cm_hostile)
+        active = [x for x in self.case_managers if x.get("active") != "N"]
+        for k, row in enumerate(r.sample(active, len(active))):
+            if k < len(cm_hostile) or r.random() < 0.5:
+                row["name"] = cm_hostile[k % len(cm_hostile)]
         pairs = []
         for row in self.practices:
             if row["practice_code"].upper() in self.practice_codes() and row["pct"]:
@@ -1125,6 +1137,23 @@ class Gen:
             who = person(big, D - days(r.randint(30 * 365, 64 * 365)))
             if r.random() < 0.5:
                 nominate(who)  # an under_65 exception
+
+        # two small localities of their own, so that scoping.csv holds counts around the
+        # disclosure threshold (1-7 suppressed, 8 and up rounded): one with a case manager (found
+        # = allocated), one without (found = no_capacity)
+        small = r.choice([7, 8])
+        small = [small, r.choice([8, 9]) if small == 7 else r.choice([1, 5, 12, 13])]
+        for k, (loc, cap) in enumerate((("Small Locality A", 50), ("Small Locality B", None))):
+            code = f"F8170{k + 1}"
+            self.practices.insert(r.randint(0, len(self.practices)), dict(
+                practice_code=code, practice_name="Small Surgery", pct="Small PCT", locality=loc))
+            if cap:
+                self.case_managers.append(dict(case_manager_id=f"CMS{k + 1}", name="Sam Small",
+                                               locality=loc, caseload_max=str(cap), active="Y"))
+            self.localities.append(dict(locality=loc, pct="Small PCT", expected_patients="10",
+                                        weighted_capitation="0.1"))
+            for _ in range(small[k]):
+                nominate(person(code, old_dob()))
 
         # opt-outs of spine patients (many of them case-found), of patients not on the spine,
         # of nobody we know, and malformed or invalid rows

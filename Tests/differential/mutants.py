@@ -268,6 +268,7 @@ def main():
 
 GOV_RUNS = [("default", []), ("type1", ["--opt-outs", "type1"]), ("ndoo", ["--opt-outs", "ndoo"]),
             ("none", ["--opt-outs", "none"]), ("cleared", ["--ndoo-cleared", "CLEARED"]),
+            ("type1-cleared", ["--opt-outs", "type1", "--ndoo-cleared", "CLEARED"]),
             ("suppress", ["--disclosure", "suppress"])]
 
 

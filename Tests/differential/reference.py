@@ -24,7 +24,6 @@ Exit status 65 (and nothing written) when a caseload_max is outside 50-80.
 """
 import argparse
 import calendar
-import csv
 import datetime as dt
 import json
 import os
@@ -51,6 +50,10 @@ OPT_OUT_TYPES = ("type1", "ndoo")
 POLICIES = {"type1,ndoo": {"type1", "ndoo"}, "ndoo,type1": {"type1", "ndoo"},
             "type1": {"type1"}, "ndoo": {"ndoo"}, "none": set()}
 ACCURX_BATCH = 250
+# Fields are trimmed of surrounding spaces and tabs (the contract says spaces; the README's
+# "Choices made where the contract is silent" adds tabs). Only the ends: a tab or a carriage
+# return inside a field is kept, and so is a carriage return at either end.
+TRIM = " \t"
 
 # Hospital Frailty Risk Score, Gilbert et al., Lancet 2018;391:1775-82, supplementary table:
 # points per three-character ICD-10 category, in tenths (109 categories, 1732 tenths = 173.2).
@@ -142,7 +145,7 @@ def read_records(path):
         records.append((start_line, fields, raw))
     if not records:
         return [], []
-    header = [h.strip().lower() for h in records[0][1]]
+    header = [h.strip(TRIM).lower() for h in records[0][1]]
     return header, records[1:]
 
 
@@ -234,13 +237,13 @@ class Ingest:
             # an excluded patient's row is dropped before any other check, malformed or not,
             # as long as its nhs_number field (by header position) holds an excluded number
             if drop_excluded and at is not None and at < len(fields) and self.excluded:
-                if nhs_valid(fields[at].strip(" ")) in self.excluded:
+                if nhs_valid(fields[at].strip(TRIM)) in self.excluded:
                     self.counts[name][4] += 1
                     continue
             if len(fields) != len(header):
                 self.reject(name, line, "")
                 continue
-            row = {h: f.strip(" ") for h, f in zip(header, fields)}
+            row = {h: f.strip(TRIM) for h, f in zip(header, fields)}
             out.append((line, row))
         return out
 
@@ -341,11 +344,11 @@ def read_opt_outs(ing):
         ing.counts[name][0] += 1
         if len(fields) != len(header):
             ing.reject(name, line, "")
-            n = nhs_valid(fields[at].strip(" ")) if at is not None and at < len(fields) else None
+            n = nhs_valid(fields[at].strip(TRIM)) if at is not None and at < len(fields) else None
             if n:
                 held.setdefault(n, set()).add("other")
             continue
-        row = {h: f.strip(" ") for h, f in zip(header, fields)}
+        row = {h: f.strip(TRIM) for h, f in zip(header, fields)}
         try:
             nhs = req_nhs(row)
         except Reject as r:
@@ -370,7 +373,7 @@ def read_cleared(path):
     for ln in text.splitlines():
         v = ln.strip(" \t\r\n")
         if v.endswith(","):
-            v = v[:-1].strip(" ")
+            v = v[:-1].strip(TRIM)
         n = nhs_valid(v)
         if n:
             out.add(n)
@@ -744,6 +747,23 @@ EXCEPTION_COLS = ["nhs_number", "reason", "detail", "also"]
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+class CsvOut:
+    """RFC 4180 with LF line ends: csv.writer's minimal quoting, and a field holding a CR quoted
+    too (csv.writer quotes only the characters of its own line terminator)."""
+
+    def __init__(self, fh):
+        self.fh = fh
+
+    def writerow(self, row):
+        out = []
+        for v in row:
+            v = "" if v is None else str(v)
+            if any(ch in v for ch in ',"\r\n'):
+                v = '"' + v.replace('"', '""') + '"'
+            out.append(v)
+        self.fh.write(",".join(out) + "\n")
+
+
 def neutral(v):
     """Formula injection: a text cell starting =, +, -, @, tab or CR gets a leading quote.
     (The reference writes no negative numbers, so every such cell here is text.)"""
@@ -799,7 +819,7 @@ def practice_lists(folder, cases, practices, cms):
     os.makedirs(folder, exist_ok=True)
     for code, cs in sorted(by.items()):
         with open(os.path.join(folder, f"{code}.csv"), "w", newline="") as fh:
-            w = csv.writer(fh, lineterminator="\n")
+            w = CsvOut(fh)
             w.writerow(PRACTICE_COLS)
             for c in cs:
                 cm = cms.get(c["case_manager_id"]) if c["case_manager_id"] else None
@@ -842,31 +862,32 @@ def main(argv=None):
     cases, scoping = allocate(cases, cms, att)
     os.makedirs(a.out, exist_ok=True)
     with open(os.path.join(a.out, "cases.csv"), "w", newline="") as fh:
-        w = csv.DictWriter(fh, CASE_COLS, lineterminator="\n", extrasaction="ignore")
-        w.writeheader()
-        w.writerows({k: neutral(v) for k, v in c.items()} for c in cases)
+        w = CsvOut(fh)
+        w.writerow(CASE_COLS)
+        for c in cases:
+            w.writerow(neutral(c[k]) for k in CASE_COLS)
     with open(os.path.join(a.out, "scoping.csv"), "w", newline="") as fh:
-        w = csv.DictWriter(fh, SCOPING_COLS, lineterminator="\n")
-        w.writeheader()
-        w.writerows({k: neutral(v) for k, v in r.items()}
-                    for r in (suppressed(scoping) if a.disclosure == "suppress" else scoping))
+        w = CsvOut(fh)
+        w.writerow(SCOPING_COLS)
+        for r in (suppressed(scoping) if a.disclosure == "suppress" else scoping):
+            w.writerow(neutral(r[k]) for k in SCOPING_COLS)
     with open(os.path.join(a.out, "rejects.csv"), "w", newline="") as fh:
-        w = csv.writer(fh, lineterminator="\n")
+        w = CsvOut(fh)
         w.writerow(["file", "line", "severity", "field"])
         for r in sorted(ing.rejects, key=lambda r: (r[0], r[1], r[3], r[2])):
             w.writerow(r)
     with open(os.path.join(a.out, "attrition.csv"), "w", newline="") as fh:
-        w = csv.writer(fh, lineterminator="\n")
+        w = CsvOut(fh)
         w.writerow(["step", "patients"])
         for s in ATT_STEPS:
             w.writerow([s, att[s]])
     with open(os.path.join(a.out, "counts.csv"), "w", newline="") as fh:
-        w = csv.writer(fh, lineterminator="\n")
+        w = CsvOut(fh)
         w.writerow(["file", "read", "accepted", "rejected", "unregistered", "opted_out"])
         for f in sorted(ing.counts):
             w.writerow([f] + ing.counts[f])
     with open(os.path.join(a.out, "exceptions.csv"), "w", newline="") as fh:
-        w = csv.writer(fh, lineterminator="\n")
+        w = CsvOut(fh)
         w.writerow(EXCEPTION_COLS)
         for e in sorted(exceptions, key=lambda e: (e[0], e[1])):
             w.writerow([neutral(v) for v in e])
