@@ -8,8 +8,8 @@ Writes patients.csv, admissions.csv, prescriptions.csv, residence.csv, nominatio
 practices.csv, case_managers.csv and localities.csv following the extracts contract, with edge
 cases concentrated around the as-of date (default 2026-11-22): window boundaries, transfers,
 open spells, regular attenders, care-home codes, deaths, sentinel dates, 29 February births,
-ICD-10 and BNF spellings, and a sprinkling of malformed rows (each malformed row carries exactly
-one defect).
+ICD-10 and BNF spellings, fields padded with spaces or a tab beside the comma, and a sprinkling
+of malformed rows (each malformed row carries exactly one defect).
 
 Risk and capacity: Hospital Frailty Risk Score categories (in HES spellings) are spread over the
 last 25 months, with admissions on the 24-month boundaries, categories repeated across
@@ -196,7 +196,7 @@ UNMAPPED = ["F81990", "Y01234"]
 def csv_field(v, rng, raw=False):
     if raw:
         return v
-    if any(c in v for c in ',"\n\r') or v.strip(" ") != v and rng.random() < 0.5:
+    if any(c in v for c in ',"\n\r') or v.strip(" \t") != v and rng.random() < 0.5:
         return '"' + v.replace('"', '""') + '"'
     if v and rng.random() < 0.03:
         return '"' + v + '"'
@@ -218,7 +218,14 @@ def write_csv(path, header_cols, rows, rng, crlf_bom, header_names=None):
         for c in header_cols:
             v = row.get(c, "")
             if rng.random() < 0.03 and v and c not in raw and "\n" not in v:
-                v = " " + v + " " if rng.random() < 0.5 else v + "  "
+                # padding of spaces, sometimes with a tab beside the comma (trimmed too, as the
+                # README's "Choices made where the contract is silent" says); every variant keeps
+                # a space at one end, so the draws are those of spaces-only padding
+                x = rng.random()
+                if x < 0.5:
+                    v = " " + v + " " if x < 0.3 else "\t" + v + " "
+                else:
+                    v = v + "  " if x < 0.8 else " " + v + "\t" if x < 0.9 else v + "\t "
             vals.append(csv_field(v, rng, c in raw))
         fc = row.get("__fields__", 0)
         if fc > 0:
@@ -1026,7 +1033,8 @@ class Gen:
         evil_loc = '=HYPERLINK("http://x","y")'
         renamed = r.choice([loc for _, loc, _ in LOCALITIES])
         pct_from = r.choice(["North East Essex", "Mid Essex"])
-        evil_pct = r.choice(["+", "-", "@"]) + pct_from
+        # (with a tab inside, which is kept: cases.csv's pct column shows it)
+        evil_pct = r.choice(["+", "-", "@"]) + pct_from.replace(" ", "\t", 1)
         for lst in (self.practices, self.case_managers, self.localities):
             for row in lst:
                 if row.get("locality") == renamed:
@@ -1035,12 +1043,15 @@ class Gen:
                     row["pct"] = evil_pct
         hostile = ["+44 Surgery", "-Minus Lane Practice", "@Home Medical Centre", "=1+2",
                    "\tTab Surgery", "\rCarriage Return Surgery", '=HYPERLINK("http://x","y")',
+                   "Tab\tInside Surgery", "Trailing Tab Surgery\t",
                    "=cmd|' /C calc'!A0", "-", "+"]
         for row in self.practices:
             if r.random() < 0.5:
                 row["practice_name"] = r.choice(hostile)
         # every formula character on some active case manager's name, in a shuffled order
+        # (a tab at either end is trimmed on reading; one inside the name is kept)
         cm_hostile = ["+Sarah Plus", "-Dee Dash", "@Alex At", "=SUM(1,2)", "\tTabitha Tab",
+                      "Tabitha\tInside",
                       "\rCarrie Return", "=HYPERLINK(\"http://x\",\"y\")", "-", "@"]
         r.shuffle(cm_hostile)
         active = [x for x in self.case_managers if x.get("active") != "N"]
@@ -1234,6 +1245,9 @@ class Gen:
                     orig = next(x for x in self.patients if "nhs_number" in x
                                 and "__fields__" not in x and nhs_plain(x["nhs_number"]) == who)
                     self.patients.append(dict(orig, gp_practice=r.choice(self.practice_codes())))
+        # a record that starts with a tab (and has a wrong field count, and names nobody), so
+        # that rejects.csv holds a raw record the formula rule must neutralise for its tab
+        self.admissions.append(dict(__blank__="\tpage 2 of 2, continued"))
         for lst, n0 in new_from:
             new = lst[n0:]
             del lst[n0:]
