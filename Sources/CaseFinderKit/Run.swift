@@ -93,6 +93,7 @@ public enum Run {
                     "removed \(forgotten.people) opted-out patient(s) from the state store (\(forgotten.onCaseload) on a caseload)")
             }
             let searched = Date()
+            var practiceSeconds = 0.0
             let fingerprint = try fingerprint(loaded, command: command, reserve: reserve, watermark: state.screeningWatermark())
             let baseline = try Baseline.load(from: state, fingerprint: fingerprint)
             // Everything the run reads from the state store is read here: from now on the store
@@ -134,7 +135,9 @@ public enum Run {
                 try writeCaseloads(cases, lapsed: lapsed, scoping: scoping, caseloads: placed.allocation.caseloads, to: folder)
                 try folder.write("scoping.csv", RunFiles.scoping(scoping, disclosure: settings.disclosure))
                 try folder.write("exceptions.csv", RunFiles.exceptions(result.exceptions))
+                let listsStarted = Date()
                 try writePracticeLists(cases, loaded: loaded, threads: settings.threads, to: folder)
+                practiceSeconds = Date().timeIntervalSince(listsStarted)
                 if settings.locality == nil {
                     folder.replaceWhole("caseloads")
                     folder.replaceWhole("practices")
@@ -160,6 +163,8 @@ public enum Run {
             var timings = loaded.timings
             for (k, v) in result.timings { timings[k] = v }
             timings["place"] = Date().timeIntervalSince(searched)
+            // Part of `place`: the practices' lists and workbooks.
+            timings["place_practice_lists"] = practiceSeconds
             let capacity = CapacityResult(cases: placed.cases, allocation: placed.allocation, scoping: scoping)
             var summary = makeSummary(
                 loaded, result, capacity: capacity, reservePercent: reserve, rejects: rejects, command: command,
