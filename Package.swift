@@ -78,7 +78,7 @@ let package = Package(
         .testTarget(name: "AllocateTests", dependencies: ["Allocate", "CaseCore"]),
         .testTarget(name: "WarehouseTests", dependencies: ["Warehouse", "Rules", "Stratify", "CaseCore", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
-        .testTarget(name: "WorkbookTests", dependencies: ["Workbook"]),
+        .testTarget(name: "WorkbookTests", dependencies: ["Workbook", "TestSupport"]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["CaseFinderKit", "CaseCore", "Report", "TestSupport"]

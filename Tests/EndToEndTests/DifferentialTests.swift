@@ -21,20 +21,13 @@ import Testing
 
     /// Runs compare.py and expects it to find no difference.
     func compare(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments =
+        let (status, output) = try runProgram(
+            "/usr/bin/env",
             [
                 "python3", repositoryRoot() + "/Tests/differential/compare.py", "--engine", CaseFind.binary,
                 "--criteria", repositoryRoot() + "/criteria/essex-2005.yaml", "--work", temporaryFolder("differential"),
-            ] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(output.suffix(3000))")
+            ] + arguments)
+        #expect(status == 0, "\(output.suffix(3000))")
         return output
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import Workbook
 
@@ -50,7 +51,7 @@ import Workbook
     }
 
     @Test func openpyxlReadsBackEveryValueAndType() throws {
-        let root = Self.repositoryRoot()
+        let root = repositoryRoot()
         let python = root + "/Tests/sql/.venv/bin/python"
         guard FileManager.default.isExecutableFile(atPath: python) else {
             Issue.record("\(python) is missing: run scripts/setup --tests (it calls Tests/sql/setup.sh) first")
@@ -75,33 +76,8 @@ import Workbook
         try Data(XLSXWriter.bytes(sheet)).write(to: file)
         try JSONSerialization.data(withJSONObject: expected, options: [.sortedKeys]).write(to: expectedFile)
 
-        let (status, output) = try Self.run(python, [root + "/Tests/workbook/check_xlsx.py", file.path, expectedFile.path])
+        let (status, output) = try runProgram(python, [root + "/Tests/workbook/check_xlsx.py", file.path, expectedFile.path])
         #expect(status == 0, "Tests/workbook/check_xlsx.py exited \(status):\n\(output)")
         #expect(output.contains(" 0 failed"), "\(output)")
-    }
-
-    /// Runs the program and returns its exit status and its output (stdout and stderr together).
-    static func run(_ program: String, _ arguments: [String]) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: program)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, output)
-    }
-
-    /// The repository's root: the nearest folder above this source file with a Package.swift
-    /// (as TestSupport's `repositoryRoot()`, which this target does not depend on).
-    static func repositoryRoot(_ file: String = #filePath) -> String {
-        var url = URL(fileURLWithPath: file)
-        while url.path != "/" {
-            url.deleteLastPathComponent()
-            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url.path }
-        }
-        fatalError("no Package.swift above \(file)")
     }
 }
