@@ -66,15 +66,15 @@ let package = Package(
         .executableTarget(
             name: "casefind",
             dependencies: [
-                "CaseFinderKit", "Synth", "Warehouse",
+                "CaseCore", "CaseFinderKit", "Report", "Rules", "Store", "Stratify", "Synth", "Warehouse",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .target(name: "TestSupport", dependencies: ["CaseCore", "Ingest"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["CaseCore"], path: "Tests/TestSupport"),
         .testTarget(name: "CaseCoreTests", dependencies: ["CaseCore"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "CaseCore", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Facts", "Ingest", "CaseCore", "TestSupport"]),
-        .testTarget(name: "StratifyTests", dependencies: ["Stratify", "Rules", "Facts", "Ingest", "TestSupport"]),
+        .testTarget(name: "StratifyTests", dependencies: ["Stratify", "Rules", "Facts", "Ingest", "CaseCore", "TestSupport"]),
         .testTarget(name: "AllocateTests", dependencies: ["Allocate", "CaseCore"]),
         .testTarget(name: "WarehouseTests", dependencies: ["Warehouse", "Rules", "Stratify", "CaseCore", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
