@@ -4,49 +4,6 @@ import CaseCore
     import Glibc
 #endif
 
-/// Receives the findings about input rows as they are made (rejects.csv, `validate`'s report).
-public protocol DiagnosticSink: AnyObject {
-    func record(_ diagnostic: Diagnostic)
-}
-
-/// A sink that keeps every finding in memory (tests, `explain`).
-public final class DiagnosticCollector: DiagnosticSink {
-    public private(set) var diagnostics: [Diagnostic] = []
-    public init() {}
-    public func record(_ diagnostic: Diagnostic) { diagnostics.append(diagnostic) }
-}
-
-/// What became of one input file.
-public struct FileStats: Sendable, Equatable {
-    public var kind: ExtractKind
-    public var fileName: String
-    /// False when the file was absent ("no such data").
-    public var present = false
-    /// Lowercase hex SHA-256 of the file's bytes.
-    public var sha256 = ""
-    public var bytes = 0
-    /// Data records read (the header is not counted; a record spanning lines counts once).
-    public var read = 0
-    public var accepted = 0
-    public var rejected = 0
-    /// Accepted rows for people not on the spine (activity files only).
-    public var unregistered = 0
-    /// Field-level warnings on accepted rows.
-    public var warnings = 0
-    /// Rows of patients excluded under the opt-out policy, dropped unread (malformed or not):
-    /// read = accepted + rejected + optedOut.
-    public var optedOut = 0
-}
-
-/// What the consumer of a typed row decided.
-public enum RowOutcome: Sendable {
-    case accepted
-    /// Accepted, but the person is not on the spine.
-    case unregistered
-    /// Not usable; goes to rejects.csv.
-    case reject(reason: String, field: String, value: String)
-}
-
 /// Reads the contract's extracts from a folder as typed rows, streaming, with every row
 /// either handed on or reported: read = accepted + rejected for every file.
 public final class ExtractReader {

@@ -1,0 +1,159 @@
+import CaseCore
+import Facts
+import Foundation
+import Ingest
+import Rules
+
+/// Findings kept in memory and passed on later, in order.
+final class BufferedSink: DiagnosticSink {
+    var diagnostics: [Diagnostic] = []
+    func record(_ diagnostic: Diagnostic) { diagnostics.append(diagnostic) }
+}
+
+/// The activity files, read after the spine: prescriptions, admissions, residence,
+/// nominations, in that order, and their findings passed on in that order whatever the threads.
+///
+/// With two or more threads, a large prescriptions file is cut in two (`CSVSplit`) and its
+/// halves are read on two threads; then admissions are read on one thread while residence and
+/// nominations are read on the other. When the file cannot be cut, prescriptions are read on
+/// one thread while the other files are read in turn on the second. Findings of every job but
+/// the first of each phase are buffered and passed on afterwards, in file order.
+final class ActivityJobs: @unchecked Sendable {
+    final class Job: @unchecked Sendable {
+        let kind: ExtractKind
+        let reader: ExtractReader
+        let buffer: BufferedSink?
+        var seconds = 0.0
+        var error: ConfigurationError?
+
+        init(kind: ExtractKind, reader: ExtractReader, buffer: BufferedSink?) {
+            self.kind = kind
+            self.reader = reader
+            self.buffer = buffer
+        }
+    }
+
+    /// In file order; a cut prescriptions file has two jobs, the second without a digest.
+    let jobs: [Job]
+    let store: FactStore
+    let sink: DiagnosticSink
+    let threads: Int
+    /// Whether prescriptions, and then admissions, are read in two halves.
+    let split: Bool
+    let splitAdmissions: Bool
+
+    init(
+        options: SearchOptions, mapping: ColumnMapping, criteria: CriteriaSet, store: FactStore, people: PersonKeys,
+        optOuts: OptOutRegister, sink: DiagnosticSink, threads: Int, halves: (FilePart, FilePart)?, admissionHalves: (FilePart, FilePart)?,
+        digests: [ExtractKind: FileDigest] = [:]
+    ) {
+        self.store = store
+        self.sink = sink
+        self.threads = threads
+        func reader(_ buffer: BufferedSink?) -> ExtractReader {
+            let r = ExtractReader(
+                directory: options.extracts, mapping: mapping, missingBefore: criteria.missingBefore,
+                caseloadLimits: criteria.caseloadLimits,
+                sink: buffer ?? sink, people: people, optOuts: optOuts)
+            r.startedDigests = digests
+            return r
+        }
+        var jobs: [Job] = []
+        /// The two halves of a cut file: the first writes straight to the sink (it leads its
+        /// phase), the second into a buffer passed on after it.
+        func appendHalves(_ kind: ExtractKind, _ parts: (FilePart, FilePart)) {
+            let buffer = BufferedSink()
+            for (part, sinkBuffer) in [(parts.0, nil), (parts.1, buffer)] as [(FilePart, BufferedSink?)] {
+                let r = reader(sinkBuffer)
+                r.part = part
+                jobs.append(Job(kind: kind, reader: r, buffer: sinkBuffer))
+            }
+        }
+        let halves = threads > 1 ? halves : nil
+        if let halves {
+            appendHalves(.prescriptions, halves)
+        } else {
+            jobs.append(Job(kind: .prescriptions, reader: reader(nil), buffer: nil))
+        }
+        split = halves != nil
+        let admissionHalves = split ? admissionHalves : nil
+        splitAdmissions = admissionHalves != nil
+        if let admissionHalves { appendHalves(.admissions, admissionHalves) }
+        for kind in [ExtractKind.admissions, .residence, .nominations] where !(kind == .admissions && splitAdmissions) {
+            // With a cut file admissions lead the second phase and write straight to the sink.
+            let direct = threads <= 1 || (split && kind == .admissions)
+            let buffer = direct ? nil : BufferedSink()
+            jobs.append(Job(kind: kind, reader: reader(buffer), buffer: buffer))
+        }
+        self.jobs = jobs
+    }
+
+    func read(_ job: Job) {
+        let start = Date()
+        do throws(ConfigurationError) {
+            switch job.kind {
+            case .prescriptions: try job.reader.readPrescriptions(store.add)
+            case .admissions: try job.reader.readAdmissions(store.add)
+            case .residence: try job.reader.readResidence(store.add)
+            default: try job.reader.readNominations(store.add)
+            }
+        } catch {
+            job.error = error
+        }
+        job.seconds = Date().timeIntervalSince(start)
+    }
+
+    /// Runs groups of jobs, one group per thread, then passes on their findings in order.
+    private func phase(_ groups: [[Job]]) throws(ConfigurationError) {
+        if groups.count == 1 {
+            for job in groups[0] { read(job) }
+        } else {
+            DispatchQueue.concurrentPerform(iterations: groups.count) { g in
+                for job in groups[g] { read(job) }
+            }
+        }
+        for job in jobs where groups.contains(where: { $0.contains { $0 === job } }) {
+            if let error = job.error { throw error }
+            for d in job.buffer?.diagnostics ?? [] { sink.record(d) }
+            job.buffer?.diagnostics = []
+        }
+    }
+
+    func run() throws(ConfigurationError) {
+        if threads <= 1 {
+            try phase([jobs])
+        } else if splitAdmissions {
+            try phase([[jobs[0]], [jobs[1]]])
+            try phase([[jobs[2]], [jobs[3]]])
+            try phase([[jobs[4], jobs[5]]])
+        } else if split {
+            try phase([[jobs[0]], [jobs[1]]])
+            try phase([[jobs[2]], [jobs[3], jobs[4]]])
+        } else {
+            try phase([[jobs[0]], Array(jobs.dropFirst())])
+        }
+    }
+}
+
+/// `CSVSplit.halves` of a file, found on a background thread.
+final class PrescriptionCut: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var result: (FilePart, FilePart)?
+
+    /// Starts at once; with no path there is no cut.
+    init(path: String?, delimiter: UInt8) {
+        guard let path else {
+            done.signal()
+            return
+        }
+        Thread.detachNewThread { [self] in
+            result = CSVSplit.halves(path: path, delimiter: delimiter)
+            done.signal()
+        }
+    }
+
+    func wait() -> (FilePart, FilePart)? {
+        done.wait()
+        return result
+    }
+}
