@@ -49,24 +49,25 @@ let package = Package(
         .target(name: "Facts", dependencies: ["CaseCore", "Ingest"], swiftSettings: hotPath),
         .target(name: "Rules", dependencies: ["CaseCore", "ConfigFile", "Facts"]),
         .target(name: "Stratify", dependencies: ["CaseCore", "ConfigFile", "Facts", "Rules"]),
-        .target(name: "Allocate"),
+        .target(name: "Allocate", dependencies: ["CaseCore"]),
         .target(name: "Synth", dependencies: ["CaseCore"]),
         .target(
             name: "Store",
-            dependencies: [.product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")]),
+            dependencies: ["CaseCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")]),
         .target(name: "Report", dependencies: ["CaseCore", "Ingest", "Workbook"]),
+        .target(name: "Monitoring", dependencies: ["CaseCore", "Facts", "Ingest", "Report", "Rules", "Store"]),
         .target(name: "Warehouse", dependencies: ["CaseCore", "Rules", "Stratify"]),
         .target(name: "Workbook", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(
             name: "CaseFinderKit",
             dependencies: [
-                "CaseCore", "Ingest", "Facts", "Rules", "Stratify", "Allocate", "Store", "Report", "Digest",
+                "CaseCore", "Ingest", "Facts", "Rules", "Stratify", "Allocate", "Store", "Report", "Digest", "Monitoring",
             ]
         ),
         .executableTarget(
             name: "casefind",
             dependencies: [
-                "CaseCore", "CaseFinderKit", "Report", "Rules", "Store", "Stratify", "Synth", "Warehouse",
+                "CaseCore", "CaseFinderKit", "Ingest", "Monitoring", "Report", "Rules", "Store", "Stratify", "Synth", "Warehouse",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -77,7 +78,7 @@ let package = Package(
         .testTarget(name: "StratifyTests", dependencies: ["Stratify", "Rules", "Facts", "Ingest", "CaseCore", "TestSupport"]),
         .testTarget(name: "AllocateTests", dependencies: ["Allocate", "CaseCore"]),
         .testTarget(name: "WarehouseTests", dependencies: ["Warehouse", "Rules", "Stratify", "CaseCore", "TestSupport"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "CaseCore", "TestSupport"]),
         .testTarget(name: "WorkbookTests", dependencies: ["Workbook", "TestSupport"]),
         .testTarget(
             name: "EndToEndTests",

@@ -1,3 +1,5 @@
+import CaseCore
+
 /// A case-found patient waiting for a place, with what orders it.
 public struct Candidate: Sendable, Equatable {
     /// The NHS number (or person id) as written: the last tie-break, ascending.
@@ -52,11 +54,11 @@ public enum Placement: Sendable, Equatable {
     /// The locality has no active case manager.
     case noCapacity
 
-    public var status: String {
+    public var status: CaseStatus {
         switch self {
-        case .allocated: return "allocated"
-        case .waiting: return "waiting"
-        case .noCapacity: return "no_capacity"
+        case .allocated: return .allocated
+        case .waiting: return .waiting
+        case .noCapacity: return .noCapacity
         }
     }
 }

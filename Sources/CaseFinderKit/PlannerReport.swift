@@ -2,6 +2,7 @@ import Allocate
 import CaseCore
 import Foundation
 import Ingest
+import Monitoring
 import Report
 import Rules
 import Store
@@ -14,11 +15,11 @@ enum PlannerReport {
         var loaded: LoadedExtracts
         var command: String
         var attrition: [(step: String, patients: Int)]
-        var cases: [CaseRow]
+        var cases: [CaseRecord]
         var scoping: [ScopingRow]
         var caseloads: [Caseload]
         /// nil when there is no earlier run to compare with.
-        var incident: [(row: CaseRow, trigger: [String])]?
+        var incident: [(row: CaseRecord, trigger: [String])]?
         var rejectReasons: [String: Int]
         var identifiable: Bool
         /// How the page releases its counts; under suppression no patient is put in the model.
@@ -33,7 +34,7 @@ enum PlannerReport {
     /// The monitoring measures (when a baseline is given) and screening timeliness (when
     /// outcomes were imported), from the state store as it was before this run.
     static func addMeasures(
-        _ i: inout Inputs, loaded: LoadedExtracts, cases: [CaseRow], history: StateHistory, baseline: ClosedRange<Month>?,
+        _ i: inout Inputs, loaded: LoadedExtracts, cases: [CaseRecord], history: StateHistory, baseline: ClosedRange<Month>?,
         targetWorkingDays: Int, locality: String?
     ) throws {
         let outcomes = history.outcomes
@@ -43,7 +44,8 @@ enum PlannerReport {
         let timeliness: [Measures.TimelinessRow]
         if let baseline {
             let r = Measures.compute(
-                loaded, caseFound: cases, outcomes: outcomes, runs: runs,
+                store: loaded.store, people: loaded.reader.people, minAge: loaded.criteria.population.minAge, asOf: asOf,
+                caseFound: cases, outcomes: outcomes, runs: runs,
                 settings: Measures.Settings(baseline: baseline, targetWorkingDays: targetWorkingDays))
             i.baseline = "\(baseline.lowerBound) to \(baseline.upperBound)"
             i.monitoring = r.months.filter { keep($0.locality) }.map {
@@ -94,8 +96,8 @@ enum PlannerReport {
         let minAge = criteria.population.minAge
         let headline = ReportModel.Headline(
             registered: step["registered"] ?? i.loaded.store.count, alive: step["alive"] ?? 0, aged65Plus: step["aged_\(minAge)_plus"] ?? 0,
-            caseFound: i.cases.count, allocated: i.cases.count(where: { $0.status == "allocated" }),
-            waiting: i.cases.count(where: { $0.status == "waiting" }), noCapacity: i.cases.count(where: { $0.status == "no_capacity" }),
+            caseFound: i.cases.count, allocated: i.cases.count(where: { $0.status == .allocated }),
+            waiting: i.cases.count(where: { $0.status == .waiting }), noCapacity: i.cases.count(where: { $0.status == .noCapacity }),
             incident: i.incident?.count)
         let policy = i.disclosure
         var m = ReportModel(header: header, headline: headline, identifiable: i.identifiable, disclosure: policy)
@@ -114,7 +116,7 @@ enum PlannerReport {
 
         if let risk = i.loaded.risk {
             let names = risk.bands.map(\.name)
-            func counts(_ rows: [CaseRow]) -> [Int] { names.map { n in rows.count(where: { $0.riskBand == n }) } }
+            func counts(_ rows: [CaseRecord]) -> [Int] { names.map { n in rows.count(where: { $0.riskBand == n }) } }
             var caveat = ""
             if let v = risk.validatedMinAge {
                 let under = i.cases.count(where: { $0.age < v })
@@ -156,7 +158,7 @@ enum PlannerReport {
                     : incident.map { (row, trigger) in
                         ReportModel.IncidentPatient(
                             nhsNumber: i.identifiable ? row.nhsNumber : nil, locality: row.locality, priority: row.priority,
-                            trigger: trigger.joined(separator: ";"), status: row.status)
+                            trigger: trigger.joined(separator: ";"), status: row.status?.rawValue ?? "")
                     })
         }
 

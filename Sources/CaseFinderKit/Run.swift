@@ -3,6 +3,7 @@ import CaseCore
 import Facts
 import Foundation
 import Ingest
+import Monitoring
 import Report
 import Rules
 import Store
@@ -69,19 +70,19 @@ public enum Run {
     /// file in the folder.
     public static func run(
         _ options: SearchOptions, out: String, settings: Settings = Settings(), command: String = "run", statePath: String? = nil,
-        progress: Progress = Progress(style: .quiet)
+        progress: RunProgress? = nil
     ) throws -> Outcome {
         let started = Date()
         let incidence = command == "incidence"
         // Configuration first: a configuration error never creates or touches the output folder.
-        try Pipeline.checkConfiguration(options)
+        let configuration = try Pipeline.configure(options)
         let folder = try OutputDirectory(path: out)
         let state = try StateStore(path: statePath ?? defaultStatePath(out: out))
         try state.lock()
         var pending: StateStore.PendingRecord?
         do {
             let rejects = RejectsFile(handle: try folder.create("rejects.csv"))
-            let loaded = try Pipeline.load(options, sink: rejects, threads: settings.threads, progress: progress)
+            let loaded = try Pipeline.load(configuration, sink: rejects, threads: settings.threads, observer: progress)
             var result = Pipeline.search(loaded, threads: settings.threads)
             try rejects.close()
             let reserve = settings.reservePercent ?? loaded.criteria.reservePercent
@@ -89,7 +90,7 @@ public enum Run {
             // baseline is read, so no output of this run can mention them.
             let forgotten = try forgetOptedOut(loaded, state: state)
             if forgotten.people > 0 {
-                progress.say(
+                progress?.say(
                     "removed \(forgotten.people) opted-out patient(s) from the state store (\(forgotten.onCaseload) on a caseload)")
             }
             let searched = Date()
@@ -99,9 +100,11 @@ public enum Run {
             // Everything the run reads from the state store is read here: from now on the store
             // belongs to the recording, which runs beside the writing of the files.
             let history = try StateHistory.load(state)
-            let placed = Pipeline.place(result, store: loaded.store, baseline: baseline, reservePercent: reserve, incidence: incidence)
-            let allocated = placed.cases.count(where: { $0.status == "allocated" })
-            let waiting = placed.cases.count(where: { $0.status == "waiting" })
+            let placed = Allocator.place(
+                result.cases, candidates: result.candidates, caseManagers: loaded.caseManagers, memory: baseline.memory,
+                reservePercent: reserve, incidence: incidence)
+            let allocated = placed.cases.count(where: { $0.status == .allocated })
+            let waiting = placed.cases.count(where: { $0.status == .waiting })
             // The finish time and timings are filled in when the recording is committed.
             let record = RunRecord(
                 command: command, asOf: options.asOf.description, criteriaID: loaded.criteria.id, criteriaSHA256: loaded.criteriaSHA256,
@@ -111,7 +114,7 @@ public enum Run {
                 allocated: allocated, waiting: waiting,
                 incident: placed.incident.count, started: timestamp(started), finished: "", outcome: "ok", timings: "{}",
                 optOutPolicy: loaded.optOuts.policy.description)
-            pending = state.beginRecord(record, patients: placed.snapshot)
+            pending = state.beginRecord(record, patients: placed.snapshot(candidates: result.candidates, memory: baseline.memory))
             result.cases = placed.cases
             var cases = placed.cases
             var scoping = Pipeline.scoping(placed.cases, caseloads: placed.allocation.caseloads, store: loaded.store)
@@ -145,8 +148,8 @@ public enum Run {
             }
             try folder.write("lapsed.csv", RunFiles.lapsed(lapsed))
             var attrition = result.attrition
-            attrition.append(("allocated", allocated))
-            attrition.append(("waiting", waiting))
+            attrition.append((CaseStatus.allocated.rawValue, allocated))
+            attrition.append((CaseStatus.waiting.rawValue, waiting))
             if incidence { attrition.append(("incident", placed.incident.count)) }
             result.attrition = attrition
             try folder.write("attrition.csv", RunFiles.attrition(attrition))
@@ -182,7 +185,7 @@ public enum Run {
                 FileManager.default.createFile(
                     atPath: path, contents: Data(timingsJSON(timings).utf8), attributes: [.posixPermissions: 0o600])
             }
-            progress.say(
+            progress?.say(
                 String(
                     format: "placed and wrote the files in %.2f s, recorded the run in %.2f s", written.timeIntervalSince(searched),
                     Date().timeIntervalSince(written)))
@@ -196,11 +199,11 @@ public enum Run {
     }
 
     static func writeCaseloads(
-        _ cases: [CaseRow], lapsed: [LapsedRow], scoping: [ScopingRow], caseloads: [Caseload], to folder: OutputDirectory
+        _ cases: [CaseRecord], lapsed: [LapsedCase], scoping: [ScopingRow], caseloads: [Caseload], to folder: OutputDirectory
     ) throws(OutputError) {
         var used: Set<String> = []
         for locality in scoping.map(\.locality) {
-            let allocated = cases.filter { $0.locality == locality && $0.status == "allocated" }
+            let allocated = cases.filter { $0.locality == locality && $0.status == .allocated }
                 .enumerated().sorted { ($0.element.caseManagerID, $0.offset) < ($1.element.caseManagerID, $1.offset) }.map(\.element)
             let held = lapsed.filter { $0.locality == locality && !$0.caseManagerID.isEmpty }
             guard !allocated.isEmpty || !held.isEmpty || caseloads.contains(where: { $0.caseManager.locality == locality }) else {
@@ -219,7 +222,7 @@ public enum Run {
     }
 
     /// practices/: each practice's list, import file, Accurx batches and review workbook.
-    static func writePracticeLists(_ cases: [CaseRow], loaded: LoadedExtracts, threads: Int, to folder: OutputDirectory) throws {
+    static func writePracticeLists(_ cases: [CaseRecord], loaded: LoadedExtracts, threads: Int, to folder: OutputDirectory) throws {
         var names: [String: String] = [:]
         for m in loaded.store.caseManagers { if let n = m.name { names[m.id] = n } }
         let settings = PracticeLists.Settings(
@@ -303,32 +306,5 @@ public enum Run {
             ndoo: o.excludedOnSpineByType[.ndoo] ?? 0, ndooClearedSHA256: loaded.ndooClearedSHA256.isEmpty ? nil : loaded.ndooClearedSHA256,
             removedFromState: forgotten.people, removedFromCaseloads: forgotten.onCaseload)
         return summary
-    }
-
-    /// The short summary printed on stdout (no NHS numbers).
-    public static func describe(_ o: Outcome) -> String {
-        let s = o.summary
-        var lines: [String] = []
-        lines.append("casefind \(s.command): criteria \(s.criteria.id), as of \(s.asOf)")
-        let funnel = o.result.attrition.map { "\($0.step) \($0.patients)" }.joined(separator: ", ")
-        lines.append("  funnel: \(funnel)")
-        let priorities = s.perPriority.keys.sorted().map { "P\($0) \(s.perPriority[$0]!)" }.joined(separator: ", ")
-        lines.append("  case-found: \(s.caseFound)\(priorities.isEmpty ? "" : " (\(priorities))")")
-        for l in s.capacity where l.found > 0 || l.capacity > 0 {
-            var line = "    \(l.locality): found \(l.found), allocated \(l.allocated), waiting \(l.waiting)"
-            if l.noCapacity > 0 { line += ", no capacity \(l.noCapacity)" }
-            lines.append(line)
-        }
-        if let o = s.optOuts, o.excluded > 0 || o.removedFromState > 0 {
-            var line = "  opted out (policy \(o.policy)): \(o.excluded) patient(s) excluded"
-            if o.removedFromState > 0 {
-                line += "; \(o.removedFromState) removed from the state store, \(o.removedFromCaseloads) of them from a caseload"
-            }
-            lines.append(line)
-        }
-        let read = s.inputs.reduce(0) { $0 + $1.read }
-        lines.append("  rows read \(read): \(s.rejects) rejected, \(s.warnings) warnings (see rejects.csv); \(s.exceptions) exceptions")
-        lines.append("  written to \(o.outputFolder)/")
-        return lines.joined(separator: "\n")
     }
 }

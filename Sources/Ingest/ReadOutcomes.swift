@@ -5,11 +5,18 @@ public protocol DiagnosticSink: AnyObject {
     func record(_ diagnostic: Diagnostic)
 }
 
-/// A sink that keeps every finding in memory (tests, `explain`).
+/// A sink that keeps every finding in memory (tests, `explain`, and the findings of a file
+/// read on another thread, passed on later in file order).
 public final class DiagnosticCollector: DiagnosticSink {
     public private(set) var diagnostics: [Diagnostic] = []
     public init() {}
     public func record(_ diagnostic: Diagnostic) { diagnostics.append(diagnostic) }
+
+    /// Records every finding kept, in order, into `sink`, and forgets them.
+    public func passOn(to sink: DiagnosticSink) {
+        for d in diagnostics { sink.record(d) }
+        diagnostics = []
+    }
 }
 
 /// What became of one input file.

@@ -59,15 +59,15 @@ public enum PracticeLists {
     }
 
     /// The practices that get lists, in code order.
-    public static func practices(_ cases: [CaseRow], settings: Settings) -> [String] {
+    public static func practices(_ cases: [CaseRecord], settings: Settings) -> [String] {
         Set(cases.map(\.practice)).filter { settings.knownPractices.contains($0) && !placeholders.contains($0) }.sorted()
     }
 
     /// Every file of every practice: name (under `practices/`) and bytes, practice by practice
     /// in code order. The practices are shared out between `threads` threads (the workbooks are
     /// most of the work); the result does not depend on how many.
-    public static func files(_ cases: [CaseRow], settings: Settings, threads: Int = 2) throws -> [(name: String, bytes: [UInt8])] {
-        var byPractice: [String: [CaseRow]] = [:]
+    public static func files(_ cases: [CaseRecord], settings: Settings, threads: Int = 2) throws -> [(name: String, bytes: [UInt8])] {
+        var byPractice: [String: [CaseRecord]] = [:]
         for c in cases { byPractice[c.practice, default: []].append(c) }
         var named: [(code: String, base: String)] = []
         var used: Set<String> = []
@@ -86,7 +86,7 @@ public enum PracticeLists {
     }
 
     /// One practice's files.
-    static func files(of code: String, base: String, _ rows: [CaseRow], settings: Settings) throws -> [(name: String, bytes: [UInt8])] {
+    static func files(of code: String, base: String, _ rows: [CaseRecord], settings: Settings) throws -> [(name: String, bytes: [UInt8])] {
         var out: [(name: String, bytes: [UInt8])] = []
         let sheet = reviewSheet(code, rows, settings: settings)
         var csv = CSVText(header: sheet.header)
@@ -108,7 +108,7 @@ public enum PracticeLists {
         return out
     }
 
-    static func reviewSheet(_ code: String, _ rows: [CaseRow], settings: Settings) -> ReviewSheet {
+    static func reviewSheet(_ code: String, _ rows: [CaseRecord], settings: Settings) -> ReviewSheet {
         var header = [settings.opaque ? "person_id" : "nhs_number"]
         if !settings.opaque { header.append("date_of_birth") }
         header += [
@@ -120,7 +120,8 @@ public enum PracticeLists {
             if !settings.opaque { c.append(r.dateOfBirth.map { .date($0) } ?? .empty) }
             c += [
                 .number(String(r.age)), .number(String(r.priority)), .text(r.criteria.joined(separator: ";")), .text(r.reasons),
-                r.riskScore.isEmpty ? .empty : .number(r.riskScore), r.riskBand.isEmpty ? .empty : .text(r.riskBand), .text(r.status),
+                r.riskScore.isEmpty ? .empty : .number(r.riskScore), r.riskBand.isEmpty ? .empty : .text(r.riskBand),
+                .text(r.status?.rawValue ?? ""),
                 r.caseManagerID.isEmpty ? .empty : .text(r.caseManagerID),
                 settings.caseManagerNames[r.caseManagerID].map { .text($0) } ?? .empty,
                 r.waitingPosition.map { .number(String($0)) } ?? .empty,

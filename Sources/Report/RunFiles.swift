@@ -1,52 +1,6 @@
 import CaseCore
 import Foundation
 
-/// One case-found patient as written to cases.csv.
-public struct CaseRow: Sendable, Equatable {
-    public var nhsNumber: String
-    public var practice: String
-    public var pct: String
-    public var locality: String
-    public var age: Int
-    public var priority: Int
-    /// Ids of the criteria met, in rank order.
-    public var criteria: [String]
-    /// Matched normalised frailty codes, sorted.
-    public var frailtyCodes: [String]
-    public var admissions: Int
-    public var distinctDrugs: Int
-    public var careHome: Bool
-    public var nominated: Bool
-    /// One decimal place (`10.3`); empty when the set has no risk model.
-    public var riskScore = ""
-    public var riskBand = ""
-    /// allocated, waiting or no_capacity; empty before allocation.
-    public var status = ""
-    public var caseManagerID = ""
-    public var waitingPosition: Int?
-    /// For the practice's list: the date of birth, and why the patient is on it in plain English.
-    public var dateOfBirth: Day?
-    public var reasons = ""
-
-    public init(
-        nhsNumber: String, practice: String, pct: String, locality: String, age: Int, priority: Int, criteria: [String],
-        frailtyCodes: [String], admissions: Int, distinctDrugs: Int, careHome: Bool, nominated: Bool
-    ) {
-        self.nhsNumber = nhsNumber
-        self.practice = practice
-        self.pct = pct
-        self.locality = locality
-        self.age = age
-        self.priority = priority
-        self.criteria = criteria
-        self.frailtyCodes = frailtyCodes
-        self.admissions = admissions
-        self.distinctDrugs = distinctDrugs
-        self.careHome = careHome
-        self.nominated = nominated
-    }
-}
-
 /// A patient who is not case-found although something asked for them (a nomination of a
 /// patient under the minimum age or dead).
 public struct ExceptionRow: Sendable, Equatable {
@@ -64,29 +18,27 @@ public struct ExceptionRow: Sendable, Equatable {
 
 /// The planners' and checkers' files of a run, as bytes.
 public enum RunFiles {
-    public static let casesHeader = [
-        "nhs_number", "gp_practice", "pct", "locality", "age", "priority", "criteria", "frailty_codes", "admissions",
-        "distinct_drugs", "care_home", "nominated", "risk_score", "risk_band", "status", "case_manager_id", "waiting_position",
-    ]
+    public static let casesHeader = CaseRecord.columns
 
     /// cases.csv, one row per case-found patient, in the order given.
-    public static func cases(_ rows: [CaseRow]) -> [UInt8] {
+    public static func cases(_ rows: [CaseRecord]) -> [UInt8] {
         var t = CSVText(header: casesHeader)
         for r in rows { t.append(caseFields(r)) }
         return t.bytes
     }
 
-    static func caseFields(_ r: CaseRow) -> [String] {
+    static func caseFields(_ r: CaseRecord) -> [String] {
         [
             r.nhsNumber, r.practice, r.pct, r.locality, String(r.age), String(r.priority), r.criteria.joined(separator: ";"),
             r.frailtyCodes.joined(separator: ";"), String(r.admissions), String(r.distinctDrugs), r.careHome ? "Y" : "N",
-            r.nominated ? "Y" : "N", r.riskScore, r.riskBand, r.status, r.caseManagerID, r.waitingPosition.map(String.init) ?? "",
+            r.nominated ? "Y" : "N", r.riskScore, r.riskBand, r.status?.rawValue ?? "", r.caseManagerID,
+            r.waitingPosition.map(String.init) ?? "",
         ]
     }
 
     /// caseloads/LOCALITY.csv: a locality's allocated patients, by case manager then allocation
     /// order, then the patients still on a caseload who no longer qualify (`lapsed` Y).
-    public static func caseload(_ rows: [CaseRow], lapsed: [LapsedRow] = []) -> [UInt8] {
+    public static func caseload(_ rows: [CaseRecord], lapsed: [LapsedCase] = []) -> [UInt8] {
         var t = CSVText(header: ["case_manager_id", "nhs_number", "priority", "risk_score", "gp_practice", "lapsed"])
         for r in rows { t.append([r.caseManagerID, r.nhsNumber, String(r.priority), r.riskScore, r.practice, "N"]) }
         for l in lapsed.sorted(by: { ($0.caseManagerID, $0.nhsNumber) < ($1.caseManagerID, $1.nhsNumber) }) {
@@ -96,14 +48,14 @@ public enum RunFiles {
     }
 
     /// incidence.csv: cases.csv's columns and `trigger`, the criteria new for the patient.
-    public static func incidence(_ rows: [(row: CaseRow, trigger: [String])]) -> [UInt8] {
+    public static func incidence(_ rows: [(row: CaseRecord, trigger: [String])]) -> [UInt8] {
         var t = CSVText(header: casesHeader + ["trigger"])
         for (r, trigger) in rows { t.append(caseFields(r) + [trigger.joined(separator: ";")]) }
         return t.bytes
     }
 
     /// lapsed.csv: patients case-found or on a caseload before who no longer qualify.
-    public static func lapsed(_ rows: [LapsedRow]) -> [UInt8] {
+    public static func lapsed(_ rows: [LapsedCase]) -> [UInt8] {
         var t = CSVText(header: ["nhs_number", "locality", "previous_priority", "previous_criteria", "case_manager_id", "on_caseload"])
         for r in rows {
             t.append([
@@ -160,26 +112,6 @@ public enum RunFiles {
         var t = CSVText(header: ["nhs_number", "reason", "detail"])
         for r in rows { t.append([r.nhsNumber, r.reason, r.detail]) }
         return t.bytes
-    }
-}
-
-/// A patient case-found or on a caseload at the baseline run who no longer qualifies.
-public struct LapsedRow: Sendable, Equatable {
-    public var nhsNumber: String
-    public var locality: String
-    /// 0 when the patient was on a caseload without being case-found.
-    public var previousPriority: Int
-    public var previousCriteria: [String]
-    /// The case manager whose caseload still holds the patient (casefind never removes a
-    /// patient from a caseload: a case manager discharges), or empty.
-    public var caseManagerID: String
-
-    public init(nhsNumber: String, locality: String, previousPriority: Int, previousCriteria: [String], caseManagerID: String) {
-        self.nhsNumber = nhsNumber
-        self.locality = locality
-        self.previousPriority = previousPriority
-        self.previousCriteria = previousCriteria
-        self.caseManagerID = caseManagerID
     }
 }
 

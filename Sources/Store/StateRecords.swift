@@ -1,3 +1,4 @@
+import CaseCore
 import Foundation
 
 /// A recorded run.
@@ -67,8 +68,7 @@ public struct PatientState: Sendable, Equatable {
     /// Criteria met, in rank order.
     public var criteria: [String]
     public var riskTenths: Int
-    /// allocated, waiting, no_capacity, declined, unsuitable, discharged or lapsed.
-    public var status: String
+    public var status: CaseStatus
     /// Set while the patient is on a caseload.
     public var caseManagerID: String
     public var waitingPosition: Int?
@@ -76,7 +76,7 @@ public struct PatientState: Sendable, Equatable {
     public var reservedPlace: Bool
 
     public init(
-        person: String, locality: String, priority: Int, criteria: [String], riskTenths: Int, status: String, caseManagerID: String,
+        person: String, locality: String, priority: Int, criteria: [String], riskTenths: Int, status: CaseStatus, caseManagerID: String,
         waitingPosition: Int?, reservedPlace: Bool
     ) {
         self.person = person
@@ -93,9 +93,7 @@ public struct PatientState: Sendable, Equatable {
 
 /// A case manager's screening outcome for a patient.
 public struct ScreeningOutcome: Sendable, Equatable {
-    public enum Kind: String, Sendable, CaseIterable {
-        case enrolled, declined, unsuitable, discharged
-    }
+    public typealias Kind = ScreeningOutcomeKind
 
     public var id: Int64
     public var person: String

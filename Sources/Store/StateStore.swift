@@ -1,3 +1,4 @@
+import CaseCore
 import Foundation
 import GRDB
 import GRDBSQLite
@@ -298,7 +299,7 @@ public final class StateStore {
             sqlite3_bind_int64(s, 4, Int64(p.priority))
             text(5, p.criteria.joined(separator: ";"))
             sqlite3_bind_int64(s, 6, Int64(p.riskTenths))
-            text(7, p.status)
+            text(7, p.status.rawValue)
             text(8, p.caseManagerID)
             if let w = p.waitingPosition { sqlite3_bind_int64(s, 9, Int64(w)) } else { sqlite3_bind_null(s, 9) }
             sqlite3_bind_int64(s, 10, p.reservedPlace ? 1 : 0)
@@ -337,7 +338,9 @@ public final class StateStore {
     private static func patient(_ r: Row) -> PatientState {
         PatientState(
             person: r["person"], locality: r["locality"], priority: r["priority"], criteria: Self.split(r["criteria"]),
-            riskTenths: r["risk_tenths"], status: r["status"], caseManagerID: r["case_manager_id"],
+            riskTenths: r["risk_tenths"],
+            // A word this version does not know (a newer casefind's) holds no place.
+            status: CaseStatus(rawValue: r["status"]) ?? .noCapacity, caseManagerID: r["case_manager_id"],
             waitingPosition: r["waiting_position"], reservedPlace: r["reserved_place"])
     }
 

@@ -177,7 +177,7 @@ struct OutputOptions: ParsableArguments {
             try Run.run(options, out: out, settings: settings, command: command, statePath: state, progress: progress)
         }
         progress.finish()
-        print(Run.describe(outcome))
+        print(RunDescription.describe(outcome))
     }
 }
 
@@ -245,7 +245,7 @@ struct HistoryCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() throws {
-        let text = try exiting { try Screening.history(statePath: store.statePath) }
+        let text = try exiting { try HistoryTable.table(statePath: store.statePath) }
         print(text)
     }
 }

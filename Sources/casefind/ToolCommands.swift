@@ -2,6 +2,7 @@ import ArgumentParser
 import CaseCore
 import CaseFinderKit
 import Foundation
+import Monitoring
 import Rules
 import Stratify
 import Synth

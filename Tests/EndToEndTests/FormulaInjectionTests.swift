@@ -1,3 +1,4 @@
+import CaseCore
 import Foundation
 import Report
 import TestSupport
@@ -24,16 +25,16 @@ import Testing
 
     /// Each writer of RunFiles passes its text through the rule.
     @Test func everyRunFilesWriter() {
-        var row = CaseRow(
+        var row = CaseRecord(
             nhsNumber: nhs(1), practice: "+P1", pct: "-PCT", locality: "=L", age: 80, priority: 1, criteria: ["frailty"],
             frailtyCodes: [], admissions: 1, distinctDrugs: 0, careHome: false, nominated: false)
         row.caseManagerID = "@CM"
-        row.status = "allocated"
+        row.status = .allocated
         func text(_ b: [UInt8]) -> String { String(decoding: b, as: UTF8.self) }
         #expect(text(RunFiles.cases([row])).contains("\(nhs(1)),'+P1,'-PCT,'=L,80,1,frailty,"))
         #expect(text(RunFiles.caseload([row])).contains("'@CM,\(nhs(1)),1,,'+P1,N"))
         #expect(text(RunFiles.incidence([(row, ["frailty"])])).contains("'=L,80"))
-        let lapsed = LapsedRow(
+        let lapsed = LapsedCase(
             nhsNumber: nhs(2), locality: "=L", previousPriority: 2, previousCriteria: ["admissions"], caseManagerID: "@CM")
         #expect(text(RunFiles.lapsed([lapsed])).contains("\(nhs(2)),'=L,2,admissions,'@CM,Y"))
         #expect(text(RunFiles.exceptions([ExceptionRow(nhsNumber: nhs(3), reason: "dead", detail: "=cmd")])).contains(",dead,'=cmd"))

@@ -6,13 +6,13 @@ import Testing
 
 /// practices/: each practice's list, import file, Accurx batches and review workbook.
 @Suite struct PracticeListTests {
-    static func row(_ n: Int, practice: String, born: String = "1940-02-03") -> CaseRow {
-        var r = CaseRow(
+    static func row(_ n: Int, practice: String, born: String = "1940-02-03") -> CaseRecord {
+        var r = CaseRecord(
             nhsNumber: nhs(n), practice: practice, pct: "P", locality: "L", age: 86, priority: 1, criteria: ["frailty", "admissions"],
             frailtyCodes: ["E860"], admissions: 2, distinctDrugs: 0, careHome: false, nominated: false)
         r.riskScore = "7.5"
         r.riskBand = "intermediate"
-        r.status = n % 2 == 0 ? "allocated" : "waiting"
+        r.status = n % 2 == 0 ? .allocated : .waiting
         r.caseManagerID = n % 2 == 0 ? "CM1" : ""
         r.waitingPosition = n % 2 == 0 ? nil : n
         r.dateOfBirth = DateFormat.iso.parse(born)
@@ -22,7 +22,7 @@ import Testing
 
     static let settings = PracticeLists.Settings(knownPractices: ["A81001", "V81999"], caseManagerNames: ["CM1": "Ann Lee"], opaque: false)
 
-    func files(_ cases: [CaseRow], settings: PracticeLists.Settings = settings) throws -> [String: String] {
+    func files(_ cases: [CaseRecord], settings: PracticeLists.Settings = settings) throws -> [String: String] {
         Dictionary(
             uniqueKeysWithValues: try PracticeLists.files(cases, settings: settings).map {
                 ($0.name, String(decoding: $0.bytes, as: UTF8.self))

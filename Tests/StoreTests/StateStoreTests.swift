@@ -1,3 +1,4 @@
+import CaseCore
 import Foundation
 import Store
 import TestSupport
@@ -16,10 +17,10 @@ import Testing
         let store = try StateStore(path: path)
         let patients = [
             PatientState(
-                person: "9434765919", locality: "L", priority: 1, criteria: ["frailty", "nomination"], riskTenths: 103, status: "allocated",
+                person: "9434765919", locality: "L", priority: 1, criteria: ["frailty", "nomination"], riskTenths: 103, status: .allocated,
                 caseManagerID: "CM1", waitingPosition: nil, reservedPlace: true),
             PatientState(
-                person: "9990000077", locality: "L", priority: 4, criteria: ["polypharmacy"], riskTenths: 0, status: "waiting",
+                person: "9990000077", locality: "L", priority: 4, criteria: ["polypharmacy"], riskTenths: 0, status: .waiting,
                 caseManagerID: "",
                 waitingPosition: 1, reservedPlace: false),
         ]
@@ -36,7 +37,7 @@ import Testing
     @Test func aFailedPatientInsertRecordsNothing() throws {
         let store = try StateStore(path: temporaryFolder() + "/state.sqlite")
         let p = PatientState(
-            person: "9434765919", locality: "L", priority: 1, criteria: ["frailty"], riskTenths: 0, status: "waiting", caseManagerID: "",
+            person: "9434765919", locality: "L", priority: 1, criteria: ["frailty"], riskTenths: 0, status: .waiting, caseManagerID: "",
             waitingPosition: 1, reservedPlace: false)
         #expect {
             try store.record(run("run"), patients: [p, p])
@@ -52,7 +53,7 @@ import Testing
     @Test func aPendingRecordCommitsOrRollsBack() throws {
         let store = try StateStore(path: temporaryFolder() + "/state.sqlite")
         let p = PatientState(
-            person: "9434765919", locality: "L", priority: 1, criteria: ["frailty"], riskTenths: 12, status: "waiting", caseManagerID: "",
+            person: "9434765919", locality: "L", priority: 1, criteria: ["frailty"], riskTenths: 12, status: .waiting, caseManagerID: "",
             waitingPosition: 1, reservedPlace: false)
 
         let abandoned = store.beginRecord(run("run"), patients: [p])
@@ -84,7 +85,7 @@ import Testing
         let store = try StateStore(path: temporaryFolder() + "/state.sqlite")
         func patient(_ nhs: String, _ manager: String) -> PatientState {
             PatientState(
-                person: nhs, locality: "L", priority: 4, criteria: ["polypharmacy"], riskTenths: 0, status: "allocated",
+                person: nhs, locality: "L", priority: 4, criteria: ["polypharmacy"], riskTenths: 0, status: .allocated,
                 caseManagerID: manager, waitingPosition: nil, reservedPlace: false)
         }
         let first = try store.record(run("run"), patients: [patient("9990000077", "CM1"), patient("9434765919", "CM1")])
@@ -151,7 +152,7 @@ import Testing
         func patient(_ person: String, _ manager: String) -> PatientState {
             PatientState(
                 person: person, locality: "L", priority: 1, criteria: ["frailty"], riskTenths: 0,
-                status: manager.isEmpty ? "waiting" : "allocated",
+                status: manager.isEmpty ? .waiting : .allocated,
                 caseManagerID: manager, waitingPosition: manager.isEmpty ? 1 : nil, reservedPlace: false)
         }
         var first = run("run")

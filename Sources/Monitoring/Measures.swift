@@ -2,49 +2,7 @@ import CaseCore
 import Facts
 import Foundation
 import Ingest
-import Report
 import Store
-
-/// A calendar month, `YYYY-MM`.
-public struct Month: Hashable, Comparable, Sendable, CustomStringConvertible {
-    public var year: Int
-    public var month: Int
-
-    public init(year: Int, month: Int) {
-        self.year = year
-        self.month = month
-    }
-
-    public init(_ day: Day) {
-        let c = day.components
-        self.init(year: c.year, month: c.month)
-    }
-
-    /// Reads `YYYY-MM`.
-    public init?(text: String) {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 2, parts[0].count == 4, parts[1].count == 2, let y = Int(parts[0]), let m = Int(parts[1]), (1...12).contains(m)
-        else { return nil }
-        self.init(year: y, month: m)
-    }
-
-    public static func < (a: Month, b: Month) -> Bool { (a.year, a.month) < (b.year, b.month) }
-
-    public var next: Month { month == 12 ? Month(year: year + 1, month: 1) : Month(year: year, month: month + 1) }
-
-    public var description: String { String(format: "%04d-%02d", year, month) }
-
-    /// Every month from `a` to `b` inclusive.
-    public static func range(_ a: Month, _ b: Month) -> [Month] {
-        var out: [Month] = []
-        var m = a
-        while m <= b {
-            out.append(m)
-            m = m.next
-        }
-        return out
-    }
-}
 
 /// The programme's monitoring measures and screening timeliness (`casefind measures`, and the
 /// report's last two sections).
@@ -150,13 +108,14 @@ public enum Measures {
 
     /// Everything, from the loaded extracts, the case-found patients at the as-of date and the
     /// state store's screening outcomes and runs.
+    /// - Parameters:
+    ///   - store: the extracts read, with every patient's facts.
+    ///   - people: the run's person keys (how NHS numbers are shown and looked up).
+    ///   - minAge: the population's minimum age (the criteria file's).
     public static func compute(
-        _ loaded: LoadedExtracts, caseFound: [CaseRow], outcomes: [ScreeningOutcome], runs: [(run: RunRecord, patients: [PatientState])],
-        settings: Settings
+        store: FactStore, people: PersonKeys, minAge: Int, asOf: Day, caseFound: [CaseRecord], outcomes: [ScreeningOutcome],
+        runs: [(run: RunRecord, patients: [PatientState])], settings: Settings
     ) -> Result {
-        let asOf = loaded.options.asOf
-        let store = loaded.store
-        let minAge = loaded.criteria.population.minAge
         let localityOf = store.spineTexts.map { store.practices[$0]?.locality ?? "UNMAPPED" }
         var localities = Set(store.practices.values.map(\.locality))
         let months = Month.range(settings.baseline.lowerBound, Month(asOf))
@@ -188,7 +147,7 @@ public enum Measures {
                 counts[locality, default: [:]][m, default: (0, 0)].n += 1
                 counts[locality, default: [:]][m, default: (0, 0)].days += stay(s)
             }
-            let nhs = loaded.reader.people.display(p.person)
+            let nhs = people.display(p.person)
             if managed.contains(nhs), let e = firstEnrolled[nhs] {
                 var row =
                     enrolment[locality]
@@ -236,7 +195,7 @@ public enum Measures {
             let found = caseFound.filter { $0.locality == locality }
             let foundManaged = found.count(where: { managed.contains($0.nhsNumber) })
             let managedHere = managed.filter { nhs in
-                loaded.reader.people.lookup(nhs).flatMap { store.position(of: $0) }.map {
+                people.lookup(nhs).flatMap { store.position(of: $0) }.map {
                     localityOf[store.practiceNumber(at: $0)] == locality
                 }
                     ?? false
@@ -253,7 +212,7 @@ public enum Measures {
     }
 
     /// Screening timeliness per case manager, then a total row per locality.
-    static func timeliness(_ outcomes: [ScreeningOutcome], runs: [(run: RunRecord, patients: [PatientState])], target: Int)
+    public static func timeliness(_ outcomes: [ScreeningOutcome], runs: [(run: RunRecord, patients: [PatientState])], target: Int)
         -> [TimelinessRow]
     {
         // When each patient was case-found, by run date, with that run's locality and case manager.
@@ -312,47 +271,5 @@ public enum Measures {
                     medianWorkingDaysToEnrolment: median(allEnrol), notFoundByARun: here.reduce(0) { $0 + (missing[$1] ?? 0) }))
         }
         return rows
-    }
-}
-
-extension Measures {
-    /// `casefind measures`: load, search, read the state store, write the four files atomically.
-    public static func run(_ options: SearchOptions, out: String, statePath: String, settings: Settings) throws -> Result {
-        try Pipeline.checkConfiguration(options)
-        guard FileManager.default.fileExists(atPath: statePath) else { throw StateError("no state store at \(statePath)") }
-        let state = try StateStore(path: statePath)
-        let history = try StateHistory.load(state)
-        let outcomes = history.outcomes
-        let runs = history.runs
-        let folder = try OutputDirectory(path: out)
-        do {
-            let rejects = RejectsFile(handle: nil)
-            let loaded = try Pipeline.load(options, sink: rejects, threads: 2, progress: Progress(style: .quiet))
-            let found = Pipeline.search(loaded, threads: 2)
-            let result = compute(loaded, caseFound: found.cases, outcomes: outcomes, runs: runs, settings: settings)
-            for f in files(result, disclosure: settings.disclosure) { try folder.write(f.name, f.bytes) }
-            try folder.commit()
-            return result
-        } catch {
-            folder.abandon()
-            throw error
-        }
-    }
-}
-
-/// What the measures read from the state store: the screening outcomes, and the successful
-/// runs with those of their patients who have an outcome (screening timeliness dates an outcome
-/// from the earliest run that found the patient; nobody else's rows are needed, so the read
-/// does not grow with every run's whole list).
-struct StateHistory {
-    var outcomes: [ScreeningOutcome]
-    var runs: [(run: RunRecord, patients: [PatientState])]
-
-    static func load(_ state: StateStore) throws(StateError) -> StateHistory {
-        let outcomes = try state.screening()
-        guard !outcomes.isEmpty else { return StateHistory(outcomes: [], runs: []) }
-        let screened = try state.screenedPatientsByRun()
-        let runs = try state.runs(includingFailed: false).map { r in (run: r, patients: screened[r.id] ?? []) }
-        return StateHistory(outcomes: outcomes, runs: runs)
     }
 }

@@ -1,3 +1,4 @@
+import CaseFinderKit
 import Foundation
 import Ingest
 
@@ -8,12 +9,12 @@ import Ingest
 /// Progress of a long run on stderr: a bar with rows/s and the time left on a terminal, a plain
 /// line every few seconds otherwise (cron logs), nothing when quiet. Never prints an NHS number.
 /// Safe to call from the reading threads.
-public final class Progress: @unchecked Sendable {
-    public enum Style: Sendable {
+final class Progress: RunProgress, @unchecked Sendable {
+    enum Style: Sendable {
         case bar, lines, quiet
     }
 
-    public let style: Style
+    let style: Style
     private let lock = NSLock()
     private var lastDraw = Date.distantPast
     private let interval: TimeInterval
@@ -21,17 +22,17 @@ public final class Progress: @unchecked Sendable {
     private var barShown = false
 
     /// A bar when stderr is a terminal, lines otherwise; `quiet` silences everything.
-    public static func forStandardError(quiet: Bool) -> Progress {
+    static func forStandardError(quiet: Bool) -> Progress {
         Progress(style: quiet ? .quiet : isatty(STDERR_FILENO) != 0 ? .bar : .lines)
     }
 
-    public init(style: Style, interval: TimeInterval? = nil) {
+    init(style: Style, interval: TimeInterval? = nil) {
         self.style = style
         self.interval = interval ?? (style == .bar ? 0.1 : 5)
     }
 
     /// A finished step, as a line of its own.
-    public func say(_ line: String) {
+    func say(_ line: String) {
         guard style != .quiet else { return }
         lock.lock()
         defer { lock.unlock() }
@@ -40,7 +41,7 @@ public final class Progress: @unchecked Sendable {
     }
 
     /// How far a file has been read.
-    public func reading(_ kind: ExtractKind, bytes: Int, of total: Int, rows: Int) {
+    func reading(_ kind: ExtractKind, bytes: Int, of total: Int, rows: Int) {
         guard style != .quiet else { return }
         lock.lock()
         defer { lock.unlock() }
@@ -74,8 +75,13 @@ public final class Progress: @unchecked Sendable {
         }
     }
 
+    /// A file read, or found absent.
+    func finished(_ s: FileStats) {
+        say(s.present ? "read \(s.fileName): \(s.read) rows, \(s.rejected) rejected" : "no \(s.fileName): no such data")
+    }
+
     /// Ends the bar's line before other output.
-    public func finish() {
+    func finish() {
         lock.lock()
         defer { lock.unlock() }
         clearBar()

@@ -1,4 +1,5 @@
 import Allocate
+import CaseCore
 import Facts
 import Report
 
@@ -6,7 +7,7 @@ import Report
 public struct CapacityResult {
     /// cases.csv rows with status, case manager and waiting position filled, in the same
     /// order as the search result (locality, then allocation order).
-    public var cases: [CaseRow]
+    public var cases: [CaseRecord]
     public var allocation: Allocation
     /// One row per locality: every locality named in localities.csv, practices.csv,
     /// case_managers.csv or the case list, sorted by name.
@@ -14,28 +15,9 @@ public struct CapacityResult {
 }
 
 extension Pipeline {
-    /// Allocates the case-found patients with `reservePercent` of each caseload kept back.
-    public static func allocate(_ result: SearchResult, store: FactStore, reservePercent: Int) -> CapacityResult {
-        let managers = store.caseManagers.map {
-            CaseManager(id: $0.id, locality: $0.locality, caseloadMax: $0.caseloadMax, active: $0.active)
-        }
-        let allocation = Allocator.allocate(result.candidates, caseManagers: managers, reservePercent: reservePercent)
-        var cases = result.cases
-        for (i, placement) in allocation.placements.enumerated() {
-            cases[i].status = placement.status
-            switch placement {
-            case .allocated(let id): cases[i].caseManagerID = id
-            case .waiting(let position): cases[i].waitingPosition = position
-            case .noCapacity: break
-            }
-        }
-
-        return CapacityResult(cases: cases, allocation: allocation, scoping: scoping(cases, caseloads: allocation.caseloads, store: store))
-    }
-
     /// scoping.csv's rows: every locality named in localities.csv, practices.csv,
     /// case_managers.csv or the case list, sorted by name.
-    public static func scoping(_ cases: [CaseRow], caseloads: [Caseload], store: FactStore) -> [ScopingRow] {
+    public static func scoping(_ cases: [CaseRecord], caseloads: [Caseload], store: FactStore) -> [ScopingRow] {
         let managers = store.caseManagers
         var pctOf: [String: String] = [:]
         for p in store.practices.values.sorted(by: { $0.code < $1.code }) where pctOf[p.locality] == nil { pctOf[p.locality] = p.pct }
@@ -59,13 +41,20 @@ extension Pipeline {
             for c in cases where c.locality == name {
                 row.found += 1
                 switch c.status {
-                case "allocated": row.allocated += 1
-                case "waiting": row.waiting += 1
+                case .allocated: row.allocated += 1
+                case .waiting: row.waiting += 1
                 default: row.noCapacity += 1
                 }
             }
             rows.append(row)
         }
         return rows
+    }
+}
+
+extension LoadedExtracts {
+    /// case_managers.csv's rows as the allocator's case managers.
+    var caseManagers: [CaseManager] {
+        store.caseManagers.map { CaseManager(id: $0.id, locality: $0.locality, caseloadMax: $0.caseloadMax, active: $0.active) }
     }
 }

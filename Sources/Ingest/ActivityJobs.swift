@@ -1,14 +1,5 @@
 import CaseCore
-import Facts
 import Foundation
-import Ingest
-import Rules
-
-/// Findings kept in memory and passed on later, in order.
-final class BufferedSink: DiagnosticSink {
-    var diagnostics: [Diagnostic] = []
-    func record(_ diagnostic: Diagnostic) { diagnostics.append(diagnostic) }
-}
 
 /// The activity files, read after the spine: prescriptions, admissions, residence,
 /// nominations, in that order, and their findings passed on in that order whatever the threads.
@@ -22,11 +13,11 @@ final class ActivityJobs: @unchecked Sendable {
     final class Job: @unchecked Sendable {
         let kind: ExtractKind
         let reader: ExtractReader
-        let buffer: BufferedSink?
+        let buffer: DiagnosticCollector?
         var seconds = 0.0
         var error: ConfigurationError?
 
-        init(kind: ExtractKind, reader: ExtractReader, buffer: BufferedSink?) {
+        init(kind: ExtractKind, reader: ExtractReader, buffer: DiagnosticCollector?) {
             self.kind = kind
             self.reader = reader
             self.buffer = buffer
@@ -35,35 +26,28 @@ final class ActivityJobs: @unchecked Sendable {
 
     /// In file order; a cut prescriptions file has two jobs, the second without a digest.
     let jobs: [Job]
-    let store: FactStore
+    let consumer: any ExtractConsumer
     let sink: DiagnosticSink
     let threads: Int
     /// Whether prescriptions, and then admissions, are read in two halves.
     let split: Bool
     let splitAdmissions: Bool
 
+    /// - Parameter reader: makes the reader of one job, writing to the buffer given or, when
+    ///   nil, straight to the sink.
     init(
-        options: SearchOptions, mapping: ColumnMapping, criteria: CriteriaSet, store: FactStore, people: PersonKeys,
-        optOuts: OptOutRegister, sink: DiagnosticSink, threads: Int, halves: (FilePart, FilePart)?, admissionHalves: (FilePart, FilePart)?,
-        digests: [ExtractKind: FileDigest] = [:]
+        consumer: any ExtractConsumer, sink: DiagnosticSink, threads: Int, halves: (FilePart, FilePart)?,
+        admissionHalves: (FilePart, FilePart)?, reader: (DiagnosticCollector?) -> ExtractReader
     ) {
-        self.store = store
+        self.consumer = consumer
         self.sink = sink
         self.threads = threads
-        func reader(_ buffer: BufferedSink?) -> ExtractReader {
-            let r = ExtractReader(
-                directory: options.extracts, mapping: mapping, missingBefore: criteria.missingBefore,
-                caseloadLimits: criteria.caseloadLimits,
-                sink: buffer ?? sink, people: people, optOuts: optOuts)
-            r.startedDigests = digests
-            return r
-        }
         var jobs: [Job] = []
         /// The two halves of a cut file: the first writes straight to the sink (it leads its
         /// phase), the second into a buffer passed on after it.
         func appendHalves(_ kind: ExtractKind, _ parts: (FilePart, FilePart)) {
-            let buffer = BufferedSink()
-            for (part, sinkBuffer) in [(parts.0, nil), (parts.1, buffer)] as [(FilePart, BufferedSink?)] {
+            let buffer = DiagnosticCollector()
+            for (part, sinkBuffer) in [(parts.0, nil), (parts.1, buffer)] as [(FilePart, DiagnosticCollector?)] {
                 let r = reader(sinkBuffer)
                 r.part = part
                 jobs.append(Job(kind: kind, reader: r, buffer: sinkBuffer))
@@ -82,7 +66,7 @@ final class ActivityJobs: @unchecked Sendable {
         for kind in [ExtractKind.admissions, .residence, .nominations] where !(kind == .admissions && splitAdmissions) {
             // With a cut file admissions lead the second phase and write straight to the sink.
             let direct = threads <= 1 || (split && kind == .admissions)
-            let buffer = direct ? nil : BufferedSink()
+            let buffer = direct ? nil : DiagnosticCollector()
             jobs.append(Job(kind: kind, reader: reader(buffer), buffer: buffer))
         }
         self.jobs = jobs
@@ -90,12 +74,13 @@ final class ActivityJobs: @unchecked Sendable {
 
     func read(_ job: Job) {
         let start = Date()
+        let consumer = self.consumer
         do throws(ConfigurationError) {
             switch job.kind {
-            case .prescriptions: try job.reader.readPrescriptions(store.add)
-            case .admissions: try job.reader.readAdmissions(store.add)
-            case .residence: try job.reader.readResidence(store.add)
-            default: try job.reader.readNominations(store.add)
+            case .prescriptions: try job.reader.readPrescriptions { consumer.add($0) }
+            case .admissions: try job.reader.readAdmissions { consumer.add($0) }
+            case .residence: try job.reader.readResidence { consumer.add($0) }
+            default: try job.reader.readNominations { consumer.add($0) }
             }
         } catch {
             job.error = error
@@ -114,8 +99,7 @@ final class ActivityJobs: @unchecked Sendable {
         }
         for job in jobs where groups.contains(where: { $0.contains { $0 === job } }) {
             if let error = job.error { throw error }
-            for d in job.buffer?.diagnostics ?? [] { sink.record(d) }
-            job.buffer?.diagnostics = []
+            job.buffer?.passOn(to: sink)
         }
     }
 
@@ -132,28 +116,5 @@ final class ActivityJobs: @unchecked Sendable {
         } else {
             try phase([[jobs[0]], Array(jobs.dropFirst())])
         }
-    }
-}
-
-/// `CSVSplit.halves` of a file, found on a background thread.
-final class PrescriptionCut: @unchecked Sendable {
-    private let done = DispatchSemaphore(value: 0)
-    private var result: (FilePart, FilePart)?
-
-    /// Starts at once; with no path there is no cut.
-    init(path: String?, delimiter: UInt8) {
-        guard let path else {
-            done.signal()
-            return
-        }
-        Thread.detachNewThread { [self] in
-            result = CSVSplit.halves(path: path, delimiter: delimiter)
-            done.signal()
-        }
-    }
-
-    func wait() -> (FilePart, FilePart)? {
-        done.wait()
-        return result
     }
 }

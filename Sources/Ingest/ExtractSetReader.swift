@@ -1,0 +1,123 @@
+import CaseCore
+import Foundation
+
+/// Reads a folder of extracts into a consumer, in two steps: the configuration extract
+/// (case_managers.csv, whose caseload limits are configuration errors) before any output
+/// exists, then everything else in dependency order: practices, localities, opt-outs and the
+/// spine on this thread, then the activity files on one or two (`ActivityJobs`).
+///
+/// Every file's findings reach the sink in file order whatever the threads, so rejects.csv
+/// does not depend on them.
+public final class ExtractSetReader {
+    public let directory: String
+    public let mapping: ColumnMapping
+    public let missingBefore: Day
+    public let caseloadLimits: ClosedRange<Int>
+    public let optOuts: OptOutRegister
+    /// Seconds per file read (`read_KIND`) and for finding the cuts (`split`).
+    public private(set) var timings: [String: Double] = [:]
+    /// case_managers.csv as read by `readConfiguration`, with its findings held for the sink.
+    private var configuration: (reader: ExtractReader, findings: DiagnosticCollector)?
+
+    public init(
+        directory: String, mapping: ColumnMapping, missingBefore: Day, caseloadLimits: ClosedRange<Int>, optOuts: OptOutRegister
+    ) {
+        self.directory = directory
+        self.mapping = mapping
+        self.missingBefore = missingBefore
+        self.caseloadLimits = caseloadLimits
+        self.optOuts = optOuts
+    }
+
+    func reader(sink: DiagnosticSink, people: PersonKeys? = nil) -> ExtractReader {
+        ExtractReader(
+            directory: directory, mapping: mapping, missingBefore: missingBefore, caseloadLimits: caseloadLimits, sink: sink,
+            people: people, optOuts: optOuts)
+    }
+
+    public func path(of kind: ExtractKind) -> String { reader(sink: DiagnosticCollector()).path(of: kind) }
+
+    public func exists(_ kind: ExtractKind) -> Bool { reader(sink: DiagnosticCollector()).exists(kind) }
+
+    /// Reads case_managers.csv into the consumer. A caseload_max outside the limits stops the
+    /// run here, before any output is created; the file's other findings are passed to `read`'s
+    /// sink, first, as if read there.
+    public func readConfiguration(into consumer: any ExtractConsumer) throws(ConfigurationError) {
+        let start = Date()
+        let findings = DiagnosticCollector()
+        let r = reader(sink: findings)
+        try r.readCaseManagers { consumer.add($0) }
+        configuration = (r, findings)
+        timings["read_case_managers"] = Date().timeIntervalSince(start)
+    }
+
+    /// Reads every extract but case_managers.csv (read by `readConfiguration`, which must come
+    /// first) into the consumer.
+    /// - Parameter threads: 1 reads every file in turn; 2 or more cut the big activity files in
+    ///   two and read the halves, and the smaller files, on two threads. The result, findings
+    ///   included, is the same either way.
+    /// - Returns: the reader holding every file's statistics and the run's person keys.
+    public func read(
+        into consumer: any ExtractConsumer, sink: DiagnosticSink, threads: Int, observer: ReadingObserver? = nil
+    ) throws(ConfigurationError) -> ExtractReader {
+        guard let configuration else { preconditionFailure("readConfiguration(into:) must come before read(into:)") }
+        var clock = Date()
+        func lap(_ name: String) {
+            timings[name] = (timings[name] ?? 0) + Date().timeIntervalSince(clock)
+            clock = Date()
+        }
+        let main = reader(sink: sink)
+        if let observer { main.onChunk = { observer.reading($0, bytes: $1, of: $2, rows: $3) } }
+        configuration.findings.passOn(to: sink)
+        main.adopt(configuration.reader)
+        observer?.finished(main.stats[.caseManagers]!)
+        // About 32 bytes a spine row: reserve the index once rather than growing it.
+        if let size = (try? FileManager.default.attributesOfItem(atPath: main.path(of: .patients)))?[.size] as? Int {
+            consumer.reserve(patients: size / 32)
+        }
+        // Where to cut the big activity files for two threads: found on another core while the
+        // spine is read here.
+        let prescriptionsCut = FileCut(
+            path: threads > 1 ? main.path(of: .prescriptions) : nil, delimiter: mapping.file(.prescriptions).delimiter)
+        let admissionsCut = FileCut(
+            path: threads > 1 ? main.path(of: .admissions) : nil, delimiter: mapping.file(.admissions).delimiter)
+        // The big activity files are hashed on another core while the spine is read, rather
+        // than beside their own parsing, which has both cores.
+        var digests: [ExtractKind: FileDigest] = [:]
+        if threads > 1 {
+            let kinds = [ExtractKind.prescriptions, .admissions].filter { main.exists($0) }
+            digests = Dictionary(uniqueKeysWithValues: zip(kinds, FileDigest.sequence(kinds.map { main.path(of: $0) })))
+        }
+        for kind in [ExtractKind.practices, .localities, .optOuts, .patients] {
+            switch kind {
+            case .practices: try main.readPractices { consumer.add($0) }
+            case .localities: try main.readLocalities { consumer.add($0) }
+            case .optOuts: try main.readOptOuts(into: optOuts)
+            default: try main.readPatients { consumer.add($0) }
+            }
+            observer?.finished(main.stats[kind]!)
+            lap("read_" + kind.rawValue)
+        }
+        consumer.spineComplete()
+        let activity = ActivityJobs(
+            consumer: consumer, sink: sink, threads: threads, halves: prescriptionsCut.wait(), admissionHalves: admissionsCut.wait()
+        ) { buffer in
+            let r = self.reader(sink: buffer ?? sink, people: main.people)
+            r.startedDigests = digests
+            if let observer { r.onChunk = { observer.reading($0, bytes: $1, of: $2, rows: $3) } }
+            return r
+        }
+        lap("split")
+        try activity.run()
+        for job in activity.jobs {
+            if let part = job.reader.part, part.start > 0 {
+                main.absorb(job.reader.stats[job.kind]!)
+            } else {
+                main.adopt(job.reader)
+            }
+            timings["read_" + job.kind.rawValue] = max(timings["read_" + job.kind.rawValue] ?? 0, job.seconds)
+        }
+        for kind in [ExtractKind.prescriptions, .admissions, .residence, .nominations] { observer?.finished(main.stats[kind]!) }
+        return main
+    }
+}
