@@ -1,6 +1,6 @@
 -- The Essex 2005 search (criteria/essex-2005.yaml) as DuckDB SQL, for the benchmark.
 --
--- Written from /work/shared/spec (extracts, essex-criteria, outputs) and the README's
+-- Written from /work/shared/spec (extracts, essex-criteria, outputs) and docs/architecture.md's
 -- "Choices made where the contract is silent". It implements the search on CLEAN extracts:
 -- no row-level validation (Modulus 11, field counts, unreadable dates, duplicate spine rows,
 -- malformed BNF codes), because bench/run.sh strips rejected rows first. Field-level

@@ -40,8 +40,7 @@ struct SQLCommand: ParsableCommand {
         abstract: "Write the criteria as one SQL query for DuckDB, PostgreSQL or Spark (the case list up to risk_band).",
         discussion: """
             The query reads tables patients, practices, admissions, prescriptions, residence and nominations with the \
-            extracts contract's columns, all as text, holding only rows casefind accepts (see the README, "The criteria \
-            on a warehouse").
+            extracts contract's columns, all as text, holding only rows casefind accepts (see docs/warehouse-sql.md).
             """)
 
     @Option(help: "Criteria file, e.g. criteria/essex-2005.yaml.")

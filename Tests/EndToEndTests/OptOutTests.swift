@@ -2,7 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 
-/// Opt-outs on the sample (sample-extracts/opt_outs.csv, README "Opt-outs"): A 9991020748 has a
+/// Opt-outs on the sample (sample-extracts/opt_outs.csv, docs/governance.md, "Opt-outs"): A 9991020748 has a
 /// type 1 objection and is case-found (frailty); B 9991197036 has a national data opt-out and is
 /// case-found (2 admissions); C 9992062207 (under 65) has both; D 9992093307 has an opt-out of an
 /// unreadable type, honoured under every policy but none.

@@ -219,7 +219,7 @@ def write_csv(path, header_cols, rows, rng, crlf_bom, header_names=None):
             v = row.get(c, "")
             if rng.random() < 0.03 and v and c not in raw and "\n" not in v:
                 # padding of spaces, sometimes with a tab beside the comma (trimmed too, as the
-                # README's "Choices made where the contract is silent" says); every variant keeps
+                # docs/architecture.md's "Choices made where the contract is silent" says); every variant keeps
                 # a space at one end, so the draws are those of spaces-only padding
                 x = rng.random()
                 if x < 0.5:

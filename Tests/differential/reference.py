@@ -2,7 +2,7 @@
 """Independent reference implementation of the casefinder contract (Essex 2005 search).
 
 Written from the contract (spec: extracts, essex-criteria, outputs) and the
-"Choices made where the contract is silent" section of the top-level README only;
+"Choices made where the contract is silent" section of docs/architecture.md only;
 it shares no code with the Swift engine. Standard library only.
 
     reference.py --extracts DIR --as-of YYYY-MM-DD --out DIR
@@ -50,7 +50,7 @@ OPT_OUT_TYPES = ("type1", "ndoo")
 POLICIES = {"type1,ndoo": {"type1", "ndoo"}, "ndoo,type1": {"type1", "ndoo"},
             "type1": {"type1"}, "ndoo": {"ndoo"}, "none": set()}
 ACCURX_BATCH = 250
-# Fields are trimmed of surrounding spaces and tabs (the contract says spaces; the README's
+# Fields are trimmed of surrounding spaces and tabs (the contract says spaces; docs/architecture.md's
 # "Choices made where the contract is silent" adds tabs). Only the ends: a tab or a carriage
 # return inside a field is kept, and so is a carriage return at either end.
 TRIM = " \t"
