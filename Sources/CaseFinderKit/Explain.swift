@@ -71,38 +71,3 @@ public enum Explain {
         return out.joined(separator: "\n")
     }
 }
-
-/// `casefind validate`: read everything, write nothing, report what would be rejected.
-public enum Validate {
-    public struct Report {
-        public var diagnostics: [Diagnostic]
-        public var stats: [FileStats]
-        public var text: String
-    }
-
-    /// NHS numbers are withheld from the report (it goes to a terminal or a cron log).
-    public static func validate(_ options: SearchOptions, limit: Int = 1000) throws(ConfigurationError) -> Report {
-        let sink = DiagnosticCollector()
-        let loaded = try Pipeline.load(options, sink: sink)
-        let stats = ExtractKind.extracts.compactMap { loaded.reader.stats[$0] }
-        var lines: [String] = []
-        for d in sink.diagnostics.prefix(limit) {
-            var shown = d
-            if d.field == "nhs_number" { shown.value = "(withheld)" }
-            lines.append(shown.rendered)
-        }
-        if sink.diagnostics.count > limit { lines.append("... and \(sink.diagnostics.count - limit) more") }
-        for s in stats {
-            if s.present {
-                lines.append(
-                    "\(s.fileName): read \(s.read), accepted \(s.accepted), rejected \(s.rejected), unregistered \(s.unregistered), warnings \(s.warnings)"
-                        + (s.optedOut > 0 ? ", opted out \(s.optedOut) (dropped under the opt-out policy)" : ""))
-            } else {
-                lines.append("\(s.fileName): absent (no such data)")
-            }
-        }
-        let rejected = stats.reduce(0) { $0 + $1.rejected }
-        lines.append(rejected == 0 ? "valid: no row would be rejected" : "\(rejected) row(s) would be rejected")
-        return Report(diagnostics: sink.diagnostics, stats: stats, text: lines.joined(separator: "\n"))
-    }
-}

@@ -112,7 +112,7 @@ public enum Run {
                 screeningWatermark: baseline.watermark,
                 registered: loaded.store.count + loaded.optOuts.excludedOnSpine, caseFound: placed.cases.count,
                 allocated: allocated, waiting: waiting,
-                incident: placed.incident.count, started: timestamp(started), finished: "", outcome: "ok", timings: "{}",
+                incident: placed.incident.count, started: RecordTime.text(started), finished: "", outcome: "ok", timings: "{}",
                 optOutPolicy: loaded.optOuts.policy.description)
             pending = state.beginRecord(record, patients: placed.snapshot(candidates: result.candidates, memory: baseline.memory))
             result.cases = placed.cases
@@ -153,16 +153,11 @@ public enum Run {
             if incidence { attrition.append(("incident", placed.incident.count)) }
             result.attrition = attrition
             try folder.write("attrition.csv", RunFiles.attrition(attrition))
-            var reportInputs = PlannerReport.Inputs(
-                loaded: loaded, command: command, attrition: attrition, cases: cases, scoping: scoping,
+            let page = PlannerReport.page(
+                loaded, command: command, attrition: attrition, cases: cases, allCases: placed.cases, scoping: scoping,
                 caseloads: placed.allocation.caseloads.filter { settings.locality == nil || $0.caseManager.locality == settings.locality },
-                incident: baseline.run == nil ? nil : incident, rejectReasons: rejects.reasons, identifiable: settings.identifiable,
-                disclosure: settings.disclosure)
-            try PlannerReport.addMeasures(
-                &reportInputs, loaded: loaded, cases: placed.cases, history: history, baseline: settings.baseline,
-                targetWorkingDays: settings.targetWorkingDays, locality: settings.locality)
-            let report = PlannerReport.model(reportInputs)
-            try folder.write("report.html", Array(HTMLReport.render(report).utf8))
+                incident: baseline.run == nil ? nil : incident, rejectReasons: rejects.reasons, history: history, settings: settings)
+            try folder.write("report.html", Array(page.utf8))
             var timings = loaded.timings
             for (k, v) in result.timings { timings[k] = v }
             timings["place"] = Date().timeIntervalSince(searched)
@@ -178,7 +173,7 @@ public enum Run {
             if let error = pending?.waitUntilInserted() { throw error }
             try folder.commit()
             let written = Date()
-            _ = try pending?.commit(finished: timestamp(Date()), timings: timingsJSON(timings))
+            _ = try pending?.commit(finished: RecordTime.text(Date()), timings: timingsJSON(timings))
             if let path = settings.timingsPath {
                 timings["record"] = Date().timeIntervalSince(written)
                 timings["total"] = Date().timeIntervalSince(started)
@@ -254,20 +249,6 @@ public enum Run {
     /// Seconds per stage as a JSON object, to the millisecond, keys sorted.
     static func timingsJSON(_ timings: [String: Double]) -> String {
         "{" + timings.sorted { $0.key < $1.key }.map { "\"\($0.key)\": \(String(format: "%.3f", $0.value))" }.joined(separator: ", ") + "}"
-    }
-
-    /// RFC 3339 in UTC to the millisecond, as ISO8601DateFormatter's internet date-time with
-    /// fractional seconds writes it ("2026-11-22T02:30:00.125Z"), without building a formatter
-    /// (which loads time zone data: about 20 ms a run).
-    static func timestamp(_ date: Date) -> String {
-        let ms = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
-        var seconds = time_t(ms >= 0 ? ms / 1000 : (ms - 999) / 1000)
-        var t = tm()
-        gmtime_r(&seconds, &t)
-        let millis = Int(ms - Int64(seconds) * 1000)
-        func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        let fraction = millis < 10 ? "00\(millis)" : millis < 100 ? "0\(millis)" : "\(millis)"
-        return "\(1900 + t.tm_year)-\(two(t.tm_mon + 1))-\(two(t.tm_mday))T\(two(t.tm_hour)):\(two(t.tm_min)):\(two(t.tm_sec)).\(fraction)Z"
     }
 
     static func makeSummary(

@@ -52,7 +52,7 @@ public enum Screening {
             }
             try rejects.close()
             try folder.commit()
-            try state.importScreening(outcomes, imported: Run.timestamp(Date()))
+            try state.importScreening(outcomes, imported: RecordTime.text(Date()))
             let stats = reader.stats[.screening]!
             var counts: [String] = []
             for kind in ScreeningOutcome.Kind.allCases {

@@ -262,7 +262,7 @@ struct ValidateCommand: ParsableCommand {
     func run() throws {
         let options = try input.searchOptions()
         let report = try exiting { try Validate.validate(options) }
-        print(report.text)
+        print(ValidateText.text(report))
         if strict && report.stats.contains(where: { $0.rejected > 0 }) { throw ExitCode(65) }
     }
 }

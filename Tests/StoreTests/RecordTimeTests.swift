@@ -1,12 +1,11 @@
 import Foundation
+import Store
 import Testing
-
-@testable import CaseFinderKit
 
 /// The run's started and finished times (state store, summary.json) are written without a
 /// date formatter: they must read exactly as ISO8601DateFormatter's internet date-time with
 /// fractional seconds would write them.
-@Suite struct TimestampTests {
+@Suite struct RecordTimeTests {
     @Test func matchesTheISO8601Formatter() {
         let f = ISO8601DateFormatter()
         f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
@@ -20,8 +19,8 @@ import Testing
         }
         for t in dates {
             let date = Date(timeIntervalSince1970: t)
-            #expect(Run.timestamp(date) == f.string(from: date), "\(t)")
+            #expect(RecordTime.text(date) == f.string(from: date), "\(t)")
         }
-        #expect(Run.timestamp(Date(timeIntervalSince1970: 1_709_164_800.0004)) == "2024-02-29T00:00:00.000Z")
+        #expect(RecordTime.text(Date(timeIntervalSince1970: 1_709_164_800.0004)) == "2024-02-29T00:00:00.000Z")
     }
 }

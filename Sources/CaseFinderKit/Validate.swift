@@ -1,0 +1,17 @@
+import CaseCore
+import Ingest
+
+/// `casefind validate`: read everything, write nothing, find what would be rejected.
+public enum Validate {
+    public struct Findings {
+        public var diagnostics: [Diagnostic]
+        /// Every extract's statistics, in contract order.
+        public var stats: [FileStats]
+    }
+
+    public static func validate(_ options: SearchOptions) throws(ConfigurationError) -> Findings {
+        let sink = DiagnosticCollector()
+        let loaded = try Pipeline.load(options, sink: sink)
+        return Findings(diagnostics: sink.diagnostics, stats: ExtractKind.extracts.compactMap { loaded.reader.stats[$0] })
+    }
+}

@@ -1,0 +1,30 @@
+import CaseFinderKit
+import Ingest
+
+/// What `casefind validate` prints: the findings (NHS numbers withheld: it goes to a terminal
+/// or a cron log), then each file's counts and the verdict.
+enum ValidateText {
+    static func text(_ findings: Validate.Findings, limit: Int = 1000) -> String {
+        let sink = findings
+        let stats = findings.stats
+        var lines: [String] = []
+        for d in sink.diagnostics.prefix(limit) {
+            var shown = d
+            if d.field == "nhs_number" { shown.value = "(withheld)" }
+            lines.append(shown.rendered)
+        }
+        if sink.diagnostics.count > limit { lines.append("... and \(sink.diagnostics.count - limit) more") }
+        for s in stats {
+            if s.present {
+                lines.append(
+                    "\(s.fileName): read \(s.read), accepted \(s.accepted), rejected \(s.rejected), unregistered \(s.unregistered), warnings \(s.warnings)"
+                        + (s.optedOut > 0 ? ", opted out \(s.optedOut) (dropped under the opt-out policy)" : ""))
+            } else {
+                lines.append("\(s.fileName): absent (no such data)")
+            }
+        }
+        let rejected = stats.reduce(0) { $0 + $1.rejected }
+        lines.append(rejected == 0 ? "valid: no row would be rejected" : "\(rejected) row(s) would be rejected")
+        return lines.joined(separator: "\n")
+    }
+}
