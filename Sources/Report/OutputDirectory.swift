@@ -5,13 +5,6 @@ import Foundation
     import Glibc
 #endif
 
-/// Output that could not be written (exit 73).
-public struct OutputError: Error, CustomStringConvertible, Sendable {
-    public var message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { "error: \(message)" }
-}
-
 /// The --out folder, written atomically: every file is written first into a hidden staging
 /// folder beside it (`.OUT.staging-PID`, on the same file system) and renamed into place only
 /// by `commit()`, once the whole run has succeeded. A failed run removes its staging folder
