@@ -82,7 +82,7 @@ let package = Package(
         .testTarget(name: "WorkbookTests", dependencies: ["Workbook", "TestSupport"]),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["CaseFinderKit", "CaseCore", "Report", "TestSupport"]
+            dependencies: ["CaseCore", "Report", "TestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -18,7 +18,6 @@ public enum Run {
     public struct Outcome {
         public var summary: RunSummary
         public var result: SearchResult
-        public var capacity: CapacityResult
         public var outputFolder: String
     }
 
@@ -117,7 +116,7 @@ public enum Run {
             pending = state.beginRecord(record, patients: placed.snapshot(candidates: result.candidates, memory: baseline.memory))
             result.cases = placed.cases
             var cases = placed.cases
-            var scoping = Pipeline.scoping(placed.cases, caseloads: placed.allocation.caseloads, store: loaded.store)
+            var scoping = loaded.scoping(placed.cases, caseloads: placed.allocation.caseloads)
             var incident = placed.incident
             var lapsed = placed.lapsed
             if let only = settings.locality {
@@ -163,9 +162,8 @@ public enum Run {
             timings["place"] = Date().timeIntervalSince(searched)
             // Part of `place`: the practices' lists and workbooks.
             timings["place_practice_lists"] = practiceSeconds
-            let capacity = CapacityResult(cases: placed.cases, allocation: placed.allocation, scoping: scoping)
             var summary = makeSummary(
-                loaded, result, capacity: capacity, reservePercent: reserve, rejects: rejects, command: command,
+                loaded, result, scoping: scoping, reservePercent: reserve, rejects: rejects, command: command,
                 incident: incidence ? placed.incident.count : nil, lapsed: placed.lapsed.count, forgotten: forgotten)
             summary.disclosure = RunSummary.Disclosure(settings.disclosure)
             try folder.write("summary.json", summary.json())
@@ -185,7 +183,7 @@ public enum Run {
                     format: "placed and wrote the files in %.2f s, recorded the run in %.2f s", written.timeIntervalSince(searched),
                     Date().timeIntervalSince(written)))
             if settings.keepFactsUntilExit { Run.keptUntilExit.withLock { $0.append(loaded.store) } }
-            return Outcome(summary: summary, result: result, capacity: capacity, outputFolder: out)
+            return Outcome(summary: summary, result: result, outputFolder: out)
         } catch {
             pending?.abandon()
             folder.abandon()
@@ -252,7 +250,7 @@ public enum Run {
     }
 
     static func makeSummary(
-        _ loaded: LoadedExtracts, _ result: SearchResult, capacity: CapacityResult, reservePercent: Int, rejects: RejectsFile,
+        _ loaded: LoadedExtracts, _ result: SearchResult, scoping: [ScopingRow], reservePercent: Int, rejects: RejectsFile,
         command: String, incident: Int?, lapsed: Int, forgotten: StateStore.Forgotten = .init(people: 0, onCaseload: 0)
     ) -> RunSummary {
         let inputs = ExtractKind.extracts.compactMap { kind -> RunSummary.Input? in
@@ -281,7 +279,7 @@ public enum Run {
             exceptions: result.exceptions.count,
             risk: loaded.risk.map { .init(id: $0.id, path: loaded.criteria.risk!.tablePath, sha256: loaded.riskSHA256) },
             reservePercent: reservePercent, incident: incident, lapsed: lapsed,
-            capacity: capacity.scoping)
+            capacity: scoping)
         summary.optOuts = RunSummary.OptOuts(
             policy: o.policy.description, excluded: o.excludedOnSpine, type1: o.excludedOnSpineByType[.type1] ?? 0,
             ndoo: o.excludedOnSpineByType[.ndoo] ?? 0, ndooClearedSHA256: loaded.ndooClearedSHA256.isEmpty ? nil : loaded.ndooClearedSHA256,
