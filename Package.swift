@@ -77,7 +77,9 @@ let package = Package(
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Facts", "Ingest", "CaseCore", "TestSupport"]),
         .testTarget(name: "StratifyTests", dependencies: ["Stratify", "Rules", "Facts", "Ingest", "CaseCore", "TestSupport"]),
         .testTarget(name: "AllocateTests", dependencies: ["Allocate", "CaseCore"]),
-        .testTarget(name: "WarehouseTests", dependencies: ["Warehouse", "Rules", "Stratify", "CaseCore", "TestSupport"]),
+        .testTarget(
+            name: "WarehouseTests", dependencies: ["Warehouse", "Rules", "Stratify", "CaseCore", "TestSupport"],
+            resources: [.copy("Golden")]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "CaseCore", "TestSupport"]),
         .testTarget(name: "WorkbookTests", dependencies: ["Workbook", "TestSupport"]),
         .testTarget(

@@ -1,0 +1,400 @@
+-- casefinder: the case list for criteria set essex-2005 (Essex SHA case finding, patients aged 65 and over),
+-- rendered for duckdb by `casefind sql`. Source of the criteria: Essex Strategic Health Authority, Strategic framework for case management of long term conditions (2005), Searching.
+--
+-- As-of date: 2026-11-22.
+-- Reads tables patients, practices, admissions (with diag_01 ... diag_20), prescriptions,
+-- residence and nominations, with the columns of the extracts contract, every column as text.
+-- Rows that casefind would reject (invalid NHS numbers, unreadable or missing required dates,
+-- missing required fields, duplicate spine or practice rows, malformed BNF codes) must be removed first.
+-- Returns the cases.csv columns nhs_number ... risk_band, one row per case-found patient.
+--
+-- Risk: hfrs-gilbert-2018 was validated at 75 and over; below 75 it is a ranking aid only.
+--
+WITH RECURSIVE
+-- The spine: NHS numbers without spaces or hyphens, practice codes upper case.
+patient_rows AS (
+    SELECT replace(replace(nhs_number, ' ', ''), '-', '') AS nhs,
+           CAST(date_of_birth AS DATE) AS dob,
+           upper(gp_practice) AS practice,
+           CASE WHEN CAST(date_of_death AS DATE) < DATE '1890-01-01' THEN NULL ELSE CAST(date_of_death AS DATE) END AS dod
+    FROM (SELECT NULLIF(trim(CAST(nhs_number AS VARCHAR), ' ' || chr(9)), '') AS nhs_number,
+                 NULLIF(trim(CAST(date_of_birth AS VARCHAR), ' ' || chr(9)), '') AS date_of_birth,
+                 NULLIF(trim(CAST(gp_practice AS VARCHAR), ' ' || chr(9)), '') AS gp_practice,
+                 NULLIF(trim(CAST(date_of_death AS VARCHAR), ' ' || chr(9)), '') AS date_of_death
+          FROM patients) f
+),
+practice_rows AS (
+    SELECT upper(practice_code) AS practice, pct, locality
+    FROM (SELECT NULLIF(trim(CAST(practice_code AS VARCHAR), ' ' || chr(9)), '') AS practice_code,
+                 NULLIF(trim(CAST(pct AS VARCHAR), ' ' || chr(9)), '') AS pct,
+                 NULLIF(trim(CAST(locality AS VARCHAR), ' ' || chr(9)), '') AS locality
+          FROM practices) f
+),
+-- Consultant episodes. HES codes upper case, longer than 4 characters read as blank.
+-- A discharge date before 1890-01-01 is a sentinel and reads as missing.
+episode_rows AS (
+    SELECT replace(replace(nhs_number, ' ', ''), '-', '') AS nhs,
+           spell_id,
+           CAST(admission_date AS DATE) AS adm,
+           CASE WHEN CAST(discharge_date AS DATE) < DATE '1890-01-01' THEN NULL ELSE CAST(discharge_date AS DATE) END AS dis,
+           CASE WHEN strlen(admission_method) > 4 THEN NULL ELSE translate(admission_method, 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ') END AS method,
+           CASE WHEN strlen(patient_classification) > 4 THEN NULL ELSE translate(patient_classification, 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ') END AS classpat,
+           CASE WHEN strlen(admission_source) > 4 THEN NULL ELSE translate(admission_source, 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ') END AS source,
+           CASE WHEN strlen(discharge_destination) > 4 THEN NULL ELSE translate(discharge_destination, 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ') END AS dest,
+           CASE WHEN strlen(discharge_method) > 4 THEN NULL ELSE translate(discharge_method, 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ') END AS dismeth,
+           diag_01, diag_02, diag_03, diag_04, diag_05, diag_06, diag_07, diag_08, diag_09, diag_10, diag_11, diag_12, diag_13, diag_14, diag_15, diag_16, diag_17, diag_18, diag_19, diag_20
+    FROM (SELECT NULLIF(trim(CAST(nhs_number AS VARCHAR), ' ' || chr(9)), '') AS nhs_number,
+                 NULLIF(trim(CAST(spell_id AS VARCHAR), ' ' || chr(9)), '') AS spell_id,
+                 NULLIF(trim(CAST(admission_date AS VARCHAR), ' ' || chr(9)), '') AS admission_date,
+                 NULLIF(trim(CAST(discharge_date AS VARCHAR), ' ' || chr(9)), '') AS discharge_date,
+                 NULLIF(trim(CAST(admission_method AS VARCHAR), ' ' || chr(9)), '') AS admission_method,
+                 NULLIF(trim(CAST(patient_classification AS VARCHAR), ' ' || chr(9)), '') AS patient_classification,
+                 NULLIF(trim(CAST(admission_source AS VARCHAR), ' ' || chr(9)), '') AS admission_source,
+                 NULLIF(trim(CAST(discharge_destination AS VARCHAR), ' ' || chr(9)), '') AS discharge_destination,
+                 NULLIF(trim(CAST(discharge_method AS VARCHAR), ' ' || chr(9)), '') AS discharge_method,
+                 NULLIF(trim(CAST(diag_01 AS VARCHAR), ' ' || chr(9)), '') AS diag_01,
+                 NULLIF(trim(CAST(diag_02 AS VARCHAR), ' ' || chr(9)), '') AS diag_02,
+                 NULLIF(trim(CAST(diag_03 AS VARCHAR), ' ' || chr(9)), '') AS diag_03,
+                 NULLIF(trim(CAST(diag_04 AS VARCHAR), ' ' || chr(9)), '') AS diag_04,
+                 NULLIF(trim(CAST(diag_05 AS VARCHAR), ' ' || chr(9)), '') AS diag_05,
+                 NULLIF(trim(CAST(diag_06 AS VARCHAR), ' ' || chr(9)), '') AS diag_06,
+                 NULLIF(trim(CAST(diag_07 AS VARCHAR), ' ' || chr(9)), '') AS diag_07,
+                 NULLIF(trim(CAST(diag_08 AS VARCHAR), ' ' || chr(9)), '') AS diag_08,
+                 NULLIF(trim(CAST(diag_09 AS VARCHAR), ' ' || chr(9)), '') AS diag_09,
+                 NULLIF(trim(CAST(diag_10 AS VARCHAR), ' ' || chr(9)), '') AS diag_10,
+                 NULLIF(trim(CAST(diag_11 AS VARCHAR), ' ' || chr(9)), '') AS diag_11,
+                 NULLIF(trim(CAST(diag_12 AS VARCHAR), ' ' || chr(9)), '') AS diag_12,
+                 NULLIF(trim(CAST(diag_13 AS VARCHAR), ' ' || chr(9)), '') AS diag_13,
+                 NULLIF(trim(CAST(diag_14 AS VARCHAR), ' ' || chr(9)), '') AS diag_14,
+                 NULLIF(trim(CAST(diag_15 AS VARCHAR), ' ' || chr(9)), '') AS diag_15,
+                 NULLIF(trim(CAST(diag_16 AS VARCHAR), ' ' || chr(9)), '') AS diag_16,
+                 NULLIF(trim(CAST(diag_17 AS VARCHAR), ' ' || chr(9)), '') AS diag_17,
+                 NULLIF(trim(CAST(diag_18 AS VARCHAR), ' ' || chr(9)), '') AS diag_18,
+                 NULLIF(trim(CAST(diag_19 AS VARCHAR), ' ' || chr(9)), '') AS diag_19,
+                 NULLIF(trim(CAST(diag_20 AS VARCHAR), ' ' || chr(9)), '') AS diag_20
+          FROM admissions) f
+),
+-- Died in hospital: discharge method 4 on or before the as-of date.
+hospital_deaths AS (
+    SELECT DISTINCT nhs FROM episode_rows WHERE dismeth IN ('4') AND dis <= DATE '2026-11-22'
+),
+-- Alive at the as-of date and aged 65 or over in completed years
+-- (born on 29 February: a year older on 1 March when the year has no 29 February).
+population AS (
+    SELECT p.nhs, p.practice, (CAST(EXTRACT(YEAR FROM DATE '2026-11-22') AS INTEGER) - CAST(EXTRACT(YEAR FROM p.dob) AS INTEGER) - CASE WHEN CAST(EXTRACT(MONTH FROM DATE '2026-11-22') AS INTEGER) * 100 + CAST(EXTRACT(DAY FROM DATE '2026-11-22') AS INTEGER) < CAST(EXTRACT(MONTH FROM p.dob) AS INTEGER) * 100 + CAST(EXTRACT(DAY FROM p.dob) AS INTEGER) THEN 1 ELSE 0 END) AS age
+    FROM patient_rows p
+    LEFT JOIN hospital_deaths h ON h.nhs = p.nhs
+    WHERE (p.dod IS NULL OR p.dod > DATE '2026-11-22')
+      AND h.nhs IS NULL
+      AND (CAST(EXTRACT(YEAR FROM DATE '2026-11-22') AS INTEGER) - CAST(EXTRACT(YEAR FROM p.dob) AS INTEGER) - CASE WHEN CAST(EXTRACT(MONTH FROM DATE '2026-11-22') AS INTEGER) * 100 + CAST(EXTRACT(DAY FROM DATE '2026-11-22') AS INTEGER) < CAST(EXTRACT(MONTH FROM p.dob) AS INTEGER) * 100 + CAST(EXTRACT(DAY FROM p.dob) AS INTEGER) THEN 1 ELSE 0 END) >= 65
+),
+-- Admissions: a spell is the episodes sharing a spell_id, dated by the earliest admission date and
+-- discharged on the latest discharge date (none: still open). A spell whose episodes are all
+-- patient classification 3, 4 (regular attenders) is not an admission; nor is one begun after the as-of date.
+spells AS (
+    SELECT e.nhs, e.spell_id, min(e.adm) AS adm, max(e.dis) AS dis,
+           max(CASE WHEN e.method IN ('2B', '81') OR e.source IN ('51', '52', '53') THEN 1 ELSE 0 END) AS transfer_in
+    FROM episode_rows e
+    JOIN population p ON p.nhs = e.nhs
+    GROUP BY e.nhs, e.spell_id
+    HAVING max(CASE WHEN e.classpat IN ('3', '4') THEN 0 ELSE 1 END) = 1
+       AND min(e.adm) <= DATE '2026-11-22'
+),
+-- Continuous stays: taking a patient's admissions in order of admission date then spell_id, a transfer in
+-- (admission method or source above) joins the stay before it when it begins 0 to 3 days after that
+-- stay's latest discharge; a stay whose last spell is still open is joined by nothing.
+ordered_spells AS (
+    SELECT nhs, adm, dis, transfer_in,
+           row_number() OVER (PARTITION BY nhs ORDER BY adm, spell_id) AS rn
+    FROM spells
+),
+-- The walk, one admission at a time.
+stay_walk(nhs, rn, adm, stay_dis, joined) AS (
+    SELECT nhs, rn, adm, dis, 0 FROM ordered_spells WHERE rn = 1
+    UNION ALL
+    SELECT o.nhs, o.rn, o.adm,
+           CASE WHEN o.transfer_in = 1 AND w.stay_dis IS NOT NULL AND (o.adm - w.stay_dis) BETWEEN 0 AND 3
+                THEN (CASE WHEN o.dis IS NULL THEN NULL ELSE greatest(w.stay_dis, o.dis) END)
+                ELSE o.dis END,
+           CASE WHEN o.transfer_in = 1 AND w.stay_dis IS NOT NULL AND (o.adm - w.stay_dis) BETWEEN 0 AND 3 THEN 1 ELSE 0 END
+    FROM stay_walk w
+    JOIN ordered_spells o ON o.nhs = w.nhs AND o.rn = w.rn + 1
+),
+-- One row per continuous stay, dated by its first admission.
+stays AS (
+    SELECT nhs, adm AS stay_date FROM stay_walk WHERE joined = 0
+),
+-- Every diagnosis position of every episode of an admission.
+diagnosis_fields AS (
+    SELECT e.nhs, s.adm, unnest([e.diag_01, e.diag_02, e.diag_03, e.diag_04, e.diag_05, e.diag_06, e.diag_07, e.diag_08, e.diag_09, e.diag_10, e.diag_11, e.diag_12, e.diag_13, e.diag_14, e.diag_15, e.diag_16, e.diag_17, e.diag_18, e.diag_19, e.diag_20]) AS raw
+    FROM episode_rows e
+    JOIN spells s ON s.nhs = e.nhs AND s.spell_id = e.spell_id
+),
+-- ICD-10 normalisation: '.', spaces and tabs dropped; more than 9 bytes left is not a code.
+diagnosis_squeezed AS (
+    SELECT nhs, adm, replace(replace(replace(raw, '.', ''), ' ', ''), chr(9), '') AS squeezed
+    FROM diagnosis_fields
+    WHERE raw IS NOT NULL
+),
+-- Trailing non-alphanumerics (dagger, asterisk, '-') dropped; letters upper case.
+diagnosis_trimmed AS (
+    SELECT nhs, adm, translate(regexp_replace(squeezed, '[^A-Za-z0-9]+$', ''), 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ') AS t
+    FROM diagnosis_squeezed
+    WHERE squeezed <> '' AND strlen(squeezed) <= 9
+),
+-- An X filler in the fourth place dropped; valid codes are [A-Z][0-9][0-9A-Z] then up to 4 letters or digits.
+-- One row per admission date and distinct code.
+admission_codes AS (
+    SELECT DISTINCT nhs, adm, code
+    FROM (SELECT nhs, adm,
+                 CASE WHEN length(t) >= 4 AND substr(t, 4, 1) = 'X' THEN substr(t, 1, 3) || substr(t, 5) ELSE t END AS code
+          FROM diagnosis_trimmed) x
+    WHERE regexp_matches(code, '^[A-Z][0-9][0-9A-Z][0-9A-Z]{0,4}$')
+),
+-- Items issued: the chemical substance is characters 1-9 of the BNF code, the chapter 1-2.
+prescription_rows AS (
+    SELECT replace(replace(nhs_number, ' ', ''), '-', '') AS nhs,
+           CAST(issue_date AS DATE) AS issued,
+           translate(substr(bnf_code, 1, 9), 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ') AS substance
+    FROM (SELECT NULLIF(trim(CAST(nhs_number AS VARCHAR), ' ' || chr(9)), '') AS nhs_number,
+                 NULLIF(trim(CAST(issue_date AS VARCHAR), ' ' || chr(9)), '') AS issue_date,
+                 NULLIF(trim(CAST(bnf_code AS VARCHAR), ' ' || chr(9)), '') AS bnf_code
+          FROM prescriptions) f
+),
+-- Criterion frailty (rank 1): hospital admission for a frail elderly indicator.
+-- Codes (prefix match on the normalised code; a range compares its first characters):
+c_frailty_codes AS (
+    SELECT * FROM (VALUES
+        ('E86', 'E86', 3, 0, 'dehydration'),
+        ('W00', 'W19', 3, 0, 'fall'),
+        ('K590', 'K590', 4, 0, 'constipation'),
+        ('R11', 'R11', 3, 70, 'nausea and vomiting'),
+        ('N390', 'N390', 4, 0, 'urinary tract infection')
+    ) AS v(lo, hi, n, min_age, label)
+),
+-- An admission in the last 12 months carries one of the codes in any diagnosis position.
+c_frailty AS (
+    SELECT DISTINCT a.nhs, a.code
+    FROM admission_codes a
+    JOIN population p ON p.nhs = a.nhs
+    JOIN c_frailty_codes r
+      ON length(a.code) >= r.n AND substr(a.code, 1, r.n) BETWEEN r.lo AND r.hi AND p.age >= r.min_age
+    WHERE a.adm > CAST(DATE '2026-11-22' - INTERVAL '12 months' AS DATE) AND a.adm <= DATE '2026-11-22'
+),
+-- Criterion admissions (rank 2): 2 or more hospital admissions (any reason).
+-- 2 or more admissions (continuous stays) dated in the last 12 months.
+c_admissions AS (
+    SELECT nhs FROM stays
+    WHERE stay_date > CAST(DATE '2026-11-22' - INTERVAL '12 months' AS DATE) AND stay_date <= DATE '2026-11-22'
+    GROUP BY nhs
+    HAVING count(*) >= 2
+),
+-- Criterion care_home (rank 3): residential or nursing home resident.
+-- A residence row covering the as-of date, or the latest admission(s) in the last 12 months came from or went to a care home.
+c_care_home AS (
+    SELECT replace(replace(nhs_number, ' ', ''), '-', '') AS nhs
+    FROM (SELECT NULLIF(trim(CAST(nhs_number AS VARCHAR), ' ' || chr(9)), '') AS nhs_number,
+                 NULLIF(trim(CAST(from_date AS VARCHAR), ' ' || chr(9)), '') AS from_date,
+                 NULLIF(trim(CAST(to_date AS VARCHAR), ' ' || chr(9)), '') AS to_date
+          FROM residence) f
+    WHERE CAST(from_date AS DATE) <= DATE '2026-11-22'
+      AND (CASE WHEN CAST(to_date AS DATE) < DATE '1890-01-01' THEN NULL ELSE CAST(to_date AS DATE) END IS NULL OR CASE WHEN CAST(to_date AS DATE) < DATE '1890-01-01' THEN NULL ELSE CAST(to_date AS DATE) END >= DATE '2026-11-22')
+    UNION
+    SELECT s.nhs
+    FROM spells s
+    JOIN (SELECT nhs, max(adm) AS latest FROM spells WHERE adm > CAST(DATE '2026-11-22' - INTERVAL '12 months' AS DATE) AND adm <= DATE '2026-11-22' GROUP BY nhs) l
+      ON l.nhs = s.nhs AND s.adm = l.latest
+    JOIN episode_rows e ON e.nhs = s.nhs AND e.spell_id = s.spell_id
+    WHERE e.source IN ('54', '55', '56', '65', '85') OR e.dest IN ('54', '55', '56', '65', '85')
+),
+-- Criterion polypharmacy (rank 4): five or more prescription drugs.
+-- 5 or more distinct substances from BNF chapters 1-15 issued in the last 84 days.
+c_polypharmacy AS (
+    SELECT nhs FROM prescription_rows
+    WHERE issued > (DATE '2026-11-22' - 84) AND issued <= DATE '2026-11-22' AND substr(substance, 1, 1) BETWEEN '0' AND '9' AND substr(substance, 2, 1) BETWEEN '0' AND '9' AND CAST(CASE WHEN substr(substance, 1, 1) BETWEEN '0' AND '9' AND substr(substance, 2, 1) BETWEEN '0' AND '9' THEN substr(substance, 1, 2) END AS INTEGER) BETWEEN 1 AND 15
+    GROUP BY nhs
+    HAVING count(DISTINCT substance) >= 5
+),
+-- Criterion nomination (rank 5): nominated by a clinician.
+-- A nomination dated on or before the as-of date.
+c_nomination AS (
+    SELECT DISTINCT replace(replace(nhs_number, ' ', ''), '-', '') AS nhs
+    FROM (SELECT NULLIF(trim(CAST(nhs_number AS VARCHAR), ' ' || chr(9)), '') AS nhs_number,
+                 NULLIF(trim(CAST(nominated_on AS VARCHAR), ' ' || chr(9)), '') AS nominated_on
+          FROM nominations) f
+    WHERE CAST(nominated_on AS DATE) <= DATE '2026-11-22'
+),
+-- cases.csv admissions: continuous stays dated in the last 12 months.
+admissions_in_window AS (
+    SELECT nhs, count(*) AS n FROM stays WHERE stay_date > CAST(DATE '2026-11-22' - INTERVAL '12 months' AS DATE) AND stay_date <= DATE '2026-11-22' GROUP BY nhs
+),
+-- cases.csv distinct_drugs: distinct substances from chapters 1-15 issued in the last 84 days.
+drugs_in_window AS (
+    SELECT nhs, count(DISTINCT substance) AS n FROM prescription_rows
+    WHERE issued > (DATE '2026-11-22' - 84) AND issued <= DATE '2026-11-22' AND substr(substance, 1, 1) BETWEEN '0' AND '9' AND substr(substance, 2, 1) BETWEEN '0' AND '9' AND CAST(CASE WHEN substr(substance, 1, 1) BETWEEN '0' AND '9' AND substr(substance, 2, 1) BETWEEN '0' AND '9' THEN substr(substance, 1, 2) END AS INTEGER) BETWEEN 1 AND 15
+    GROUP BY nhs
+),
+-- cases.csv frailty_codes: the codes of the diagnosis criteria met, sorted, joined with ';'.
+matched_codes AS (
+    SELECT nhs, string_agg(code, ';' ORDER BY code) AS codes
+    FROM (SELECT nhs, code FROM c_frailty) m
+    GROUP BY nhs
+),
+-- Risk table hfrs-gilbert-2018: Hospital Frailty Risk Score (Gilbert et al., Lancet 2018). Points in whole tenths.
+risk_points AS (
+    SELECT * FROM (VALUES
+        ('A04', 11),
+        ('A09', 11),
+        ('A41', 16),
+        ('B95', 17),
+        ('B96', 29),
+        ('D64', 4),
+        ('E05', 9),
+        ('E16', 14),
+        ('E53', 19),
+        ('E55', 10),
+        ('E83', 4),
+        ('E86', 23),
+        ('E87', 23),
+        ('F00', 71),
+        ('F01', 20),
+        ('F03', 21),
+        ('F05', 32),
+        ('F10', 7),
+        ('F32', 5),
+        ('G20', 18),
+        ('G30', 40),
+        ('G31', 12),
+        ('G40', 15),
+        ('G45', 12),
+        ('G81', 44),
+        ('H54', 19),
+        ('H91', 9),
+        ('I63', 8),
+        ('I67', 26),
+        ('I69', 37),
+        ('I95', 16),
+        ('J18', 11),
+        ('J22', 7),
+        ('J69', 10),
+        ('J96', 15),
+        ('K26', 16),
+        ('K52', 3),
+        ('K59', 18),
+        ('K92', 8),
+        ('L03', 20),
+        ('L08', 4),
+        ('L89', 17),
+        ('L97', 16),
+        ('M15', 4),
+        ('M19', 15),
+        ('M25', 23),
+        ('M41', 9),
+        ('M48', 5),
+        ('M79', 11),
+        ('M80', 8),
+        ('M81', 14),
+        ('N17', 18),
+        ('N18', 14),
+        ('N19', 16),
+        ('N20', 7),
+        ('N28', 13),
+        ('N39', 32),
+        ('R00', 7),
+        ('R02', 10),
+        ('R11', 3),
+        ('R13', 8),
+        ('R26', 26),
+        ('R29', 36),
+        ('R31', 30),
+        ('R32', 12),
+        ('R33', 13),
+        ('R40', 25),
+        ('R41', 27),
+        ('R44', 16),
+        ('R45', 12),
+        ('R47', 10),
+        ('R50', 1),
+        ('R54', 22),
+        ('R55', 18),
+        ('R56', 26),
+        ('R63', 9),
+        ('R69', 13),
+        ('R79', 6),
+        ('R94', 14),
+        ('S00', 32),
+        ('S01', 11),
+        ('S06', 24),
+        ('S09', 12),
+        ('S22', 18),
+        ('S32', 14),
+        ('S42', 23),
+        ('S51', 5),
+        ('S72', 14),
+        ('S80', 20),
+        ('T83', 24),
+        ('U80', 8),
+        ('W01', 9),
+        ('W06', 11),
+        ('W10', 9),
+        ('W18', 21),
+        ('W19', 32),
+        ('X59', 15),
+        ('Y84', 7),
+        ('Y95', 12),
+        ('Z22', 17),
+        ('Z50', 21),
+        ('Z60', 18),
+        ('Z73', 6),
+        ('Z74', 11),
+        ('Z75', 20),
+        ('Z87', 15),
+        ('Z91', 5),
+        ('Z93', 10),
+        ('Z99', 8)
+    ) AS v(category, tenths)
+),
+-- The score: the distinct three-character categories on admissions in the last 24 months, each counted once.
+risk AS (
+    SELECT c.nhs, sum(r.tenths) AS tenths
+    FROM (SELECT DISTINCT nhs, substr(code, 1, 3) AS category FROM admission_codes WHERE adm > CAST(DATE '2026-11-22' - INTERVAL '24 months' AS DATE) AND adm <= DATE '2026-11-22') c
+    JOIN risk_points r ON r.category = c.category
+    GROUP BY c.nhs
+),
+-- Each criterion met (1) or not (0), for the population.
+evaluated AS (
+    SELECT p.nhs, p.practice, p.age,
+           CASE WHEN m0.nhs IS NULL THEN 0 ELSE 1 END AS met_0,
+           CASE WHEN m1.nhs IS NULL THEN 0 ELSE 1 END AS met_1,
+           CASE WHEN m2.nhs IS NULL THEN 0 ELSE 1 END AS met_2,
+           CASE WHEN m3.nhs IS NULL THEN 0 ELSE 1 END AS met_3,
+           CASE WHEN m4.nhs IS NULL THEN 0 ELSE 1 END AS met_4
+    FROM population p
+    LEFT JOIN (SELECT DISTINCT nhs FROM c_frailty) m0 ON m0.nhs = p.nhs
+    LEFT JOIN (SELECT DISTINCT nhs FROM c_admissions) m1 ON m1.nhs = p.nhs
+    LEFT JOIN (SELECT DISTINCT nhs FROM c_care_home) m2 ON m2.nhs = p.nhs
+    LEFT JOIN (SELECT DISTINCT nhs FROM c_polypharmacy) m3 ON m3.nhs = p.nhs
+    LEFT JOIN (SELECT DISTINCT nhs FROM c_nomination) m4 ON m4.nhs = p.nhs
+)
+SELECT e.nhs AS nhs_number,
+       e.practice AS gp_practice,
+       coalesce(pr.pct, '') AS pct,
+       coalesce(pr.locality, 'UNMAPPED') AS locality,
+       CAST(e.age AS INTEGER) AS age,
+       CASE WHEN e.met_0 = 1 THEN 1 WHEN e.met_1 = 1 THEN 2 WHEN e.met_2 = 1 THEN 3 WHEN e.met_3 = 1 THEN 4 WHEN e.met_4 = 1 THEN 5 END AS priority,
+       concat_ws(';', CASE WHEN e.met_0 = 1 THEN 'frailty' END, CASE WHEN e.met_1 = 1 THEN 'admissions' END, CASE WHEN e.met_2 = 1 THEN 'care_home' END, CASE WHEN e.met_3 = 1 THEN 'polypharmacy' END, CASE WHEN e.met_4 = 1 THEN 'nomination' END) AS criteria,
+       coalesce(mc.codes, '') AS frailty_codes,
+       CAST(coalesce(ad.n, 0) AS INTEGER) AS admissions,
+       CAST(coalesce(dr.n, 0) AS INTEGER) AS distinct_drugs,
+       CASE WHEN e.met_2 = 1 THEN 'Y' ELSE 'N' END AS care_home,
+       CASE WHEN e.met_4 = 1 THEN 'Y' ELSE 'N' END AS nominated,
+       CAST((coalesce(rk.tenths, 0) // 10) AS VARCHAR) || '.' || CAST(coalesce(rk.tenths, 0) % 10 AS VARCHAR) AS risk_score,
+       CASE WHEN coalesce(rk.tenths, 0) < 50 THEN 'low' WHEN coalesce(rk.tenths, 0) <= 150 THEN 'intermediate' ELSE 'high' END AS risk_band
+FROM evaluated e
+LEFT JOIN practice_rows pr ON pr.practice = e.practice
+LEFT JOIN admissions_in_window ad ON ad.nhs = e.nhs
+LEFT JOIN drugs_in_window dr ON dr.nhs = e.nhs
+LEFT JOIN matched_codes mc ON mc.nhs = e.nhs
+LEFT JOIN risk rk ON rk.nhs = e.nhs
+WHERE e.met_0 = 1 OR e.met_1 = 1 OR e.met_2 = 1 OR e.met_3 = 1 OR e.met_4 = 1
+ORDER BY locality, nhs_number;

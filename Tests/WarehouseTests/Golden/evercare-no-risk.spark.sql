@@ -1,0 +1,172 @@
+-- casefinder: the case list for criteria set evercare (Evercare, 2 or more admissions in 12 months, aged 65 and over),
+-- rendered for spark by `casefind sql`. Source of the criteria: Essex Strategic Health Authority (2005), Models of Case Management, Evercare Pilots in England.
+--
+-- As-of date: 2026-11-22.
+-- Reads tables patients, practices, admissions (with diag_01 ... diag_20), prescriptions,
+-- residence and nominations, with the columns of the extracts contract, every column as text.
+-- Rows that casefind would reject (invalid NHS numbers, unreadable or missing required dates,
+-- missing required fields, duplicate spine or practice rows, malformed BNF codes) must be removed first.
+-- Returns the cases.csv columns nhs_number ... risk_band, one row per case-found patient.
+--
+WITH
+-- The spine: NHS numbers without spaces or hyphens, practice codes upper case.
+patient_rows AS (
+    SELECT replace(replace(nhs_number, ' ', ''), '-', '') AS nhs,
+           CAST(date_of_birth AS DATE) AS dob,
+           upper(gp_practice) AS practice,
+           CASE WHEN CAST(date_of_death AS DATE) < DATE '1890-01-01' THEN NULL ELSE CAST(date_of_death AS DATE) END AS dod
+    FROM (SELECT NULLIF(trim(BOTH ' ' || chr(9) FROM CAST(nhs_number AS STRING)), '') AS nhs_number,
+                 NULLIF(trim(BOTH ' ' || chr(9) FROM CAST(date_of_birth AS STRING)), '') AS date_of_birth,
+                 NULLIF(trim(BOTH ' ' || chr(9) FROM CAST(gp_practice AS STRING)), '') AS gp_practice,
+                 NULLIF(trim(BOTH ' ' || chr(9) FROM CAST(date_of_death AS STRING)), '') AS date_of_death
+          FROM patients) f
+),
+practice_rows AS (
+    SELECT upper(practice_code) AS practice, pct, locality
+    FROM (SELECT NULLIF(trim(BOTH ' ' || chr(9) FROM CAST(practice_code AS STRING)), '') AS practice_code,
+                 NULLIF(trim(BOTH ' ' || chr(9) FROM CAST(pct AS STRING)), '') AS pct,
+                 NULLIF(trim(BOTH ' ' || chr(9) FROM CAST(locality AS STRING)), '') AS locality
+          FROM practices) f
+),
+-- Consultant episodes. HES codes upper case, longer than 4 characters read as blank.
+-- A discharge date before 1890-01-01 is a sentinel and reads as missing.
+episode_rows AS (
+    SELECT replace(replace(nhs_number, ' ', ''), '-', '') AS nhs,
+           spell_id,
+           CAST(admission_date AS DATE) AS adm,
+           CASE WHEN CAST(discharge_date AS DATE) < DATE '1890-01-01' THEN NULL ELSE CAST(discharge_date AS DATE) END AS dis,
+           CASE WHEN octet_length(admission_method) > 4 THEN NULL ELSE translate(admission_method, 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ') END AS method,
+           CASE WHEN octet_length(patient_classification) > 4 THEN NULL ELSE translate(patient_classification, 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ') END AS classpat,
+           CASE WHEN octet_length(admission_source) > 4 THEN NULL ELSE translate(admission_source, 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ') END AS source,
+           CASE WHEN octet_length(discharge_destination) > 4 THEN NULL ELSE translate(discharge_destination, 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ') END AS dest,
+           CASE WHEN octet_length(discharge_method) > 4 THEN NULL ELSE translate(discharge_method, 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ') END AS dismeth,
+           diag_01, diag_02, diag_03, diag_04, diag_05, diag_06, diag_07, diag_08, diag_09, diag_10, diag_11, diag_12, diag_13, diag_14, diag_15, diag_16, diag_17, diag_18, diag_19, diag_20
+    FROM (SELECT NULLIF(trim(BOTH ' ' || chr(9) FROM CAST(nhs_number AS STRING)), '') AS nhs_number,
+                 NULLIF(trim(BOTH ' ' || chr(9) FROM CAST(spell_id AS STRING)), '') AS spell_id,
+                 NULLIF(trim(BOTH ' ' || chr(9) FROM CAST(admission_date AS STRING)), '') AS admission_date,
+                 NULLIF(trim(BOTH ' ' || chr(9) FROM CAST(discharge_date AS STRING)), '') AS discharge_date,
+                 NULLIF(trim(BOTH ' ' || chr(9) FROM CAST(admission_method AS STRING)), '') AS admission_method,
+                 NULLIF(trim(BOTH ' ' || chr(9) FROM CAST(patient_classification AS STRING)), '') AS patient_classification,
+                 NULLIF(trim(BOTH ' ' || chr(9) FROM CAST(admission_source AS STRING)), '') AS admission_source,
+                 NULLIF(trim(BOTH ' ' || chr(9) FROM CAST(discharge_destination AS STRING)), '') AS discharge_destination,
+                 NULLIF(trim(BOTH ' ' || chr(9) FROM CAST(discharge_method AS STRING)), '') AS discharge_method,
+                 NULLIF(trim(BOTH ' ' || chr(9) FROM CAST(diag_01 AS STRING)), '') AS diag_01,
+                 NULLIF(trim(BOTH ' ' || chr(9) FROM CAST(diag_02 AS STRING)), '') AS diag_02,
+                 NULLIF(trim(BOTH ' ' || chr(9) FROM CAST(diag_03 AS STRING)), '') AS diag_03,
+                 NULLIF(trim(BOTH ' ' || chr(9) FROM CAST(diag_04 AS STRING)), '') AS diag_04,
+                 NULLIF(trim(BOTH ' ' || chr(9) FROM CAST(diag_05 AS STRING)), '') AS diag_05,
+                 NULLIF(trim(BOTH ' ' || chr(9) FROM CAST(diag_06 AS STRING)), '') AS diag_06,
+                 NULLIF(trim(BOTH ' ' || chr(9) FROM CAST(diag_07 AS STRING)), '') AS diag_07,
+                 NULLIF(trim(BOTH ' ' || chr(9) FROM CAST(diag_08 AS STRING)), '') AS diag_08,
+                 NULLIF(trim(BOTH ' ' || chr(9) FROM CAST(diag_09 AS STRING)), '') AS diag_09,
+                 NULLIF(trim(BOTH ' ' || chr(9) FROM CAST(diag_10 AS STRING)), '') AS diag_10,
+                 NULLIF(trim(BOTH ' ' || chr(9) FROM CAST(diag_11 AS STRING)), '') AS diag_11,
+                 NULLIF(trim(BOTH ' ' || chr(9) FROM CAST(diag_12 AS STRING)), '') AS diag_12,
+                 NULLIF(trim(BOTH ' ' || chr(9) FROM CAST(diag_13 AS STRING)), '') AS diag_13,
+                 NULLIF(trim(BOTH ' ' || chr(9) FROM CAST(diag_14 AS STRING)), '') AS diag_14,
+                 NULLIF(trim(BOTH ' ' || chr(9) FROM CAST(diag_15 AS STRING)), '') AS diag_15,
+                 NULLIF(trim(BOTH ' ' || chr(9) FROM CAST(diag_16 AS STRING)), '') AS diag_16,
+                 NULLIF(trim(BOTH ' ' || chr(9) FROM CAST(diag_17 AS STRING)), '') AS diag_17,
+                 NULLIF(trim(BOTH ' ' || chr(9) FROM CAST(diag_18 AS STRING)), '') AS diag_18,
+                 NULLIF(trim(BOTH ' ' || chr(9) FROM CAST(diag_19 AS STRING)), '') AS diag_19,
+                 NULLIF(trim(BOTH ' ' || chr(9) FROM CAST(diag_20 AS STRING)), '') AS diag_20
+          FROM admissions) f
+),
+-- Died in hospital: discharge method 4 on or before the as-of date.
+hospital_deaths AS (
+    SELECT DISTINCT nhs FROM episode_rows WHERE dismeth IN ('4') AND dis <= DATE '2026-11-22'
+),
+-- Alive at the as-of date and aged 65 or over in completed years
+-- (born on 29 February: a year older on 1 March when the year has no 29 February).
+population AS (
+    SELECT p.nhs, p.practice, (CAST(EXTRACT(YEAR FROM DATE '2026-11-22') AS INTEGER) - CAST(EXTRACT(YEAR FROM p.dob) AS INTEGER) - CASE WHEN CAST(EXTRACT(MONTH FROM DATE '2026-11-22') AS INTEGER) * 100 + CAST(EXTRACT(DAY FROM DATE '2026-11-22') AS INTEGER) < CAST(EXTRACT(MONTH FROM p.dob) AS INTEGER) * 100 + CAST(EXTRACT(DAY FROM p.dob) AS INTEGER) THEN 1 ELSE 0 END) AS age
+    FROM patient_rows p
+    LEFT JOIN hospital_deaths h ON h.nhs = p.nhs
+    WHERE (p.dod IS NULL OR p.dod > DATE '2026-11-22')
+      AND h.nhs IS NULL
+      AND (CAST(EXTRACT(YEAR FROM DATE '2026-11-22') AS INTEGER) - CAST(EXTRACT(YEAR FROM p.dob) AS INTEGER) - CASE WHEN CAST(EXTRACT(MONTH FROM DATE '2026-11-22') AS INTEGER) * 100 + CAST(EXTRACT(DAY FROM DATE '2026-11-22') AS INTEGER) < CAST(EXTRACT(MONTH FROM p.dob) AS INTEGER) * 100 + CAST(EXTRACT(DAY FROM p.dob) AS INTEGER) THEN 1 ELSE 0 END) >= 65
+),
+-- Admissions: a spell is the episodes sharing a spell_id, dated by the earliest admission date and
+-- discharged on the latest discharge date (none: still open). A spell whose episodes are all
+-- patient classification 3, 4 (regular attenders) is not an admission; nor is one begun after the as-of date.
+spells AS (
+    SELECT e.nhs, e.spell_id, min(e.adm) AS adm, max(e.dis) AS dis,
+           max(CASE WHEN e.method IN ('2B', '81') OR e.source IN ('51', '52', '53') THEN 1 ELSE 0 END) AS transfer_in
+    FROM episode_rows e
+    JOIN population p ON p.nhs = e.nhs
+    GROUP BY e.nhs, e.spell_id
+    HAVING max(CASE WHEN e.classpat IN ('3', '4') THEN 0 ELSE 1 END) = 1
+       AND min(e.adm) <= DATE '2026-11-22'
+),
+-- Continuous stays: taking a patient's admissions in order of admission date then spell_id, a transfer in
+-- (admission method or source above) joins the stay before it when it begins 0 to 3 days after that
+-- stay's latest discharge; a stay whose last spell is still open is joined by nothing.
+-- Spark folds each patient's sorted admissions into the list of stay dates.
+stays AS (
+    SELECT nhs, explode(walk.dates) AS stay_date
+    FROM (SELECT nhs,
+                 aggregate(
+                   array_sort(collect_list(named_struct('adm', adm, 'spell_id', spell_id, 'dis', dis, 'transfer_in', transfer_in))),
+                   named_struct('stay_dis', CAST(NULL AS DATE), 'dates', CAST(array() AS ARRAY<DATE>)),
+                   (w, o) -> IF(o.transfer_in = 1 AND w.stay_dis IS NOT NULL AND datediff(o.adm, w.stay_dis) BETWEEN 0 AND 3,
+                                named_struct('stay_dis', IF(o.dis IS NULL, CAST(NULL AS DATE), greatest(w.stay_dis, o.dis)), 'dates', w.dates),
+                                named_struct('stay_dis', o.dis, 'dates', concat(w.dates, array(o.adm))))
+                 ) AS walk
+          FROM spells
+          GROUP BY nhs) x
+),
+-- Items issued: the chemical substance is characters 1-9 of the BNF code, the chapter 1-2.
+prescription_rows AS (
+    SELECT replace(replace(nhs_number, ' ', ''), '-', '') AS nhs,
+           CAST(issue_date AS DATE) AS issued,
+           translate(substr(bnf_code, 1, 9), 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ') AS substance
+    FROM (SELECT NULLIF(trim(BOTH ' ' || chr(9) FROM CAST(nhs_number AS STRING)), '') AS nhs_number,
+                 NULLIF(trim(BOTH ' ' || chr(9) FROM CAST(issue_date AS STRING)), '') AS issue_date,
+                 NULLIF(trim(BOTH ' ' || chr(9) FROM CAST(bnf_code AS STRING)), '') AS bnf_code
+          FROM prescriptions) f
+),
+-- Criterion admissions (rank 1): 2 or more hospital admissions in 12 months.
+-- 2 or more admissions (continuous stays) dated in the last 12 months.
+c_admissions AS (
+    SELECT nhs FROM stays
+    WHERE stay_date > add_months(DATE '2026-11-22', -12) AND stay_date <= DATE '2026-11-22'
+    GROUP BY nhs
+    HAVING count(*) >= 2
+),
+-- cases.csv admissions: continuous stays dated in the last 12 months.
+admissions_in_window AS (
+    SELECT nhs, count(*) AS n FROM stays WHERE stay_date > add_months(DATE '2026-11-22', -12) AND stay_date <= DATE '2026-11-22' GROUP BY nhs
+),
+-- cases.csv distinct_drugs: distinct substances from chapters 1-15 issued in the last 84 days.
+drugs_in_window AS (
+    SELECT nhs, count(DISTINCT substance) AS n FROM prescription_rows
+    WHERE issued > date_sub(DATE '2026-11-22', 84) AND issued <= DATE '2026-11-22' AND substr(substance, 1, 1) BETWEEN '0' AND '9' AND substr(substance, 2, 1) BETWEEN '0' AND '9' AND CAST(CASE WHEN substr(substance, 1, 1) BETWEEN '0' AND '9' AND substr(substance, 2, 1) BETWEEN '0' AND '9' THEN substr(substance, 1, 2) END AS INTEGER) BETWEEN 1 AND 15
+    GROUP BY nhs
+),
+-- Each criterion met (1) or not (0), for the population.
+evaluated AS (
+    SELECT p.nhs, p.practice, p.age,
+           CASE WHEN m0.nhs IS NULL THEN 0 ELSE 1 END AS met_0
+    FROM population p
+    LEFT JOIN (SELECT DISTINCT nhs FROM c_admissions) m0 ON m0.nhs = p.nhs
+)
+SELECT e.nhs AS nhs_number,
+       e.practice AS gp_practice,
+       coalesce(pr.pct, '') AS pct,
+       coalesce(pr.locality, 'UNMAPPED') AS locality,
+       CAST(e.age AS INTEGER) AS age,
+       CASE WHEN e.met_0 = 1 THEN 1 END AS priority,
+       concat_ws(';', CASE WHEN e.met_0 = 1 THEN 'admissions' END) AS criteria,
+       '' AS frailty_codes,
+       CAST(coalesce(ad.n, 0) AS INTEGER) AS admissions,
+       CAST(coalesce(dr.n, 0) AS INTEGER) AS distinct_drugs,
+       'N' AS care_home,
+       'N' AS nominated,
+       '' AS risk_score,
+       '' AS risk_band
+FROM evaluated e
+LEFT JOIN practice_rows pr ON pr.practice = e.practice
+LEFT JOIN admissions_in_window ad ON ad.nhs = e.nhs
+LEFT JOIN drugs_in_window dr ON dr.nhs = e.nhs
+WHERE e.met_0 = 1
+ORDER BY locality, nhs_number;
