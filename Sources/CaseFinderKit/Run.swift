@@ -134,7 +134,10 @@ public enum Run {
                 try folder.write("incidence.csv", RunFiles.incidence(incident))
             } else {
                 try folder.write("cases.csv", RunFiles.cases(cases))
-                try writeCaseloads(cases, lapsed: lapsed, scoping: scoping, caseloads: placed.allocation.caseloads, to: folder)
+                let managed = Set(placed.allocation.caseloads.map(\.caseManager.locality))
+                for file in RunFiles.caseloads(cases, lapsed: lapsed, localities: scoping.map(\.locality), withCaseManagers: managed) {
+                    try folder.write("caseloads/\(file.name)", file.bytes)
+                }
                 try folder.write("scoping.csv", RunFiles.scoping(scoping, disclosure: settings.disclosure))
                 try folder.write("exceptions.csv", RunFiles.exceptions(result.exceptions))
                 let listsStarted = Date()
@@ -191,22 +194,6 @@ public enum Run {
         }
     }
 
-    static func writeCaseloads(
-        _ cases: [CaseRecord], lapsed: [LapsedCase], scoping: [ScopingRow], caseloads: [Caseload], to folder: OutputDirectory
-    ) throws(OutputError) {
-        var used: Set<String> = []
-        for locality in scoping.map(\.locality) {
-            let allocated = cases.filter { $0.locality == locality && $0.status == .allocated }
-                .enumerated().sorted { ($0.element.caseManagerID, $0.offset) < ($1.element.caseManagerID, $1.offset) }.map(\.element)
-            let held = lapsed.filter { $0.locality == locality && !$0.caseManagerID.isEmpty }
-            guard !allocated.isEmpty || !held.isEmpty || caseloads.contains(where: { $0.caseManager.locality == locality }) else {
-                continue
-            }
-            let name = RunFiles.uniqueFileName(locality, used: &used)
-            try folder.write("caseloads/\(name).csv", RunFiles.caseload(allocated, lapsed: held))
-        }
-    }
-
     /// Removes from the state store everyone this run excludes under the opt-out policy.
     static func forgetOptedOut(_ loaded: LoadedExtracts, state: StateStore) throws(StateError) -> StateStore.Forgotten {
         let optOuts = loaded.optOuts
@@ -253,18 +240,8 @@ public enum Run {
         _ loaded: LoadedExtracts, _ result: SearchResult, scoping: [ScopingRow], reservePercent: Int, rejects: RejectsFile,
         command: String, incident: Int?, lapsed: Int, forgotten: StateStore.Forgotten = .init(people: 0, onCaseload: 0)
     ) -> RunSummary {
-        let inputs = ExtractKind.extracts.compactMap { kind -> RunSummary.Input? in
-            guard let s = loaded.reader.stats[kind] else { return nil }
-            return RunSummary.Input(
-                file: s.fileName, present: s.present, sha256: s.present ? s.sha256 : nil, bytes: s.bytes, read: s.read,
-                accepted: s.accepted, rejected: s.rejected, unregistered: s.unregistered, warnings: s.warnings, optedOut: s.optedOut)
-        }
-        var perPriority: [String: Int] = [:]
-        var perLocality: [String: Int] = [:]
-        for c in result.cases {
-            perPriority[String(c.priority), default: 0] += 1
-            perLocality[c.locality, default: 0] += 1
-        }
+        let inputs = ExtractKind.extracts.compactMap { loaded.reader.stats[$0].map(RunSummary.Input.init) }
+        let (perPriority, perLocality) = RunSummary.counts(result.cases)
         var perCriterion: [String: Int] = [:]
         for c in loaded.criteria.criteria {
             perCriterion[c.id] = result.attrition.first { $0.step == c.id }?.patients ?? 0

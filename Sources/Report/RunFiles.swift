@@ -21,6 +21,24 @@ public enum RunFiles {
         ]
     }
 
+    /// caseloads/: one file per locality (in the order given) that has allocated patients,
+    /// lapsed patients still on a caseload, or an active case manager; named after the
+    /// locality, safe and unique.
+    public static func caseloads(
+        _ cases: [CaseRecord], lapsed: [LapsedCase], localities: [String], withCaseManagers: Set<String>
+    ) -> [(name: String, bytes: [UInt8])] {
+        var used: Set<String> = []
+        var files: [(name: String, bytes: [UInt8])] = []
+        for locality in localities {
+            let allocated = cases.filter { $0.locality == locality && $0.status == .allocated }
+                .enumerated().sorted { ($0.element.caseManagerID, $0.offset) < ($1.element.caseManagerID, $1.offset) }.map(\.element)
+            let held = lapsed.filter { $0.locality == locality && !$0.caseManagerID.isEmpty }
+            guard !allocated.isEmpty || !held.isEmpty || withCaseManagers.contains(locality) else { continue }
+            files.append((uniqueFileName(locality, used: &used) + ".csv", caseload(allocated, lapsed: held)))
+        }
+        return files
+    }
+
     /// caseloads/LOCALITY.csv: a locality's allocated patients, by case manager then allocation
     /// order, then the patients still on a caseload who no longer qualify (`lapsed` Y).
     public static func caseload(_ rows: [CaseRecord], lapsed: [LapsedCase] = []) -> [UInt8] {
