@@ -140,11 +140,23 @@ func emptyReportModel(disclosure: DisclosurePolicy = .unsuppressed) -> ReportMod
         "Incidence since the last run", "Data quality", "Monitoring measures", "Screening timeliness",
     ]
 
-    /// Writes the sample page to the path in REPORT_SAMPLE (for Tests/report/check_report.py):
-    /// `REPORT_SAMPLE=/tmp/report-sample.html swift test --filter HTMLReportTests`.
-    @Test func writesTheSamplePageWhenAsked() throws {
-        guard let path = ProcessInfo.processInfo.environment["REPORT_SAMPLE"], !path.isEmpty else { return }
-        try HTMLReport.render(sampleReportModel()).write(toFile: path, atomically: true, encoding: .utf8)
+    /// The sample page, unsuppressed and suppressed, written to a file and opened in headless
+    /// Chromium, offline (Tests/report/check_report.py): the file reads back as rendered, with
+    /// every section, and the browser finds no console error, no request but the page itself, and
+    /// all six charts drawn. The page and its screenshot are kept in `.build/test-artifacts/`
+    /// (report-model-none.html/.png, report-model-suppress.html/.png) to look at. Chromium comes
+    /// from Tests/report/setup.sh (run by scripts/setup --tests); without it the test fails.
+    @Test(arguments: [DisclosurePolicy.unsuppressed, .hes])
+    func theSamplePageIsDrawnInHeadlessChromium(disclosure: DisclosurePolicy) throws {
+        let html = HTMLReport.render(sampleReportModel(disclosure: disclosure))
+        let artifacts = repositoryRoot() + "/.build/test-artifacts"
+        try FileManager.default.createDirectory(atPath: artifacts, withIntermediateDirectories: true)
+        let name = "report-model-\(disclosure.mode.rawValue)"
+        let page = artifacts + "/\(name).html"
+        try html.write(toFile: page, atomically: true, encoding: .utf8)
+        #expect(read(page) == html)
+        for heading in Self.headings { #expect(html.contains("<h2>\(heading)</h2>"), "\(heading)") }
+        try checkInHeadlessChromium(page, screenshot: artifacts + "/\(name).png", charts: 6)
     }
 
     @Test func escapesTheFiveCharacters() {
