@@ -21,19 +21,30 @@ import Testing
         let page = String(decoding: data, as: UTF8.self)
         for s in Self.sections { #expect(page.contains(">\(s)<"), "section \(s)") }
         // Figures from the hand-worked sample, released: 296 registered shown as 295, 169 aged
-        // 65+ as 170, 48 case-found as 50, 47 allocated as 45, 6 in Witham as *.
+        // 65+ as 170, 48 case-found as 50, 47 allocated as 45, Tendring's 11 found as 10, 6 in
+        // Witham as *. Each is checked where it is shown: the headline tile, the funnel's table
+        // row and chart label, the scoping row.
         #expect(page.contains("<p class=\"disclosure\">Small numbers suppressed: counts of 1 to 7 shown as *"))
-        #expect(page.contains("<dt>Registered</dt><dd>295</dd>") && page.contains("<dt>Aged 65+</dt><dd>170</dd>"))
-        #expect(page.contains("<dt>Case-found</dt><dd>50</dd>") && page.contains("<dt>Allocated</dt><dd>45</dd>"))
-        #expect(page.contains("; allocated 45 people; waiting 0 people\""), "the funnel chart's aria-label")
-        #expect(!page.contains(">296<") && !page.contains("296 people") && !page.contains("47 people") && !page.contains(">169<"))
-        #expect(!page.contains("48 people") && !page.contains(">48<"))
+        let headline = reportSection(page, "headline")
+        #expect(headline.contains("<dt>Registered</dt><dd>295</dd>") && headline.contains("<dt>Aged 65+</dt><dd>170</dd>"))
+        #expect(headline.contains("<dt>Case-found</dt><dd>50</dd>") && headline.contains("<dt>Allocated</dt><dd>45</dd>"))
+        let funnel = reportSection(page, "funnel")
+        for (step, people) in [("registered", "295"), ("aged 65 plus", "170"), ("any criterion", "50"), ("allocated", "45")] {
+            #expect(funnel.contains(tableRow([step], [people])), "funnel table: \(step)")
+        }
         #expect(
-            page.contains(
-                "<tr><td>Witham Braintree &amp; Halstead</td><td>Mid Essex</td><td class=\"num\">604</td><td class=\"num\">151</td><td class=\"num\">*</td>"
-            ))
+            funnel.contains("aria-label=\"Attrition funnel, people: registered 295 people; "), "the funnel chart's aria-label")
+        #expect(funnel.contains("; any criterion 50 people; allocated 45 people; waiting 0 people\""), "the funnel chart's aria-label")
+        #expect(funnel.contains(">45 people</text>") && funnel.contains(">50 people</text>"), "the funnel chart's bar labels")
+        #expect(!page.contains(">296<") && !page.contains(">296 people<") && !page.contains(">47 people<") && !page.contains(">169<"))
+        #expect(
+            !page.contains(" 296 people") && !page.contains(" 169 people") && !page.contains(" 48 people") && !page.contains(" 47 people"))
+        #expect(!page.contains(">48 people<") && !page.contains(">48<"))
+        let scoping = reportSection(page, "scoping")
+        #expect(scoping.contains(tableRow(["Witham Braintree &amp; Halstead", "Mid Essex"], ["604", "151", "*", "0"])))
+        // Tendring's first tranche (826 expected, a quarter of it) is not a patient count: shown as is.
+        #expect(scoping.contains(tableRow(["Tendring", "North East Essex"], ["826", "207", "10", "0"])))
         #expect(page.contains("validated in people aged 75 and over"))
-        #expect(page.contains("Tendring") && page.contains("207"), "Tendring's first tranche (826 expected) is not a patient count")
         // No NHS number of a case-found patient appears.
         let cases = csvRecords(read(out + "/cases.csv"))
         #expect(cases.count == 48)
@@ -46,8 +57,18 @@ import Testing
         let exact = temporaryFolder("report-page-none")
         #expect(try CaseFind.sampleRun(out: exact, ["--disclosure", "none"]).status == 0)
         let unsuppressed = read(exact + "/report.html")
-        #expect(unsuppressed.contains("<dt>Registered</dt><dd>296</dd>") && unsuppressed.contains("48 people"))
-        #expect(unsuppressed.contains("47 people"))
+        let exactHeadline = reportSection(unsuppressed, "headline")
+        #expect(exactHeadline.contains("<dt>Registered</dt><dd>296</dd>") && exactHeadline.contains("<dt>Aged 65+</dt><dd>169</dd>"))
+        #expect(exactHeadline.contains("<dt>Case-found</dt><dd>48</dd>") && exactHeadline.contains("<dt>Allocated</dt><dd>47</dd>"))
+        let exactFunnel = reportSection(unsuppressed, "funnel")
+        for (step, people) in [("registered", "296"), ("aged 65 plus", "169"), ("any criterion", "48"), ("allocated", "47")] {
+            #expect(exactFunnel.contains(tableRow([step], [people])), "funnel table: \(step)")
+        }
+        #expect(exactFunnel.contains("; any criterion 48 people; allocated 47 people; waiting 0 people\""), "the funnel chart's aria-label")
+        #expect(exactFunnel.contains(">47 people</text>") && exactFunnel.contains(">48 people</text>"), "the funnel chart's bar labels")
+        let exactScoping = reportSection(unsuppressed, "scoping")
+        #expect(exactScoping.contains(tableRow(["Witham Braintree &amp; Halstead", "Mid Essex"], ["604", "151", "6", "0"])))
+        #expect(exactScoping.contains(tableRow(["Tendring", "North East Essex"], ["826", "207", "11", "0"])))
         #expect(unsuppressed.contains("Unsuppressed numbers: small counts are shown exactly. For direct care and internal use only."))
         #expect(!unsuppressed.contains("Small numbers suppressed"))
     }
