@@ -41,7 +41,7 @@ func placements(_ a: Allocation, _ c: [Candidate]) -> [String: Placement] {
     }
 
     /// 5/50 and 8/80 are both exactly 0.1: an exact tie, so the next goes to A.
-    @Test func exactTiesAreComparedWithoutFloatingPoint() {
+    @Test func exactTiesAreComparedWithoutFloatingPoint() throws {
         let c = candidates(14)
         let m = [
             CaseManager(id: "B", locality: "L", caseloadMax: 80, active: true),
@@ -51,31 +51,35 @@ func placements(_ a: Allocation, _ c: [Candidate]) -> [String: Placement] {
         let loads = a.caseloads.map { "\($0.caseManager.id)=\($0.allocated)" }
         // After 13 candidates A has 5 and B has 8; the 14th (a tie at 0.1) goes to A.
         #expect(loads == ["A=6", "B=8"])
+        try #require(a.placements.count == c.count)
         #expect(a.placements[13] == .allocated(caseManager: "A"))
     }
 
-    @Test func aFullLocalityWaitsInOrder() {
+    @Test func aFullLocalityWaitsInOrder() throws {
         let c = candidates(47)
         let m = [CaseManager(id: "CM1", locality: "L", caseloadMax: 50, active: true)]
         let a = Allocator.allocate(c, caseManagers: m, reservePercent: 10)
-        #expect(a.caseloads[0].reserved == 5)
-        #expect(a.caseloads[0].allocated == 45)
+        let caseload = try #require(a.caseloads.first)
+        #expect(caseload.reserved == 5)
+        #expect(caseload.allocated == 45)
         #expect(Array(a.placements.suffix(2)) == [.waiting(position: 1), .waiting(position: 2)])
         #expect(a.placements.prefix(45).allSatisfy { $0 == .allocated(caseManager: "CM1") })
     }
 
-    @Test func eightyWithNoReserveHoldsEightyThenWaits() {
+    @Test func eightyWithNoReserveHoldsEightyThenWaits() throws {
         let c = candidates(81)
         let a = Allocator.allocate(c, caseManagers: [CaseManager(id: "X", locality: "L", caseloadMax: 80, active: true)], reservePercent: 0)
-        #expect(a.caseloads[0].allocated == 80)
+        #expect(a.caseloads.first?.allocated == 80)
+        try #require(a.placements.count == c.count)
         #expect(a.placements[80] == .waiting(position: 1))
     }
 
-    @Test func fiftyWithTheDefaultReserveHoldsFortyFive() {
+    @Test func fiftyWithTheDefaultReserveHoldsFortyFive() throws {
         let c = candidates(46)
         let a = Allocator.allocate(
             c, caseManagers: [CaseManager(id: "X", locality: "L", caseloadMax: 50, active: true)], reservePercent: 10)
-        #expect(a.caseloads[0].allocated == 45)
+        #expect(a.caseloads.first?.allocated == 45)
+        try #require(a.placements.count == c.count)
         #expect(a.placements[45] == .waiting(position: 1))
     }
 

@@ -1,9 +1,9 @@
 import CaseCore
 import Testing
 
-private func day(_ text: String) -> Day {
-    guard let d = DateFormat.iso.parse(text) else { preconditionFailure("bad test date \(text)") }
-    return d
+/// A test date; one that does not read fails the test at the caller.
+private func day(_ text: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> Day {
+    try #require(DateFormat.iso.parse(text), "bad test date \(text)", sourceLocation: sourceLocation)
 }
 
 @Suite struct EnglandBankHolidaysTests {
@@ -85,8 +85,8 @@ private func day(_ text: String) -> Day {
         // 2028: New Year's Day on Saturday.
         ("2028-01-03", true),
     ])
-    func substituteDays(date: String, isHoliday: Bool) {
-        #expect(EnglandBankHolidays.contains(day(date)) == isHoliday)
+    func substituteDays(date: String, isHoliday: Bool) throws {
+        #expect(try EnglandBankHolidays.contains(day(date)) == isHoliday)
     }
 
     /// Each one-off change, with the day the rules alone would have given where it moved one.
@@ -100,11 +100,11 @@ private func day(_ text: String) -> Day {
         ("2022-06-02", true), ("2022-06-03", true), ("2022-05-30", false), ("2022-09-19", true),
         ("2023-05-08", true), ("2023-05-01", true),
     ])
-    func oneOffChanges(date: String, isHoliday: Bool) {
-        #expect(EnglandBankHolidays.contains(day(date)) == isHoliday)
+    func oneOffChanges(date: String, isHoliday: Bool) throws {
+        #expect(try EnglandBankHolidays.contains(day(date)) == isHoliday)
     }
 
-    @Test func everyKnownYearHasEightOrMoreWeekdayHolidays() {
+    @Test func everyKnownYearHasEightOrMoreWeekdayHolidays() throws {
         for year in EnglandBankHolidays.years {
             let days = EnglandBankHolidays.days(in: year)
             #expect(days.count >= 8, "\(year)")
@@ -113,15 +113,15 @@ private func day(_ text: String) -> Day {
         }
         #expect(EnglandBankHolidays.days(in: 1989).isEmpty)
         #expect(EnglandBankHolidays.days(in: 2101).isEmpty)
-        #expect(!EnglandBankHolidays.contains(day("2101-01-03")))
+        #expect(try !EnglandBankHolidays.contains(day("2101-01-03")))
     }
 
-    @Test func weekdays() {
-        #expect(day("1970-01-01").weekday == 4)
-        #expect(day("2026-11-22").weekday == 7)
-        #expect(day("2026-11-23").weekday == 1)
-        #expect(day("1969-12-29").weekday == 1)
-        #expect(day("1900-01-01").weekday == 1)
+    @Test func weekdays() throws {
+        #expect(try day("1970-01-01").weekday == 4)
+        #expect(try day("2026-11-22").weekday == 7)
+        #expect(try day("2026-11-23").weekday == 1)
+        #expect(try day("1969-12-29").weekday == 1)
+        #expect(try day("1900-01-01").weekday == 1)
     }
 }
 
@@ -148,28 +148,28 @@ private func day(_ text: String) -> Day {
         // The 2022 Platinum Jubilee weekend: Thursday 2 and Friday 3 June.
         ("2022-06-01", "2022-06-06", 1),
     ])
-    func counts(from: String, to: String, expected: Int) {
-        #expect(calendar.workingDays(from: day(from), to: day(to)) == expected)
+    func counts(from: String, to: String, expected: Int) throws {
+        #expect(try calendar.workingDays(from: day(from), to: day(to)) == expected)
     }
 
-    @Test func isWorkingDay() {
-        #expect(calendar.isWorkingDay(day("2025-06-11")))
-        #expect(!calendar.isWorkingDay(day("2025-06-14")))
-        #expect(!calendar.isWorkingDay(day("2025-06-15")))
-        #expect(!calendar.isWorkingDay(day("2025-08-25")))
-        #expect(calendar.isWorkingDay(day("2021-12-29")))
+    @Test func isWorkingDay() throws {
+        #expect(try calendar.isWorkingDay(day("2025-06-11")))
+        #expect(try !calendar.isWorkingDay(day("2025-06-14")))
+        #expect(try !calendar.isWorkingDay(day("2025-06-15")))
+        #expect(try !calendar.isWorkingDay(day("2025-08-25")))
+        #expect(try calendar.isWorkingDay(day("2021-12-29")))
     }
 
-    @Test func extraHolidays() {
-        let closed = WorkingDays(extraHolidays: [day("2025-06-12"), day("2025-06-14")])
-        #expect(!closed.isWorkingDay(day("2025-06-12")))
-        #expect(closed.workingDays(from: day("2025-06-11"), to: day("2025-06-13")) == 1)
-        #expect(closed.workingDays(from: day("2025-06-11"), to: day("2025-06-16")) == 2)
+    @Test func extraHolidays() throws {
+        let closed = try WorkingDays(extraHolidays: [day("2025-06-12"), day("2025-06-14")])
+        #expect(try !closed.isWorkingDay(day("2025-06-12")))
+        #expect(try closed.workingDays(from: day("2025-06-11"), to: day("2025-06-13")) == 1)
+        #expect(try closed.workingDays(from: day("2025-06-11"), to: day("2025-06-16")) == 2)
     }
 
     /// "Contact within two working days" is `workingDays(from: found, to: outcome) <= 2`.
-    @Test func withinTwoWorkingDays() {
-        let found = day("2025-08-22")
+    @Test func withinTwoWorkingDays() throws {
+        let found = try day("2025-08-22")
         let within = (0...7).filter { calendar.workingDays(from: found, to: found.adding(days: $0)) <= 2 }
         #expect(within.map { found.adding(days: $0).description }.last == "2025-08-27")
     }

@@ -3,17 +3,6 @@ import Report
 import TestSupport
 import Testing
 
-/// A copy of sample-extracts/ with some files rewritten, for runs that change capacity.
-func sampleCopy(rewriting: [String: (String) -> String] = [:]) throws -> String {
-    let source = repositoryRoot() + "/sample-extracts"
-    let copy = temporaryFolder("extracts")
-    for name in try FileManager.default.contentsOfDirectory(atPath: source) where name.hasSuffix(".csv") {
-        let text = read(source + "/" + name)
-        try (rewriting[name].map { $0(text) } ?? text).write(toFile: copy + "/" + name, atomically: true, encoding: .utf8)
-    }
-    return copy
-}
-
 @Suite struct CapacityRunTests {
     /// Chelmsford's one case manager, CM05, set to 50 with a 90% reserve keeps 5 places for
     /// its 10 patients: the first 5 in allocation order are allocated, the rest wait 1 to 5.
@@ -30,10 +19,12 @@ func sampleCopy(rewriting: [String: (String) -> String] = [:]) throws -> String 
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("Chelmsford: found 10, allocated 5, waiting 5"))
         let rows = csvRecords(read(out + "/cases.csv")).filter { $0["locality"] == "Chelmsford" }
-        #expect(rows.map { $0["status"]! } == Array(repeating: "allocated", count: 5) + Array(repeating: "waiting", count: 5))
-        #expect(rows.map { $0["waiting_position"]! } == ["", "", "", "", "", "1", "2", "3", "4", "5"])
+        #expect(try column("status", of: rows) == Array(repeating: "allocated", count: 5) + Array(repeating: "waiting", count: 5))
+        #expect(try column("waiting_position", of: rows) == ["", "", "", "", "", "1", "2", "3", "4", "5"])
         // Allocation order: priority, then risk score (highest first).
-        let keys = rows.map { (Int($0["priority"]!)!, -Int($0["risk_score"]!.replacingOccurrences(of: ".", with: ""))!) }
+        let keys = try zip(column("priority", of: rows), column("risk_score", of: rows)).map { priority, score in
+            (try #require(Int(priority)), -(try #require(Int(score.replacingOccurrences(of: ".", with: "")))))
+        }
         for (a, b) in zip(keys, keys.dropFirst()) { #expect(a <= b) }
         let scoping = try #require(csvRecords(read(out + "/scoping.csv")).first { $0["locality"] == "Chelmsford" })
         #expect(scoping["reserved"] == "45")
@@ -50,9 +41,9 @@ func sampleCopy(rewriting: [String: (String) -> String] = [:]) throws -> String 
             "--locality", "Witham Braintree & Halstead", "--quiet",
         ])
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(Set(csvRecords(read(out + "/cases.csv")).map { $0["locality"]! }) == ["Witham Braintree & Halstead"])
+        #expect(try Set(column("locality", of: csvRecords(read(out + "/cases.csv")))) == ["Witham Braintree & Halstead"])
         #expect(try FileManager.default.contentsOfDirectory(atPath: out + "/caseloads") == ["Witham-Braintree-and-Halstead.csv"])
-        #expect(csvRecords(read(out + "/scoping.csv")).map { $0["locality"]! } == ["Witham Braintree & Halstead", "TOTAL"])
+        #expect(try column("locality", of: csvRecords(read(out + "/scoping.csv"))) == ["Witham Braintree & Halstead", "TOTAL"])
         let unknown = try CaseFind.run([
             "run", "--extracts", "sample-extracts", "--criteria", "criteria/essex-2005.yaml", "--as-of", "2026-11-22", "--out", out,
             "--locality", "Atlantis", "--quiet",

@@ -29,13 +29,6 @@ func smallLocalityModel(_ disclosure: DisclosurePolicy) -> ReportModel {
     return m
 }
 
-/// The `<svg>` of a section.
-func chart(_ html: String, _ id: String) -> Substring {
-    let section = reportSection(html, id)
-    guard let start = section.range(of: "<svg") else { return "" }
-    return section[start.lowerBound...]
-}
-
 @Suite struct HTMLReportDisclosureTests {
     let hes = HTMLReport.render(smallLocalityModel(.hes))
     let exact = HTMLReport.render(smallLocalityModel(.unsuppressed))

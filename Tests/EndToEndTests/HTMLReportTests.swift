@@ -134,36 +134,29 @@ func emptyReportModel(disclosure: DisclosurePolicy = .unsuppressed) -> ReportMod
         disclosure: disclosure)
 }
 
-/// The text of the `<section id="ID">` element.
-func reportSection(_ html: String, _ id: String) -> Substring {
-    guard let start = html.range(of: "<section id=\"\(id)\">"), let end = html[start.upperBound...].range(of: "</section>") else {
-        return ""
-    }
-    return html[start.lowerBound..<end.upperBound]
-}
-
-/// The `width` of every `<rect` in `text`, in order.
-func rectWidths(_ text: Substring) -> [String] {
-    text.matches(of: /<rect [^>]*width="([0-9.]+)"/).map { String($0.output.1) }
-}
-
-/// A rendered table row: the `text` cells, then the right-aligned `numbers`.
-func tableRow(_ text: [String], _ numbers: [String], cls: String? = nil) -> String {
-    (cls.map { "<tr class=\"\($0)\">" } ?? "<tr>") + text.map { "<td>\($0)</td>" }.joined()
-        + numbers.map { "<td class=\"num\">\($0)</td>" }.joined() + "</tr>"
-}
-
 @Suite struct HTMLReportTests {
     static let headings = [
         "Headline counts", "Attrition funnel", "Priority by locality", "Risk bands", "Scoping against expected numbers", "Capacity",
         "Incidence since the last run", "Data quality", "Monitoring measures", "Screening timeliness",
     ]
 
-    /// Writes the sample page to the path in REPORT_SAMPLE (for Tests/report/check_report.py):
-    /// `REPORT_SAMPLE=/tmp/report-sample.html swift test --filter HTMLReportTests`.
-    @Test func writesTheSamplePageWhenAsked() throws {
-        guard let path = ProcessInfo.processInfo.environment["REPORT_SAMPLE"], !path.isEmpty else { return }
-        try HTMLReport.render(sampleReportModel()).write(toFile: path, atomically: true, encoding: .utf8)
+    /// The sample page, unsuppressed and suppressed, written to a file and opened in headless
+    /// Chromium, offline (Tests/report/check_report.py): the file reads back as rendered, with
+    /// every section, and the browser finds no console error, no request but the page itself, and
+    /// all six charts drawn. The page and its screenshot are kept in `.build/test-artifacts/`
+    /// (report-model-none.html/.png, report-model-suppress.html/.png) to look at. Chromium comes
+    /// from Tests/report/setup.sh (run by scripts/setup --tests); without it the test fails.
+    @Test(arguments: [DisclosurePolicy.unsuppressed, .hes])
+    func theSamplePageIsDrawnInHeadlessChromium(disclosure: DisclosurePolicy) throws {
+        let html = HTMLReport.render(sampleReportModel(disclosure: disclosure))
+        let artifacts = repositoryRoot() + "/.build/test-artifacts"
+        try FileManager.default.createDirectory(atPath: artifacts, withIntermediateDirectories: true)
+        let name = "report-model-\(disclosure.mode.rawValue)"
+        let page = artifacts + "/\(name).html"
+        try html.write(toFile: page, atomically: true, encoding: .utf8)
+        #expect(read(page) == html)
+        for heading in Self.headings { #expect(html.contains("<h2>\(heading)</h2>"), "\(heading)") }
+        try checkInHeadlessChromium(page, screenshot: artifacts + "/\(name).png", charts: 6)
     }
 
     @Test func escapesTheFiveCharacters() {
@@ -286,12 +279,13 @@ func tableRow(_ text: [String], _ numbers: [String], cls: String? = nil) -> Stri
         m.priorities = .init(
             columns: [.init(id: "1"), .init(id: "2"), .init(id: "3")],
             localities: [.init(locality: "A", counts: [50, 30, 20]), .init(locality: "B", counts: [10, 0, 40])])
-        let section = reportSection(HTMLReport.render(m), "priority")
-        let chart = section[section.range(of: "<svg")!.lowerBound...]
+        let html = HTMLReport.render(m)
+        let section = reportSection(html, "priority")
+        let svg = chart(html, "priority")
         // Three legend swatches, then A's three segments and B's two.
-        #expect(rectWidths(chart) == ["10", "10", "10", "200", "120", "80", "40", "160"])
-        #expect(chart.contains(##"<rect x="520" y="34" width="80" height="14" fill="#009E73"/>"##))
-        #expect(chart.contains(##"<rect x="240" y="56" width="160" height="14" fill="#009E73"/>"##))
+        #expect(rectWidths(svg) == ["10", "10", "10", "200", "120", "80", "40", "160"])
+        #expect(svg.contains(##"<rect x="520" y="34" width="80" height="14" fill="#009E73"/>"##))
+        #expect(svg.contains(##"<rect x="240" y="56" width="160" height="14" fill="#009E73"/>"##))
         #expect(
             section.contains(
                 "<tr><td>A</td><td class=\"num\">50</td><td class=\"num\">30</td><td class=\"num\">20</td><td class=\"num\">100</td></tr>"))
@@ -329,7 +323,8 @@ func tableRow(_ text: [String], _ numbers: [String], cls: String? = nil) -> Stri
     }
 
     @Test func scopingMirrorsTableOne() {
-        let section = reportSection(HTMLReport.render(sampleReportModel()), "scoping")
+        let html = HTMLReport.render(sampleReportModel())
+        let section = reportSection(html, "scoping")
         #expect(
             section.contains(
                 "<th scope=\"col\">Locality</th><th scope=\"col\">PCT</th><th scope=\"col\" class=\"num\">Expected patients</th>"))
@@ -340,10 +335,10 @@ func tableRow(_ text: [String], _ numbers: [String], cls: String? = nil) -> Stri
         #expect(section.contains(tableRow(["Total", ""], ["3,013", "754", "2,431", "8"], cls: "total")))
         #expect(section.contains("Maldon &amp; S Chelmsford"))
         // The chart: expected and found per locality only, scaled by the largest (Tendring's 826 expected).
-        let chart = section[section.range(of: "<svg")!.lowerBound...]
-        #expect(rectWidths(chart).count == 2 + 10)
-        #expect(chart.contains(##"width="400" height="14" fill="#A9C7E8"/>"##))
-        #expect(chart.contains("found 688</text>"))
+        let svg = chart(html, "scoping")
+        #expect(rectWidths(svg).count == 2 + 10)
+        #expect(svg.contains(##"width="400" height="14" fill="#A9C7E8"/>"##))
+        #expect(svg.contains("found 688</text>"))
     }
 
     @Test func capacityAndLoad() {

@@ -28,12 +28,14 @@ import Testing
                 + extra)
     }
 
-    func summary(_ out: String) throws -> [String: Any] {
-        try #require(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/summary.json"))) as? [String: Any])
+    func summary(_ out: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> [String: Any] {
+        try #require(
+            JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/summary.json"))) as? [String: Any],
+            sourceLocation: sourceLocation)
     }
 
     /// Every byte of every file under a folder, xlsx parts inflated (through Python's zipfile).
-    func everyByte(_ folder: String) throws -> String {
+    func everyByte(_ folder: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
         var text = ""
         for name in try FileManager.default.subpathsOfDirectory(atPath: folder) {
             let path = folder + "/" + name
@@ -48,7 +50,7 @@ import Testing
                         "import sys,zipfile\nz=zipfile.ZipFile(sys.argv[1])\nfor n in z.namelist(): sys.stdout.write(z.read(n).decode())",
                         path,
                     ])
-                #expect(inflated.status == 0 && inflated.output.contains("<worksheet"), "\(name) inflated")
+                #expect(inflated.status == 0 && inflated.output.contains("<worksheet"), "\(name) inflated", sourceLocation: sourceLocation)
                 text += inflated.output
             }
         }
@@ -62,7 +64,7 @@ import Testing
         let out = temporaryFolder()
         let r = try run(["--opt-outs", policy], out: out)
         #expect(r.status == 0, "\(r.stderr)")
-        let cases = Set(csvRecords(read(out + "/cases.csv")).map { $0["nhs_number"]! })
+        let cases = Set(try column("nhs_number", of: csvRecords(read(out + "/cases.csv"))))
         #expect(cases.contains(Self.a) == !excluded.contains(Self.a))
         #expect(cases.contains(Self.b) == !excluded.contains(Self.b))
         #expect(cases.count == 50 - [Self.a, Self.b].filter(excluded.contains).count)
@@ -78,7 +80,10 @@ import Testing
         #expect(attrition.first { $0["step"] == "registered" }?["patients"] == "296")
         // The opt-out file's own bad rows are reported under every policy, without the raw record.
         let rejects = csvRecords(read(out + "/rejects.csv")).filter { $0["file"] == "opt_outs.csv" }
-        #expect(rejects.map { "\($0["line"]!) \($0["field"]!) \($0["record"]!)" } == ["6 type ", "7 nhs_number "])
+        #expect(
+            try rejects.map { r in try ["line", "field", "record"].map { try #require(r[$0]) }.joined(separator: " ") } == [
+                "6 type ", "7 nhs_number ",
+            ])
         let bytes = try everyByte(out)
         for nhs in Self.everyone { #expect(bytes.contains(nhs) == false || !excluded.contains(nhs), "\(nhs) under \(policy)") }
     }
@@ -93,7 +98,11 @@ import Testing
         let inputs = try #require(try summary(excluded)["inputs"] as? [[String: Any]])
         let p = try #require(inputs.first { $0["file"] as? String == "prescriptions.csv" })
         #expect(p["opted_out"] as? Int == 3)
-        #expect((p["read"] as? Int) == (p["accepted"] as! Int) + (p["rejected"] as! Int) + (p["opted_out"] as! Int))
+        let rows = try #require(p["read"] as? Int)
+        let accepted = try #require(p["accepted"] as? Int)
+        let rejected = try #require(p["rejected"] as? Int)
+        let optedOut = try #require(p["opted_out"] as? Int)
+        #expect(rows == accepted + rejected + optedOut)
 
         let kept = temporaryFolder()
         #expect(try run(["--opt-outs", "none"], out: kept).status == 0)
@@ -109,7 +118,8 @@ import Testing
         let out = temporaryFolder()
         #expect(try run(["--opt-outs", "none"], out: out).status == 0)
         let before = csvRecords(read(out + "/cases.csv"))
-        #expect(before.filter { [Self.a, Self.b].contains($0["nhs_number"]!) }.map { $0["status"]! } == ["allocated", "allocated"])
+        #expect(
+            try column("status", of: before.filter { [Self.a, Self.b].contains($0["nhs_number"] ?? "") }) == ["allocated", "allocated"])
         let outcomes = temporaryFolder("screening") + "/outcomes.csv"
         try "nhs_number,outcome,date,case_manager_id\n\(Self.a),enrolled,2026-11-23,CM02\n".write(
             toFile: outcomes, atomically: true, encoding: .utf8)
@@ -153,14 +163,14 @@ import Testing
     /// when the policy names ndoo, and the list changes nothing under `type1`.
     @Test func spinePatientsMissingFromTheClearedListAreExcludedAsNDOO() throws {
         let missing = "9991010378"  // case-found (frailty)
-        let spine = csvRecords(read(repositoryRoot() + "/sample-extracts/patients.csv")).map { $0["nhs_number"]! }
+        let spine = try column("nhs_number", of: csvRecords(read(repositoryRoot() + "/sample-extracts/patients.csv")))
         let cleared = temporaryFolder("cleared") + "/X26HC001-011226-0001.ok.dat"
         let kept = spine.map { $0.filter(\.isNumber) }.filter { $0 != missing && Self.isNHSNumber($0) }
         try (kept.map { $0 + ",\r\n" }.joined()).write(toFile: cleared, atomically: true, encoding: .utf8)
         let out = temporaryFolder()
         let r = try run(["--ndoo-cleared", cleared], out: out)
         #expect(r.status == 0, "\(r.stderr)")
-        let cases = Set(csvRecords(read(out + "/cases.csv")).map { $0["nhs_number"]! })
+        let cases = Set(try column("nhs_number", of: csvRecords(read(out + "/cases.csv"))))
         #expect(!cases.contains(missing))
         let o = try #require(try summary(out)["opt_outs"] as? [String: Any])
         #expect(o["excluded"] as? Int == 5)

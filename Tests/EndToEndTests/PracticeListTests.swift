@@ -22,11 +22,14 @@ import Testing
 
     static let settings = PracticeLists.Settings(knownPractices: ["A81001", "V81999"], caseManagerNames: ["CM1": "Ann Lee"], opaque: false)
 
-    func files(_ cases: [CaseRecord], settings: PracticeLists.Settings = settings) throws -> [String: String] {
-        Dictionary(
-            uniqueKeysWithValues: try PracticeLists.files(cases, settings: settings).map {
-                ($0.name, String(decoding: $0.bytes, as: UTF8.self))
-            })
+    /// The files by name; a name written twice fails the test at the caller.
+    func files(_ cases: [CaseRecord], settings: PracticeLists.Settings = settings, sourceLocation: Testing.SourceLocation = #_sourceLocation)
+        throws -> [String: String]
+    {
+        let files = try PracticeLists.files(cases, settings: settings)
+        let byName = Dictionary(files.map { ($0.name, String(decoding: $0.bytes, as: UTF8.self)) }, uniquingKeysWith: { first, _ in first })
+        #expect(byName.count == files.count, "a file name written twice", sourceLocation: sourceLocation)
+        return byName
     }
 
     @Test func eachFileOfAPracticeExactly() throws {
@@ -53,9 +56,9 @@ import Testing
         let xlsx = try #require(f.first { $0.name == "A81001.xlsx" })
         #expect(xlsx.bytes.count > 1000)
         #expect(f.first { $0.name == "A81001.csv" }.map { String(decoding: $0.bytes, as: UTF8.self) }?.contains(",1890-01-01,") == true)
+        let day = try #require(DateFormat.iso.parse("1899-12-31"))
         #expect(throws: Never.self) {
-            try ReviewWorkbook.bytes(
-                PracticeLists.ReviewSheet(practice: "A", header: ["d"], rows: [[.date(DateFormat.iso.parse("1899-12-31")!)]]))
+            try ReviewWorkbook.bytes(PracticeLists.ReviewSheet(practice: "A", header: ["d"], rows: [[.date(day)]]))
         }
     }
 
@@ -65,12 +68,12 @@ import Testing
         let f = try files(cases)
         let batches = f.keys.filter { $0.contains("accurx") }.sorted()
         #expect(batches == ["A81001-accurx-01.csv", "A81001-accurx-02.csv", "A81001-accurx-03.csv"])
-        let lines = batches.map { f[$0]!.split(separator: "\n").map(String.init) }
-        #expect(lines.map(\.count) == [251, 251, 102])
+        let lines = try batches.map { try #require(f[$0]).split(separator: "\n").map(String.init) }
+        try #require(lines.map(\.count) == [251, 251, 102])
         #expect(lines.allSatisfy { $0.first == "NHS number,Date of Birth" })
         #expect(lines[1][1] == "\(nhs(250)),31/12/1950")
         #expect(lines[2].last == "\(nhs(600)),31/12/1950")
-        #expect(f["A81001-import.txt"]!.split(separator: "\n").count == 601)
+        #expect(f["A81001-import.txt"]?.split(separator: "\n").count == 601)
     }
 
     /// No list for the placeholders of "no registered practice" (even when practices.csv lists
@@ -92,7 +95,8 @@ import Testing
         settings.opaque = true
         let f = try files([r], settings: settings)
         #expect(f.keys.sorted() == ["A81001.csv"])
-        let rows = parseCSV(f["A81001.csv"]!)
+        let rows = parseCSV(try #require(f["A81001.csv"]))
+        try #require(rows.count == 2)
         #expect(rows[0].first == "person_id" && !rows[0].contains("date_of_birth"))
         #expect(rows[1].first == "P-000123")
     }
@@ -115,19 +119,19 @@ import Testing
         let listed = try FileManager.default.contentsOfDirectory(atPath: out + "/practices").filter {
             $0.hasSuffix(".csv") && !$0.contains("accurx")
         }
-        let known = csvRecords(read(extracts + "/practices.csv")).map { $0["practice_code"]! }
+        let known = try column("practice_code", of: csvRecords(read(extracts + "/practices.csv")))
         #expect(Set(listed.map { String($0.dropLast(4)) }) == Set(known))
         for code in known {
             let want = cases.filter { $0["gp_practice"] == code }
             let got = csvRecords(read(out + "/practices/\(code).csv"))
-            #expect(got.map { $0["nhs_number"]! } == want.map { $0["nhs_number"]! }, "\(code)")
+            #expect(try column("nhs_number", of: got) == column("nhs_number", of: want), "\(code)")
             for (g, w) in zip(got, want) {
                 for column in ["age", "priority", "criteria", "risk_score", "risk_band", "status", "case_manager_id", "waiting_position"] {
                     #expect(g[column] == w[column], "\(code) \(column)")
                 }
-                #expect(!g["reasons"]!.isEmpty)
+                #expect(g["reasons"]?.isEmpty == false)
             }
-            #expect(read(out + "/practices/\(code)-import.txt") == want.map { $0["nhs_number"]! + "\n" }.joined())
+            #expect(try read(out + "/practices/\(code)-import.txt") == column("nhs_number", of: want).map { $0 + "\n" }.joined())
         }
         // A GP reads why: S19's neighbour S18 (9991207406) has 2 admissions.
         let s18 = csvRecords(read(out + "/practices/F81502.csv")).first { $0["nhs_number"] == "9991207406" }

@@ -15,9 +15,9 @@ import Testing
         let want = csvRecords(read(SampleRunTests.expected + "/cases.csv"))
         #expect(want.count == 48)
         #expect(got.count == want.count)
-        let gotByNHS = Dictionary(uniqueKeysWithValues: got.map { ($0["nhs_number"]!, $0) })
+        let gotByNHS = try keyed(got)
         for w in want {
-            let nhs = w["nhs_number"]!
+            let nhs = try #require(w["nhs_number"])
             guard let g = gotByNHS[nhs] else {
                 Issue.record("\(nhs) expected but not case-found")
                 continue
@@ -38,12 +38,12 @@ import Testing
         #expect(try CaseFind.sampleRun(out: out, ["--disclosure", "none"]).status == 0)
         let rows = csvRecords(read(out + "/cases.csv"))
         var perManager: [String: Int] = [:]
-        for r in rows where r["status"] == "allocated" { perManager[r["case_manager_id"]!, default: 0] += 1 }
+        for r in rows where r["status"] == "allocated" { perManager[try #require(r["case_manager_id"]), default: 0] += 1 }
         #expect(perManager == ["CM01": 5, "CM02": 4, "CM03": 11, "CM05": 10, "CM06": 11, "CM07": 4, "CM08": 2])
         let unmapped = rows.filter { $0["locality"] == "UNMAPPED" }
-        #expect(unmapped.map { $0["status"]! } == ["no_capacity"])
+        #expect(try column("status", of: unmapped) == ["no_capacity"])
         #expect(unmapped.first?["waiting_position"] == "")
-        #expect(rows.allSatisfy { !$0["risk_score"]!.isEmpty && !$0["risk_band"]!.isEmpty })
+        #expect(try column("risk_score", of: rows).allSatisfy { !$0.isEmpty } && column("risk_band", of: rows).allSatisfy { !$0.isEmpty })
         let scoping = csvRecords(read(out + "/scoping.csv"))
         let colchester = try #require(scoping.first { $0["locality"] == "Colchester" })
         #expect(colchester["expected_patients"] == "737")
@@ -54,14 +54,14 @@ import Testing
         let tendring = try #require(scoping.first { $0["locality"] == "Tendring" })
         #expect(tendring["capacity"] == "80", "CM04 is inactive")
         let caseload = csvRecords(read(out + "/caseloads/Witham-Braintree-and-Halstead.csv"))
-        #expect(caseload.map { $0["case_manager_id"]! } == ["CM07", "CM07", "CM07", "CM07", "CM08", "CM08"])
+        #expect(try column("case_manager_id", of: caseload) == ["CM07", "CM07", "CM07", "CM07", "CM08", "CM08"])
     }
 
     @Test func casesAreSortedByLocalityThenPriority() throws {
         let out = temporaryFolder()
         _ = try CaseFind.sampleRun(out: out)
         let rows = csvRecords(read(out + "/cases.csv"))
-        let keys = rows.map { ($0["locality"]!, Int($0["priority"]!)!) }
+        let keys = try zip(column("locality", of: rows), column("priority", of: rows)).map { ($0, try #require(Int($1))) }
         for (a, b) in zip(keys, keys.dropFirst()) { #expect(a.0 < b.0 || (a.0 == b.0 && a.1 <= b.1)) }
         #expect(parseCSV(read(out + "/cases.csv")).first?.count == 17)
     }
@@ -69,34 +69,38 @@ import Testing
     @Test func rejectsMatchByFileLineSeverityAndField() throws {
         let out = temporaryFolder()
         _ = try CaseFind.sampleRun(out: out)
-        func key(_ r: [String: String]) -> String { "\(r["file"]!):\(r["line"]!):\(r["severity"]!):\(r["field"]!)" }
+        func key(_ r: [String: String]) throws -> String {
+            try ["file", "line", "severity", "field"].map { try #require(r[$0]) }.joined(separator: ":")
+        }
         let got = csvRecords(read(out + "/rejects.csv"))
         let want = csvRecords(read(SampleRunTests.expected + "/rejects.csv"))
-        #expect(got.map(key).sorted() == want.map(key).sorted())
-        #expect(got.allSatisfy { !$0["reason"]!.isEmpty })
+        #expect(try got.map(key).sorted() == want.map(key).sorted())
+        #expect(try column("reason", of: got).allSatisfy { !$0.isEmpty })
         // Raw records are shown, except opt_outs.csv's: a list of people who objected.
-        #expect(got.allSatisfy { $0["record"]!.isEmpty == ($0["file"] == "opt_outs.csv") })
+        #expect(try got.allSatisfy { try #require($0["record"]).isEmpty == ($0["file"] == "opt_outs.csv") })
     }
 
     @Test func attritionExceptionsAndCounts() throws {
         let out = temporaryFolder()
         _ = try CaseFind.sampleRun(out: out)
         #expect(read(out + "/attrition.csv") == read(SampleRunTests.expected + "/attrition.csv"))
-        let exceptions = csvRecords(read(out + "/exceptions.csv")).map { "\($0["nhs_number"]!) \($0["reason"]!)" }
-        let wantExceptions = csvRecords(read(SampleRunTests.expected + "/exceptions.csv")).map { "\($0["nhs_number"]!) \($0["reason"]!)" }
+        func exception(_ r: [String: String]) throws -> String { "\(try #require(r["nhs_number"])) \(try #require(r["reason"]))" }
+        let exceptions = try csvRecords(read(out + "/exceptions.csv")).map(exception)
+        let wantExceptions = try csvRecords(read(SampleRunTests.expected + "/exceptions.csv")).map(exception)
         #expect(exceptions == wantExceptions)
 
         let summary = try #require(
             JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/summary.json"))) as? [String: Any])
         let inputs = try #require(summary["inputs"] as? [[String: Any]])
         for w in csvRecords(read(SampleRunTests.expected + "/counts.csv")) {
-            let g = try #require(inputs.first { $0["file"] as? String == w["file"] })
+            let file = try #require(w["file"])
+            let g = try #require(inputs.first { $0["file"] as? String == file })
             for column in ["read", "accepted", "rejected", "unregistered", "opted_out"] {
-                #expect(String(describing: g[column]!) == w[column], "\(w["file"]!) \(column)")
+                #expect(g[column].map { String(describing: $0) } == w[column], "\(file) \(column)")
             }
             // The digest (hashed ahead on another thread for the activity files) is the file's
             // SHA-256, as coreutils' sha256sum computes it.
-            #expect(g["sha256"] as? String == sha256sum(repositoryRoot() + "/sample-extracts/" + w["file"]!), "\(w["file"]!)")
+            #expect(try g["sha256"] as? String == sha256sum(repositoryRoot() + "/sample-extracts/" + file), "\(file)")
         }
         #expect(summary["as_of"] as? String == "2026-11-22")
         #expect((summary["criteria"] as? [String: Any])?["id"] as? String == "essex-2005")
@@ -143,10 +147,10 @@ import Testing
         #expect(try CaseFind.sampleRun(out: crlf, extracts: converted).status == 0)
         #expect(read(plain + "/cases.csv") == read(crlf + "/cases.csv"))
         #expect(read(plain + "/attrition.csv") == read(crlf + "/attrition.csv"))
-        func key(_ r: [String: String]) -> String {
-            ["file", "line", "severity", "reason", "field", "value"].map { r[$0]! }.joined(separator: "|")
+        func key(_ r: [String: String]) throws -> String {
+            try ["file", "line", "severity", "reason", "field", "value"].map { try #require(r[$0]) }.joined(separator: "|")
         }
-        #expect(csvRecords(read(plain + "/rejects.csv")).map(key) == csvRecords(read(crlf + "/rejects.csv")).map(key))
+        #expect(try csvRecords(read(plain + "/rejects.csv")).map(key) == csvRecords(read(crlf + "/rejects.csv")).map(key))
     }
 }
 
@@ -241,17 +245,4 @@ import Testing
         #expect(young.stdout.contains("population: alive and aged 65 or over: NO (aged 60, under 65)"))
         #expect(young.stdout.contains("not case-found"))
     }
-}
-
-/// The hex SHA-256 of a file by `sha256sum` (coreutils), independent of casefind's hashing.
-func sha256sum(_ path: String) -> String {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
-    p.arguments = [path]
-    let pipe = Pipe()
-    p.standardOutput = pipe
-    guard (try? p.run()) != nil else { return "sha256sum failed to start" }
-    let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    p.waitUntilExit()
-    return String(out.prefix(64))
 }

@@ -32,26 +32,6 @@ struct StateExtracts {
     }
 }
 
-func casefind(_ command: String, _ extracts: String, asOf: String, out: String, extra: [String] = []) throws -> CaseFind.Result {
-    try CaseFind.run(
-        [
-            command, "--extracts", extracts, "--criteria", repositoryRoot() + "/criteria/essex-2005.yaml", "--as-of", asOf, "--out", out,
-            "--quiet",
-        ]
-            + extra)
-}
-
-func screening(_ rows: [String], out: String) throws -> CaseFind.Result {
-    let file = temporaryFolder("screening") + "/outcomes.csv"
-    try ("nhs_number,outcome,date,case_manager_id\n" + rows.map { $0 + "\n" }.joined()).write(
-        toFile: file, atomically: true, encoding: .utf8)
-    return try CaseFind.run(["screening", "import", file, "--out", out])
-}
-
-func byNHS(_ path: String) -> [String: [String: String]] {
-    Dictionary(uniqueKeysWithValues: csvRecords(read(path)).map { ($0["nhs_number"]!, $0) })
-}
-
 @Suite(.serialized) struct IncidenceTests {
     /// P1 a second admission, P2 a care-home entry, P3 a fifth drug, all after 2026-10-01;
     /// P4 was found on 2026-10-01 (nominated) and is not new; P5 lapses (its drugs age out).
@@ -70,22 +50,22 @@ func byNHS(_ path: String) -> [String: [String: String]] {
         let extracts = IncidenceTests.extracts()
         let out = temporaryFolder()
         #expect(try casefind("run", extracts, asOf: "2026-10-01", out: out).status == 0)
-        #expect(Set(byNHS(out + "/cases.csv").keys) == [nhs(4), nhs(5)])
+        #expect(try Set(byNHS(out + "/cases.csv").keys) == [nhs(4), nhs(5)])
         let r = try casefind("incidence", extracts, asOf: "2026-11-01", out: out)
         #expect(r.status == 0, "\(r.stderr)")
-        let incident = byNHS(out + "/incidence.csv")
+        let incident = try byNHS(out + "/incidence.csv")
         #expect(Set(incident.keys) == [nhs(1), nhs(2), nhs(3)])
         #expect(incident[nhs(1)]?["trigger"] == "admissions")
         #expect(incident[nhs(2)]?["trigger"] == "care_home")
         #expect(incident[nhs(3)]?["trigger"] == "polypharmacy")
         #expect(incident.values.allSatisfy { $0["status"] == "allocated" && $0["case_manager_id"] == "CM1" })
-        let lapsed = byNHS(out + "/lapsed.csv")
+        let lapsed = try byNHS(out + "/lapsed.csv")
         #expect(Set(lapsed.keys) == [nhs(5)])
         #expect(lapsed[nhs(5)]?["on_caseload"] == "Y")
         #expect(lapsed[nhs(5)]?["previous_criteria"] == "polypharmacy")
         // The next incidence run, a day later, finds nobody new.
         #expect(try casefind("incidence", extracts, asOf: "2026-11-02", out: out).status == 0)
-        #expect(byNHS(out + "/incidence.csv").isEmpty)
+        #expect(try byNHS(out + "/incidence.csv").isEmpty)
     }
 
     /// With 50 places and a 10% reserve, CM1 has 5 reserved places: 3 incident patients use 3.
@@ -98,12 +78,12 @@ func byNHS(_ path: String) -> [String: [String: String]] {
         let extracts = e.folder()
         let out = temporaryFolder()
         #expect(try casefind("run", extracts, asOf: "2026-10-01", out: out).status == 0)
-        #expect(byNHS(out + "/cases.csv").values.filter { $0["status"] == "allocated" }.count == 45)
+        #expect(try byNHS(out + "/cases.csv").values.filter { $0["status"] == "allocated" }.count == 45)
         #expect(try casefind("incidence", extracts, asOf: "2026-11-01", out: out).status == 0)
         let rows = csvRecords(read(out + "/incidence.csv"))
-        #expect(rows.map { $0["nhs_number"]! } == (1...7).map { nhs($0) }.sorted())
-        #expect(rows.map { $0["status"]! } == ["allocated", "allocated", "allocated", "allocated", "allocated", "waiting", "waiting"])
-        #expect(rows.map { $0["waiting_position"]! } == ["", "", "", "", "", "1", "2"])
+        #expect(try column("nhs_number", of: rows) == (1...7).map { nhs($0) }.sorted())
+        #expect(try column("status", of: rows) == ["allocated", "allocated", "allocated", "allocated", "allocated", "waiting", "waiting"])
+        #expect(try column("waiting_position", of: rows) == ["", "", "", "", "", "1", "2"])
     }
 
     @Test func aDeclinedPatientIsNotOfferedAgainUntilANewCriterionTriggers() throws {
@@ -118,12 +98,12 @@ func byNHS(_ path: String) -> [String: [String: String]] {
         #expect(imported.stdout.contains("imported 2 screening outcome(s) (declined 1, unsuitable 1)"))
         let r = try casefind("run", extracts, asOf: "2026-10-10", out: out)
         #expect(r.status == 0)
-        let cases = byNHS(out + "/cases.csv")
+        let cases = try byNHS(out + "/cases.csv")
         #expect(cases[nhs(1)]?["status"] == "declined")
         #expect(cases[nhs(1)]?["case_manager_id"] == "")
         #expect(cases[nhs(2)]?["status"] == "unsuitable")
         #expect(try casefind("incidence", extracts, asOf: "2026-11-01", out: out).status == 0)
-        let incident = byNHS(out + "/incidence.csv")
+        let incident = try byNHS(out + "/incidence.csv")
         #expect(Set(incident.keys) == [nhs(2)])
         #expect(incident[nhs(2)]?["trigger"] == "care_home")
     }
@@ -136,13 +116,14 @@ func byNHS(_ path: String) -> [String: [String: String]] {
         let extracts = e.folder()
         let out = temporaryFolder()
         #expect(try casefind("run", extracts, asOf: "2026-10-01", out: out, extra: ["--reserve", "96"]).status == 0)
-        var cases = byNHS(out + "/cases.csv")
-        #expect(cases.values.map { $0["status"]! }.sorted() == ["allocated", "allocated", "waiting"])
-        let allocated = cases.values.filter { $0["status"] == "allocated" }.map { $0["nhs_number"]! }.sorted()
-        let waiting = cases.values.first { $0["status"] == "waiting" }!["nhs_number"]!
+        var cases = try byNHS(out + "/cases.csv")
+        #expect(try column("status", of: Array(cases.values)).sorted() == ["allocated", "allocated", "waiting"])
+        let allocated = cases.filter { $0.value["status"] == "allocated" }.keys.sorted()
+        try #require(allocated.count == 2)
+        let waiting = try #require(cases.first { $0.value["status"] == "waiting" }).key
         #expect(try screening(["\(allocated[0]),discharged,2026-10-03,CM1"], out: out).status == 0)
         #expect(try casefind("run", extracts, asOf: "2026-10-04", out: out, extra: ["--reserve", "96"]).status == 0)
-        cases = byNHS(out + "/cases.csv")
+        cases = try byNHS(out + "/cases.csv")
         #expect(cases[waiting]?["status"] == "allocated")
         #expect(cases[allocated[1]]?["status"] == "allocated")
         #expect(cases[allocated[0]]?["status"] == "discharged")
@@ -156,11 +137,11 @@ func byNHS(_ path: String) -> [String: [String: String]] {
         let first = e.folder()
         let out = temporaryFolder()
         #expect(try casefind("run", first, asOf: "2026-10-01", out: out).status == 0)
-        #expect(byNHS(out + "/cases.csv").values.allSatisfy { $0["case_manager_id"] == "CM1" })
+        #expect(try byNHS(out + "/cases.csv").values.allSatisfy { $0["case_manager_id"] == "CM1" })
         e.caseManagers.append("CM0,Bob,L,50,Y")
         let second = e.folder()
         #expect(try casefind("run", second, asOf: "2026-11-01", out: out).status == 0)
-        let cases = byNHS(out + "/cases.csv")
+        let cases = try byNHS(out + "/cases.csv")
         for n in 1...4 { #expect(cases[nhs(n)]?["case_manager_id"] == "CM1", "patient \(n) stays") }
         // The two new ones go to the least-loaded: CM0 (0/50) twice, as CM1 holds 4.
         #expect(cases[nhs(5)]?["case_manager_id"] == "CM0")
@@ -180,13 +161,15 @@ func byNHS(_ path: String) -> [String: [String: String]] {
             ], out: out)
         #expect(r.status == 0)
         #expect(r.stdout.contains("imported 1 screening outcome(s) (enrolled 1); 3 rejected"))
-        let rejects = csvRecords(read(out + "/screening-rejects.csv")).map { "\($0["line"]!) \($0["field"]!)" }
+        let rejects = try csvRecords(read(out + "/screening-rejects.csv")).map {
+            "\(try #require($0["line"])) \(try #require($0["field"]))"
+        }
         #expect(rejects == ["3 outcome", "4 case_manager_id", "5 nhs_number"])
         #expect(try casefind("incidence", extracts, asOf: "2026-11-01", out: out).status == 0)
         let history = try CaseFind.run(["history", "--out", out])
         #expect(history.status == 0)
         let lines = history.stdout.split(separator: "\n")
-        #expect(lines.count == 3)
+        try #require(lines.count == 3)
         #expect(lines[1].hasPrefix("2   incidence  2026-11-01"))
         #expect(lines[2].hasPrefix("1   run        2026-10-01"))
     }
@@ -241,7 +224,7 @@ func byNHS(_ path: String) -> [String: [String: String]] {
     /// whole run recorded) and every file in --out whole: with the same inputs, byte-equal to
     /// a completed run's.
     @Test func aKilledRunLeavesStateAndOutputsIntact() throws {
-        let extracts = scaledSample(copies: 40)
+        let extracts = try scaledSample(copies: 40)
         let out = temporaryFolder()
         #expect(try casefind("run", extracts, asOf: "2026-11-22", out: out).status == 0)
         let reference = try snapshot(out)
@@ -271,18 +254,4 @@ func byNHS(_ path: String) -> [String: [String: String]] {
             #expect(try FileManager.default.contentsOfDirectory(atPath: out).allSatisfy { !$0.hasPrefix(".") }, "step \(step)")
         }
     }
-}
-
-/// Every output file's bytes, by relative path (the state store aside).
-func snapshot(_ out: String) throws -> [String: String] {
-    var files: [String: String] = [:]
-    for name in try FileManager.default.subpathsOfDirectory(atPath: out) where name.hasSuffix(".csv") || name.hasSuffix(".json") {
-        files[name] = read(out + "/" + name)
-    }
-    return files
-}
-
-func runCount(_ out: String) throws -> Int {
-    let r = try CaseFind.run(["history", "--out", out])
-    return r.stdout.split(separator: "\n").count - 1
 }

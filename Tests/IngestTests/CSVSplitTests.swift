@@ -6,8 +6,10 @@ import Testing
 
 @Suite struct CSVSplitTests {
     /// Records as (line, fields) from reading `path` whole, or in the two parts.
-    func records(_ text: String, parts: Bool, minimum: Int = 64) throws -> [String]? {
-        let dir = extractsFolder(["nominations.csv": text])
+    func records(_ text: String, parts: Bool, minimum: Int = 64, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws
+        -> [String]?
+    {
+        let dir = extractsFolder(["nominations.csv": text], sourceLocation: sourceLocation)
         var out: [String] = []
         func read(_ part: FilePart?) throws {
             let reader = ExtractReader(directory: dir, sink: DiagnosticCollector())
@@ -19,7 +21,7 @@ import Testing
         }
         if parts {
             guard let (a, b) = CSVSplit.halves(path: dir + "/nominations.csv", minimumBytes: minimum) else { return nil }
-            #expect(a.end == b.start)
+            #expect(a.end == b.start, sourceLocation: sourceLocation)
             try read(a)
             try read(b)
         } else {

@@ -54,14 +54,15 @@ func parse(
     /// Every csv-spectrum file gives exactly its expected records, however it is fed.
     @Test(arguments: names, Feeding.allCases)
     func spectrum(name: String, feeding: Feeding) throws {
-        let base = Bundle.module.url(forResource: "Fixtures/csv-spectrum", withExtension: nil)!
+        let base = try #require(Bundle.module.url(forResource: "Fixtures/csv-spectrum", withExtension: nil))
         let csv = try Data(contentsOf: base.appendingPathComponent("csvs/\(name).csv"))
         let json = try Data(contentsOf: base.appendingPathComponent("json/\(name).json"))
         let object = try JSONSerialization.jsonObject(with: json)
         let expected = try #require((object as? [[String: String]]) ?? (object as? [String: String]).map { [$0] })
         let records = parse(Array(csv), feeding)
         let header = try #require(records.first).fields
-        let rows = records.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(header, $0.fields).map { ($0, $1) }) }
+        try #require(Set(header).count == header.count, "a header field read twice: \(header)")
+        let rows = records.dropFirst().map { Dictionary(zip(header, $0.fields).map { ($0, $1) }, uniquingKeysWith: { a, _ in a }) }
         #expect(rows == expected, "\(name) fed \(feeding)")
         for r in records.dropFirst() { #expect(r.fields.count == header.count) }
     }
@@ -82,9 +83,9 @@ func parse(
     /// Physical lines: the header is 1, a quoted line break moves later records down, blank
     /// lines are not records.
     @Test(arguments: Feeding.allCases)
-    func recordStartLines(feeding: Feeding) {
+    func recordStartLines(feeding: Feeding) throws {
         let records = parse(Array(LineNumberTests.text.utf8), feeding)
-        #expect(records.map(\.line) == [1, 2, 5, 6, 9, 10])
+        try #require(records.map(\.line) == [1, 2, 5, 6, 9, 10])
         #expect(records[1].fields == ["1", "two\nlines"])
         #expect(records[1].raw == "1,\"two\nlines\"")
         #expect(records[2].fields == ["3", "x, y"])
@@ -103,7 +104,7 @@ func parse(
     @Test func aPartialByteOrderMarkIsData() {
         let records = parse([0xEF, 0xBB] + Array("a\n".utf8), .byteByByte)
         #expect(records.count == 1)
-        #expect(records[0].fields[0] == "\u{FFFD}a")  // EF BB then 'a': not a BOM, kept as (invalid) data
+        #expect(records.first?.fields == ["\u{FFFD}a"])  // EF BB then 'a': not a BOM, kept as (invalid) data
     }
 
     @Test func lastRecordWithoutLineBreak() {
@@ -111,7 +112,7 @@ func parse(
     }
 
     @Test func fieldsAreTrimmedOfSpaces() {
-        #expect(parse(Array("a,b\n  1 ,\" 2 \"\n".utf8), .whole)[1].fields == ["1", "2"])
+        #expect(parse(Array("a,b\n  1 ,\" 2 \"\n".utf8), .whole).map(\.fields) == [["a", "b"], ["1", "2"]])
     }
 
     @Test func emptyInput() {
@@ -119,9 +120,9 @@ func parse(
         #expect(parse(Array("\n\n".utf8), .whole).isEmpty)
     }
 
-    @Test func unterminatedQuoteSwallowsTheRestIntoOneRecord() {
+    @Test func unterminatedQuoteSwallowsTheRestIntoOneRecord() throws {
         let records = parse(Array("a,b\n1,\"oops\n2,3\n".utf8), .whole)
-        #expect(records.count == 2)
+        try #require(records.count == 2)
         #expect(records[1].line == 2)
         #expect(records[1].fields.count == 2)
     }

@@ -5,9 +5,12 @@ import TestSupport
 import Testing
 
 /// Reads patients.csv text and returns the accepted rows and every diagnostic.
-func readPatients(_ text: String, mapping: ColumnMapping = .contract) throws -> ([PatientRow], [Diagnostic], FileStats) {
+func readPatients(_ text: String, mapping: ColumnMapping = .contract, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws
+    -> ([PatientRow], [Diagnostic], FileStats)
+{
     let sink = DiagnosticCollector()
-    let reader = ExtractReader(directory: extractsFolder(["patients.csv": text]), mapping: mapping, sink: sink)
+    let reader = ExtractReader(
+        directory: extractsFolder(["patients.csv": text], sourceLocation: sourceLocation), mapping: mapping, sink: sink)
     var rows: [PatientRow] = []
     var seen: Set<UInt64> = []
     try reader.readPatients { row in
@@ -15,7 +18,7 @@ func readPatients(_ text: String, mapping: ColumnMapping = .contract) throws -> 
         rows.append(row)
         return .accepted
     }
-    return (rows, sink.diagnostics, reader.stats[.patients]!)
+    return (rows, sink.diagnostics, try #require(reader.stats[.patients], sourceLocation: sourceLocation))
 }
 
 @Suite struct ExtractReaderTests {
@@ -35,7 +38,7 @@ func readPatients(_ text: String, mapping: ColumnMapping = .contract) throws -> 
 
             """
         let (rows, diagnostics, stats) = try readPatients(text)
-        #expect(rows.map { NHSNumber.format($0.person) } == [nhs(1), nhs(7), nhs(8)])
+        try #require(rows.map { NHSNumber.format($0.person) } == [nhs(1), nhs(7), nhs(8)])
         #expect(rows[0].practice == "F81001")
         #expect(rows[1].dateOfDeath == nil)
         #expect(stats.read == 10)
@@ -43,7 +46,7 @@ func readPatients(_ text: String, mapping: ColumnMapping = .contract) throws -> 
         #expect(stats.rejected == 7)
         #expect(stats.warnings == 1)
         let summary = diagnostics.map { "\($0.location.line) \($0.severity.rawValue) \($0.field) \($0.value)" }
-        #expect(
+        try #require(
             summary == [
                 "3 reject nhs_number 9434765918", "4 reject date_of_birth 1940-02-30", "5 reject date_of_birth 1800-01-01",
                 "6 reject gp_practice ", "7 reject  ", "8 reject date_of_death 2026-13-01", "9 warning date_of_death 1801-01-01",
@@ -61,7 +64,7 @@ func readPatients(_ text: String, mapping: ColumnMapping = .contract) throws -> 
         let text = "GP_Practice,Extra,Date_Of_Birth,NHS_NUMBER\r\nF81001,x,1950-05-06,\(nhs(1))\r\n"
         let (rows, diagnostics, _) = try readPatients(text)
         #expect(diagnostics.isEmpty)
-        #expect(rows.count == 1)
+        try #require(rows.count == 1)
         #expect(rows[0].dateOfBirth.description == "1950-05-06")
         #expect(rows[0].dateOfDeath == nil)
     }
@@ -102,7 +105,7 @@ func readPatients(_ text: String, mapping: ColumnMapping = .contract) throws -> 
         try reader.readAdmissions {
             rows.append($0); return .accepted
         }
-        #expect(rows.count == 1)
+        try #require(rows.count == 1)
         #expect(rows[0].dischargeDate == nil)
         #expect(rows[0].diagnoses.map(\.description) == ["K590", "A170"])
         let summary = sink.diagnostics.map { "\($0.location.line) \($0.severity.rawValue) \($0.field) \($0.value)" }
@@ -150,7 +153,7 @@ func readPatients(_ text: String, mapping: ColumnMapping = .contract) throws -> 
     @Test func unregisteredActivityIsCounted() throws {
         let text = "nhs_number,nominated_on\n\(nhs(1)),2026-01-01\n\(nhs(2)),2026-01-01\n"
         let reader = ExtractReader(directory: extractsFolder(["nominations.csv": text]), sink: DiagnosticCollector())
-        let registered = NHSNumber.parse(nhs(1))!
+        let registered = try #require(NHSNumber.parse(nhs(1)))
         try reader.readNominations { $0.person == registered ? .accepted : .unregistered }
         let s = try #require(reader.stats[.nominations])
         #expect((s.read, s.accepted, s.rejected, s.unregistered) == (2, 2, 0, 1))
@@ -158,7 +161,7 @@ func readPatients(_ text: String, mapping: ColumnMapping = .contract) throws -> 
 }
 
 @Suite struct ColumnMappingTests {
-    static let hes = try! ColumnMapping.load(path: repositoryRoot() + "/mappings/hes-apc.yaml")
+    static let hes = Result { try ColumnMapping.load(path: repositoryRoot() + "/mappings/hes-apc.yaml") }
 
     @Test func hesHeadersCompositeSpellKeysAndDiagnosisColumns() throws {
         let text = """
@@ -168,13 +171,14 @@ func readPatients(_ text: String, mapping: ColumnMapping = .contract) throws -> 
 
             """
         let sink = DiagnosticCollector()
-        let reader = ExtractReader(directory: extractsFolder(["admissions.csv": text]), mapping: ColumnMappingTests.hes, sink: sink)
+        let reader = ExtractReader(
+            directory: extractsFolder(["admissions.csv": text]), mapping: try ColumnMappingTests.hes.get(), sink: sink)
         var rows: [EpisodeRow] = []
         try reader.readAdmissions {
             rows.append($0); return .accepted
         }
         #expect(sink.diagnostics.isEmpty)
-        #expect(rows.map(\.spellID) == ["RXX:123", "RYY:123"])
+        try #require(rows.map(\.spellID) == ["RXX:123", "RYY:123"])
         #expect(rows[0].admissionMethod == ShortCode("2B"))
         #expect(rows[0].diagnoses.map(\.description) == ["N390", "R11"])
         #expect(rows[1].episodeNumber == 1)
@@ -218,7 +222,7 @@ func readPatients(_ text: String, mapping: ColumnMapping = .contract) throws -> 
         #expect(sink.diagnostics.isEmpty)
         #expect(patients.first?.dateOfBirth.description == "1940-02-01")
         #expect(episodes.first?.person == patients.first?.person)
-        #expect(reader.people.display(patients[0].person) == "TOKEN-A")
+        #expect(reader.people.display(try #require(patients.first).person) == "TOKEN-A")
         #expect(episodes.first?.admissionDate.description == "2026-11-22")
         #expect(episodes.first?.diagnoses.map(\.description) == ["I10", "E860", "W19", "K590"])
     }

@@ -5,29 +5,34 @@ import TestSupport
 import Testing
 
 @Suite struct CriteriaFileTests {
-    static let essexText = try! String(contentsOfFile: repositoryRoot() + "/criteria/essex-2005.yaml", encoding: .utf8)
+    static func essexText() throws -> String { try String(contentsOfFile: repositoryRoot() + "/criteria/essex-2005.yaml", encoding: .utf8) }
+
+    /// Codes as the criteria file holds them; one that does not read fails the test at the caller.
+    func shortCodes(_ texts: [String], sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> [ShortCode] {
+        try texts.map { try #require(ShortCode($0), "\($0)", sourceLocation: sourceLocation) }
+    }
 
     /// The Essex file says exactly what the spec says.
     @Test func essexMatchesTheSpec() throws {
-        let c = Scenario.essex
+        let c = try Scenario.essex()
         #expect(c.id == "essex-2005")
         #expect(c.population.minAge == 65)
-        #expect(c.population.deathDischargeMethods == [ShortCode("4")!])
+        #expect(try c.population.deathDischargeMethods == Set(shortCodes(["4"])))
         #expect(c.missingBefore.description == "1890-01-01")
-        #expect(c.criteria.map(\.id) == ["frailty", "admissions", "care_home", "polypharmacy", "nomination"])
+        try #require(c.criteria.map(\.id) == ["frailty", "admissions", "care_home", "polypharmacy", "nomination"])
         #expect(c.criteria.map(\.rank) == [1, 2, 3, 4, 5])
         guard case .diagnosis(let w, let codes) = c.criteria[0].kind else { Issue.record("frailty kind"); return }
         #expect(w == .months(12))
         #expect(codes.map(\.pattern.description) == ["E86", "W00-W19", "K590", "R11", "N390"])
         #expect(codes.map(\.minAge) == [nil, nil, nil, 70, nil])
         #expect(c.criteria[1].kind == .admissions(window: .months(12), minCount: 2))
-        let homes = Set(["54", "55", "56", "65", "85"].map { ShortCode($0)! })
+        let homes = Set(try shortCodes(["54", "55", "56", "65", "85"]))
         #expect(c.criteria[2].kind == .careHome(register: true, window: .months(12), admissionSources: homes, dischargeDestinations: homes))
         #expect(c.criteria[3].kind == .polypharmacy(window: .days(84), minDistinct: 5, chapters: 1...15))
         #expect(c.criteria[4].kind == .nomination)
-        #expect(c.spells.regularAttenderClassifications == [ShortCode("3")!, ShortCode("4")!])
-        #expect(c.spells.transferMethods == [ShortCode("2B")!, ShortCode("81")!])
-        #expect(c.spells.transferSources == Set(["51", "52", "53"].map { ShortCode($0)! }))
+        #expect(try c.spells.regularAttenderClassifications == Set(shortCodes(["3", "4"])))
+        #expect(try c.spells.transferMethods == Set(shortCodes(["2B", "81"])))
+        #expect(try c.spells.transferSources == Set(shortCodes(["51", "52", "53"])))
         #expect(c.spells.transferMaxGapDays == 3)
         #expect(c.caseloadLimits == 50...80)
     }
@@ -55,9 +60,9 @@ import Testing
         ("    window: 12 months\n    min_count", "    window: 12 moons\n    min_count", 54, "'12 months' or '84 days'"),
     ])
     func errorsNameTheLine(old: String, new: String, line: Int, message: String) throws {
-        let text = CriteriaFileTests.essexText.replacingOccurrences(
-            of: old, with: new, options: [], range: CriteriaFileTests.essexText.range(of: old))
-        #expect(text != CriteriaFileTests.essexText, "the replacement did not apply")
+        let essex = try CriteriaFileTests.essexText()
+        let text = essex.replacingOccurrences(of: old, with: new, options: [], range: essex.range(of: old))
+        #expect(text != essex, "the replacement did not apply")
         do {
             _ = try CriteriaSet.parse(text, path: "criteria/essex.yaml")
             Issue.record("no error for \(new)")
@@ -98,8 +103,6 @@ import Testing
 }
 
 @Suite struct CastlefieldsTests {
-    static let castlefields = try! CriteriaSet.load(path: repositoryRoot() + "/criteria/castlefields.yaml")
-
     @Test func fourConditionGroupsQualify() throws {
         var s = Scenario()
         s.patient(1, born: "1940-01-01")
@@ -110,8 +113,8 @@ import Testing
         // Three groups only; a fourth is older than 24 months.
         s.episode(2, spell: "C", admitted: "2024-11-22", discharged: "2024-11-23", diagnoses: ["C50.9"])
         s.episode(2, spell: "D", admitted: "2025-06-01", discharged: "2025-06-03", diagnoses: ["E11.9", "J44.1", "I48X"])
-        let out = try s.evaluate(criteria: CastlefieldsTests.castlefields)
-        #expect(out[1].criteriaText == "chronic_conditions")
-        #expect(out[2].criteriaText == "")
+        let out = try s.evaluate(criteria: CriteriaSet.load(path: repositoryRoot() + "/criteria/castlefields.yaml"))
+        #expect(try out[1].criteriaText == "chronic_conditions")
+        #expect(try out[2].criteriaText == "")
     }
 }

@@ -4,6 +4,7 @@ import Foundation
 import Ingest
 import Rules
 import TestSupport
+import Testing
 
 /// A tiny set of extracts written to a temporary folder, read through the real ingester and
 /// fact store, and evaluated: each rule test states its rows and the outcome it expects.
@@ -38,23 +39,27 @@ struct Scenario {
         prescriptions.append("\(nhs(n)),\(issued),\(bnf),\"Drug, 10mg\",28")
     }
 
-    func folder() -> String {
-        extractsFolder([
+    func folder(sourceLocation: Testing.SourceLocation = #_sourceLocation) -> String {
+        let files = [
             "patients.csv": (["nhs_number,date_of_birth,sex,gp_practice,date_of_death"] + patients).joined(separator: "\n") + "\n",
             "admissions.csv": ([Scenario.admissionsHeader] + admissions).joined(separator: "\n") + "\n",
             "prescriptions.csv": (["nhs_number,issue_date,bnf_code,drug_name,quantity"] + prescriptions).joined(separator: "\n") + "\n",
             "residence.csv": (["nhs_number,care_home_code,care_home_type,from_date,to_date"] + residence).joined(separator: "\n") + "\n",
             "nominations.csv": (["nhs_number,nominated_on,nominated_by,reason"] + nominations).joined(separator: "\n") + "\n",
             "practices.csv": (["practice_code,practice_name,pct,locality"] + practices).joined(separator: "\n") + "\n",
-        ])
+        ]
+        return extractsFolder(files, sourceLocation: sourceLocation)
     }
 
-    /// Reads and evaluates; returns each registered patient's evaluation by scenario number,
-    /// and every diagnostic.
-    func evaluate(asOf: String = "2026-11-22", criteria: CriteriaSet = Scenario.essex) throws -> Outcome {
-        let day = DateFormat.iso.parse(asOf)!
+    /// Reads and evaluates (against the Essex criteria unless given others); returns each
+    /// registered patient's evaluation by scenario number, and every diagnostic.
+    func evaluate(asOf: String = "2026-11-22", criteria: CriteriaSet? = nil, sourceLocation: Testing.SourceLocation = #_sourceLocation)
+        throws -> Outcome
+    {
+        let day = try #require(DateFormat.iso.parse(asOf), "as-of \(asOf)", sourceLocation: sourceLocation)
+        let criteria = try criteria ?? Scenario.essex()
         let sink = DiagnosticCollector()
-        let reader = ExtractReader(directory: folder(), missingBefore: criteria.missingBefore, sink: sink)
+        let reader = ExtractReader(directory: folder(sourceLocation: sourceLocation), missingBefore: criteria.missingBefore, sink: sink)
         let store = FactStore(
             asOf: day, prescriptionHorizon: criteria.prescriptionHorizon(day),
             deathDischargeMethods: criteria.population.deathDischargeMethods)
@@ -68,7 +73,7 @@ struct Scenario {
         var byNumber: [Int: Evaluation] = [:]
         var reasons: [Int: String] = [:]
         for n in 0..<200 {
-            if let p = store.patient(NHSNumber.parse(nhs(n))!) {
+            if let p = store.patient(try #require(NHSNumber.parse(nhs(n)), sourceLocation: sourceLocation)) {
                 let e = evaluator.evaluate(p)
                 byNumber[n] = e
                 reasons[n] = evaluator.plainReasons(p, evaluation: e)
@@ -84,10 +89,15 @@ struct Scenario {
         /// A practice list's `reasons` for each patient.
         var reasons: [Int: String] = [:]
 
-        subscript(_ n: Int) -> Evaluation { evaluations[n]! }
+        /// Patient `n`'s evaluation; a patient the store does not hold fails the test at the caller.
+        subscript(_ n: Int, sourceLocation sourceLocation: Testing.SourceLocation = #_sourceLocation) -> Evaluation {
+            get throws { try #require(evaluations[n], "patient \(n) not registered", sourceLocation: sourceLocation) }
+        }
     }
 
-    static let essex = try! CriteriaSet.load(path: repositoryRoot() + "/criteria/essex-2005.yaml")
+    /// The Essex criteria, loaded once; a load error fails each test that asks for them.
+    static func essex() throws -> CriteriaSet { try essexLoaded.get() }
+    private static let essexLoaded = Result { try CriteriaSet.load(path: repositoryRoot() + "/criteria/essex-2005.yaml") }
 }
 
 extension Evaluation {

@@ -10,52 +10,60 @@ import Testing
 /// The Hospital Frailty Risk Score against worked examples from its published definition
 /// (Gilbert et al., Lancet 2018): each three-character category once, weights in tenths.
 @Suite struct HFRSTests {
-    static let model = try! RiskModel.load(path: repositoryRoot() + "/criteria/hfrs-gilbert-2018.yaml", window: .months(24))
-
-    func codes(_ texts: [String]) -> [ICD10Code] {
-        texts.map { text in
-            guard case .code(let c) = ICD10Code.read(text) else { fatalError(text) }
-            return c
-        }
+    /// The table, loaded once; a load error fails each test that uses it.
+    static func model() throws -> RiskModel { try loaded.get() }
+    private static let loaded = Result {
+        try RiskModel.load(path: repositoryRoot() + "/criteria/hfrs-gilbert-2018.yaml", window: .months(24))
     }
 
-    @Test func theTableHas109CategoriesSummingTo173Point2() {
-        #expect(HFRSTests.model.points.count == 109)
-        #expect(HFRSTests.model.points.values.reduce(0) { $0 + $1.value } == 1732)
-        #expect(HFRSTests.model.points[codes(["F00"])[0]] == Tenths(71))
-        #expect(HFRSTests.model.points[codes(["R50"])[0]] == Tenths(1))
-        #expect(HFRSTests.model.validatedMinAge == 75)
+    /// A code as HES spells it; one that does not read as a code fails the test at the caller.
+    func code(_ text: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> ICD10Code {
+        let code: ICD10Code? = if case .code(let c) = ICD10Code.read(text) { c } else { nil }
+        return try #require(code, "\(text) does not read as an ICD-10 code", sourceLocation: sourceLocation)
+    }
+
+    func codes(_ texts: [String], sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> [ICD10Code] {
+        try texts.map { try code($0, sourceLocation: sourceLocation) }
+    }
+
+    @Test func theTableHas109CategoriesSummingTo173Point2() throws {
+        let model = try HFRSTests.model()
+        #expect(model.points.count == 109)
+        #expect(model.points.values.reduce(0) { $0 + $1.value } == 1732)
+        #expect(try model.points[code("F00")] == Tenths(71))
+        #expect(try model.points[code("R50")] == Tenths(1))
+        #expect(model.validatedMinAge == 75)
     }
 
     /// F00 (7.1) and W19 (3.2) score 10.3, however HES spells them.
     @Test(arguments: [["F00", "W19"], ["F00.0", "W19X"], ["f001", "W19.0", "F00.9"], ["F009", "W190", "I10X"]])
-    func dementiaAndAFall(spellings: [String]) {
-        let s = HFRSTests.model.score(codes(spellings))
+    func dementiaAndAFall(spellings: [String]) throws {
+        let s = try HFRSTests.model().score(codes(spellings))
         #expect(s.score.description == "10.3")
         #expect(s.categories.map(\.description) == ["F00", "W19"])
     }
 
     /// 1.9 + 2.3 + 0.8 is exactly 5.0: intermediate, not low.
-    @Test func tenthsAddExactly() {
-        let s = HFRSTests.model.score(codes(["H54", "E86", "R13"])).score
+    @Test func tenthsAddExactly() throws {
+        let s = try HFRSTests.model().score(codes(["H54", "E86", "R13"])).score
         #expect(s == Tenths(50))
         #expect(s.description == "5.0")
-        #expect(HFRSTests.model.band(s) == "intermediate")
+        #expect(try HFRSTests.model().band(s) == "intermediate")
     }
 
     @Test(arguments: [(0, "low"), (49, "low"), (50, "intermediate"), (150, "intermediate"), (151, "high"), (1732, "high")])
-    func bands(tenths: Int, band: String) {
-        #expect(HFRSTests.model.band(Tenths(tenths)) == band)
+    func bands(tenths: Int, band: String) throws {
+        #expect(try HFRSTests.model().band(Tenths(tenths)) == band)
     }
 
-    @Test func codesOutsideTheTableScoreNothing() {
-        #expect(HFRSTests.model.score(codes(["I10", "E11", "J44"])).score == Tenths(0))
+    @Test func codesOutsideTheTableScoreNothing() throws {
+        #expect(try HFRSTests.model().score(codes(["I10", "E11", "J44"])).score == Tenths(0))
         #expect(Tenths(0).description == "0.0")
     }
 
     /// Through the fact store: two years back, admissions only, a category seen twice once.
     @Test func overAdmissionsInTheLastTwoYears() throws {
-        let asOf = DateFormat.iso.parse("2026-11-22")!
+        let asOf = try #require(DateFormat.iso.parse("2026-11-22"))
         let episodes = [
             "\(nhs(1)),A,2024-11-22,2024-11-23,1,G81",  // the day before the window: not counted
             "\(nhs(1)),B,2024-11-23,2024-11-24,1,F00.0",  // first day of the window
@@ -73,8 +81,9 @@ import Testing
         let store = FactStore(asOf: asOf, prescriptionHorizon: asOf, deathDischargeMethods: [])
         try reader.readPatients(store.add)
         try reader.readAdmissions(store.add)
-        let p = try #require(store.patient(NHSNumber.parse(nhs(1))!))
-        let s = HFRSTests.model.score(p, evaluator: Evaluator(criteria: criteria, asOf: asOf))
+        let key = try #require(NHSNumber.parse(nhs(1)))
+        let p = try #require(store.patient(key))
+        let s = try HFRSTests.model().score(p, evaluator: Evaluator(criteria: criteria, asOf: asOf))
         #expect(s.score.description == "10.3")
         #expect(s.categories.map(\.description) == ["F00", "W19"])
     }

@@ -1,5 +1,6 @@
 import CaseCore
 import Foundation
+import Testing
 
 /// Valid NHS numbers for tests: the `n`th number with a valid Modulus 11 check digit at or
 /// after 999 000 000 (the 999 range is never issued to real patients).
@@ -16,27 +17,39 @@ public func nhs(_ n: Int) -> String {
     }
 }
 
-/// A fresh empty folder under the system's temporary directory.
-public func temporaryFolder(_ name: String = "casefind-test") -> String {
+/// A fresh empty folder under the system's temporary directory. If it cannot be made, the
+/// failure is recorded at the caller (and whatever the test writes there fails in turn).
+public func temporaryFolder(_ name: String = "casefind-test", sourceLocation: Testing.SourceLocation = #_sourceLocation) -> String {
     let path = (NSTemporaryDirectory() as NSString).appendingPathComponent("\(name)-\(UUID().uuidString)")
-    try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    do {
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    } catch {
+        Issue.record(error, "cannot make the temporary folder \(path)", sourceLocation: sourceLocation)
+    }
     return path
 }
 
-/// Writes `files` (name -> text) into a new temporary folder and returns its path.
-public func extractsFolder(_ files: [String: String]) -> String {
-    let dir = temporaryFolder("extracts")
+/// Writes `files` (name -> text) into a new temporary folder and returns its path; a file
+/// that cannot be written is recorded as a failure at the caller.
+public func extractsFolder(_ files: [String: String], sourceLocation: Testing.SourceLocation = #_sourceLocation) -> String {
+    let dir = temporaryFolder("extracts", sourceLocation: sourceLocation)
     for (name, text) in files {
-        try! text.write(toFile: (dir as NSString).appendingPathComponent(name), atomically: true, encoding: .utf8)
+        do {
+            try text.write(toFile: (dir as NSString).appendingPathComponent(name), atomically: true, encoding: .utf8)
+        } catch {
+            Issue.record(error, "cannot write \(name) in \(dir)", sourceLocation: sourceLocation)
+        }
     }
     return dir
 }
 
-/// Runs a program and returns its exit status and what it printed (stdout and stderr together).
-public func runProgram(_ path: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+/// Runs a program (in `directory` if given) and returns its exit status and what it printed
+/// (stdout and stderr together).
+public func runProgram(_ path: String, _ arguments: [String], in directory: String? = nil) throws -> (status: Int32, output: String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: path)
     process.arguments = arguments
+    if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
     let pipe = Pipe()
     process.standardOutput = pipe
     process.standardError = pipe
@@ -46,14 +59,16 @@ public func runProgram(_ path: String, _ arguments: [String]) throws -> (status:
     return (process.terminationStatus, output)
 }
 
-/// The repository's root folder (found from this source file's path).
-public func repositoryRoot(_ file: String = #filePath) -> String {
+/// The repository's root folder (found from the calling source file's path). Without a
+/// Package.swift above it, the failure is recorded at the caller and the file's folder returned.
+public func repositoryRoot(_ file: String = #filePath, sourceLocation: Testing.SourceLocation = #_sourceLocation) -> String {
     var url = URL(fileURLWithPath: file)
     while url.path != "/" {
         url.deleteLastPathComponent()
         if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url.path }
     }
-    fatalError("no Package.swift above \(file)")
+    Issue.record("no Package.swift above \(file)", sourceLocation: sourceLocation)
+    return URL(fileURLWithPath: file).deletingLastPathComponent().path
 }
 
 /// Parses a small CSV text into rows of fields (for comparing output files in tests; handles
@@ -102,21 +117,46 @@ public func parseCSV(_ text: String) -> [[String]] {
     return rows
 }
 
-/// CSV rows as dictionaries keyed by the header.
-public func csvRecords(_ text: String) -> [[String: String]] {
+/// CSV rows as dictionaries keyed by the header (a short row lacks the last columns' keys). A
+/// header naming a column twice is recorded as a failure at the caller; the first one is kept.
+public func csvRecords(_ text: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) -> [[String: String]] {
     let rows = parseCSV(text)
     guard let header = rows.first else { return [] }
-    return rows.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(header, $0).map { ($0, $1) }) }
+    let repeated = Dictionary(grouping: header, by: { $0 }).filter { $0.value.count > 1 }.keys.sorted()
+    if !repeated.isEmpty { Issue.record("the header names \(repeated) more than once", sourceLocation: sourceLocation) }
+    return rows.dropFirst().map { Dictionary(zip(header, $0).map { ($0, $1) }, uniquingKeysWith: { first, _ in first }) }
+}
+
+/// The `name` field of every record, in order; a record without it (a column missing from the
+/// header, or a short row) fails the test at the caller.
+public func column(_ name: String, of records: [[String: String]], sourceLocation: Testing.SourceLocation = #_sourceLocation) throws
+    -> [String]
+{
+    try records.enumerated().map { i, record in
+        try #require(record[name], "record \(i + 1) has no \(name)", sourceLocation: sourceLocation)
+    }
+}
+
+/// Records by the value of their `key` field (nhs_number unless said); a record without the key,
+/// or a key seen twice, fails the test at the caller.
+public func keyed(
+    _ records: [[String: String]], by key: String = "nhs_number", sourceLocation: Testing.SourceLocation = #_sourceLocation
+) throws -> [String: [String: String]] {
+    let keys = try column(key, of: records, sourceLocation: sourceLocation)
+    let byKey = Dictionary(zip(keys, records).map { ($0, $1) }, uniquingKeysWith: { first, _ in first })
+    try #require(byKey.count == records.count, "a \(key) is repeated", sourceLocation: sourceLocation)
+    return byKey
 }
 
 /// sample-extracts/ scaled up: `copies` copies of every patient and their activity, each
 /// copy with its own valid NHS numbers (invalid ones stay invalid). For kill and memory tests.
-public func scaledSample(copies: Int) -> String {
+public func scaledSample(copies: Int, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> String {
     let source = repositoryRoot() + "/sample-extracts"
-    let out = temporaryFolder("scaled")
-    let names = (try? FileManager.default.contentsOfDirectory(atPath: source).filter { $0.hasSuffix(".csv") }) ?? []
+    let out = temporaryFolder("scaled", sourceLocation: sourceLocation)
+    let names = try FileManager.default.contentsOfDirectory(atPath: source).filter { $0.hasSuffix(".csv") }
+    try #require(!names.isEmpty, "no CSV file in \(source)", sourceLocation: sourceLocation)
     for name in names {
-        let text = (try? String(contentsOfFile: source + "/" + name, encoding: .utf8)) ?? ""
+        let text = try String(contentsOfFile: source + "/" + name, encoding: .utf8)
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if lines.last == "" { lines.removeLast() }
         guard let header = lines.first else { continue }
@@ -129,7 +169,7 @@ public func scaledSample(copies: Int) -> String {
         } else {
             result += body
         }
-        try? result.write(toFile: out + "/" + name, atomically: true, encoding: .utf8)
+        try result.write(toFile: out + "/" + name, atomically: true, encoding: .utf8)
     }
     return out
 }
@@ -142,10 +182,10 @@ func remapNHSNumbers(_ text: String, copy: Int) -> String {
     func flush() {
         if digits.count == 10, digits.hasPrefix("999") || digits.hasPrefix("943") {
             let valid = NHSNumber.parse(digits) != nil
-            var base = (Int(digits.prefix(9))! + copy * 1_000_003) % 1_000_000_000
+            var base = ((Int(digits.prefix(9)) ?? 0) + copy * 1_000_003) % 1_000_000_000
             while true {
                 let d9 = String(repeating: "0", count: 9 - String(base).count) + String(base)
-                let sum = d9.enumerated().reduce(0) { $0 + Int(String($1.element))! * (10 - $1.offset) }
+                let sum = d9.enumerated().reduce(0) { $0 + ($1.element.wholeNumberValue ?? 0) * (10 - $1.offset) }
                 var check = 11 - sum % 11
                 if check == 11 { check = 0 }
                 if check != 10 {

@@ -14,9 +14,9 @@ import Testing
         for file in ["essex-2005.yaml", "castlefields.yaml", "evercare.yaml"] {
             let set = try CriteriaSet.load(path: repositoryRoot() + "/criteria/" + file)
             criteria += set.criteria
-            if sql == nil { sql = WarehouseSQL(criteria: set, risk: nil, dialect: .duckdb, asOf: WarehouseSQLTests.asOf) }
+            if sql == nil { sql = WarehouseSQL(criteria: set, risk: nil, dialect: .duckdb, asOf: try WarehouseSQLTests.asOf()) }
         }
-        return (sql!, criteria)
+        return (try #require(sql), criteria)
     }
 
     @Test func theCriteriaFilesUseEveryKind() throws {

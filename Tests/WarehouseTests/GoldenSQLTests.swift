@@ -42,7 +42,7 @@ import Testing
         }
         let set = try CriteriaSet.parse(text, path: path)
         let risk = try set.risk.map { r throws(ConfigurationError) in try RiskModel.load(path: r.tablePath, window: r.window) }
-        return WarehouseSQL(criteria: set, risk: risk, dialect: c.dialect, asOf: WarehouseSQLTests.asOf).render()
+        return WarehouseSQL(criteria: set, risk: risk, dialect: c.dialect, asOf: try WarehouseSQLTests.asOf()).render()
     }
 
     @Test(arguments: cases)

@@ -11,11 +11,15 @@ import Testing
 /// it on DuckDB, PostgreSQL and Spark (`SQLDialectTests`, `Tests/sql/`); these tests pin what a
 /// reader of the script relies on, and that the script follows the criteria file.
 @Suite struct WarehouseSQLTests {
-    static let asOf = Day(year: 2026, month: 11, day: 22)!
+    /// The as-of date the pinned SQL is rendered at.
+    static func asOf() throws -> Day { try #require(Day(year: 2026, month: 11, day: 22)) }
 
-    static func render(_ dialect: Dialect, file: String = "essex-2005.yaml", asOf: Day? = asOf, edit: (String) -> String = { $0 })
-        throws -> String
-    {
+    /// Renders `file` for `dialect` as of `asOf` (an ISO date; nil for the engine's today).
+    static func render(
+        _ dialect: Dialect, file: String = "essex-2005.yaml", asOf: String? = "2026-11-22", edit: (String) -> String = { $0 },
+        sourceLocation: Testing.SourceLocation = #_sourceLocation
+    ) throws -> String {
+        let asOf = try asOf.map { try #require(DateFormat.iso.parse($0), "as-of \($0)", sourceLocation: sourceLocation) }
         let path = repositoryRoot() + "/criteria/" + file
         let text = edit(try String(contentsOfFile: path, encoding: .utf8))
         let set = try CriteriaSet.parse(text, path: path)
