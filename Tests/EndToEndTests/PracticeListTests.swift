@@ -23,9 +23,9 @@ import Testing
     static let settings = PracticeLists.Settings(knownPractices: ["A81001", "V81999"], caseManagerNames: ["CM1": "Ann Lee"], opaque: false)
 
     /// The files by name; a name written twice fails the test at the caller.
-    func files(_ cases: [CaseRecord], settings: PracticeLists.Settings = settings, sourceLocation: Testing.SourceLocation = #_sourceLocation)
-        throws -> [String: String]
-    {
+    func files(
+        _ cases: [CaseRecord], settings: PracticeLists.Settings = settings, sourceLocation: Testing.SourceLocation = #_sourceLocation
+    ) throws -> [String: String] {
         let files = try PracticeLists.files(cases, settings: settings)
         let byName = Dictionary(files.map { ($0.name, String(decoding: $0.bytes, as: UTF8.self)) }, uniquingKeysWith: { first, _ in first })
         #expect(byName.count == files.count, "a file name written twice", sourceLocation: sourceLocation)
