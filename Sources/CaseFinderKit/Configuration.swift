@@ -1,0 +1,43 @@
+import Facts
+import Ingest
+import Rules
+import Stratify
+
+/// A run's configuration, each file parsed once, with the fact store holding the case managers.
+public struct Configuration {
+    public var options: SearchOptions
+    public var criteria: CriteriaSet
+    public var criteriaSHA256: String
+    public var mapping: ColumnMapping
+    /// The risk model named by the criteria set, if any.
+    public var risk: RiskModel?
+    /// SHA-256 of the risk table file.
+    public var riskSHA256: String
+    /// The opt-out policy, with the `--ndoo-cleared` list when one was given.
+    public var optOuts: OptOutRegister
+    /// SHA-256 of the `--ndoo-cleared` list ("" without one).
+    public var ndooClearedSHA256: String
+    public var store: FactStore
+    var extracts: ExtractSetReader
+    /// Seconds spent parsing the configuration files.
+    var seconds: Double
+}
+
+/// The extracts read into the fact store, with the configuration that read them.
+public struct LoadedExtracts {
+    public var options: SearchOptions
+    public var criteria: CriteriaSet
+    public var criteriaSHA256: String
+    public var mapping: ColumnMapping
+    public var reader: ExtractReader
+    public var store: FactStore
+    /// The risk model named by the criteria set, if any.
+    public var risk: RiskModel?
+    /// SHA-256 of the risk table file.
+    public var riskSHA256: String
+    /// Who was excluded under the opt-out policy, and how many.
+    public var optOuts: OptOutRegister
+    /// SHA-256 of the `--ndoo-cleared` list ("" without one).
+    public var ndooClearedSHA256: String
+    public var timings: [String: Double]
+}
