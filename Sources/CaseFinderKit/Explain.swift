@@ -52,8 +52,7 @@ public enum Explain {
             for reason in r.reasons { out.append("      - \(reason)") }
         }
         if let risk = loaded.risk {
-            let evaluator = Evaluator(criteria: criteria, asOf: asOf)
-            let (score, categories) = risk.score(p, evaluator: evaluator)
+            let (score, categories) = risk.score(e)
             let span = risk.window.span(asOf)
             let list = categories.map { "\($0) \(risk.points[$0]!)" }.joined(separator: ", ")
             out.append(

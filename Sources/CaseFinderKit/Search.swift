@@ -90,7 +90,7 @@ extension Pipeline {
                 row.reasons = evaluator.plainReasons(p, evaluation: e)
                 var riskTenths = 0
                 if let risk {
-                    let score = risk.score(p, evaluator: evaluator).score
+                    let score = risk.score(e).score
                     riskTenths = score.value
                     row.riskScore = score.description
                     row.riskBand = risk.band(score)

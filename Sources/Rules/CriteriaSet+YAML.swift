@@ -100,57 +100,11 @@ extension CriteriaSet {
             if criteria.contains(where: { $0.rank == rank }) { throw c.error("rank \(rank) is used twice", at: c.optional("rank")) }
             let label = try c.optionalString("label") ?? cid
             let kindName = try c.string("kind")
-            let kind: CriterionKind
-            switch kindName {
-            case "diagnosis":
-                var rules: [CodeRule] = []
-                for entry in try c.maps("codes") {
-                    let pattern = try pattern(entry, "code")
-                    rules.append(
-                        CodeRule(
-                            pattern: pattern, label: try entry.optionalString("label") ?? "",
-                            minAge: try entry.optionalInt("min_age", in: 0...130)))
-                    try entry.finish()
-                }
-                kind = .diagnosis(window: try window(c), codes: rules)
-            case "admissions":
-                kind = .admissions(window: try window(c), minCount: try c.int("min_count", in: 1...1000))
-            case "care_home":
-                let latest = try c.map("latest_admission")
-                kind = .careHome(
-                    register: try c.optionalBool("register") ?? true, window: try window(latest),
-                    admissionSources: try codes(latest, "admission_sources"),
-                    dischargeDestinations: try codes(latest, "discharge_destinations"))
-                try latest.finish()
-            case "polypharmacy":
-                let chapters = try c.string("bnf_chapters")
-                let parts = chapters.split(separator: "-").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-                guard parts.count == 2, parts[0] >= 1, parts[0] <= parts[1], parts[1] <= 99 else {
-                    throw c.error("bnf_chapters must be a range of chapters like 1-15, not '\(chapters)'", at: c.optional("bnf_chapters"))
-                }
-                kind = .polypharmacy(
-                    window: try window(c), minDistinct: try c.int("min_distinct", in: 1...1000), chapters: parts[0]...parts[1])
-            case "nomination":
-                kind = .nomination
-            case "conditions":
-                var groups: [CodeGroup] = []
-                for g in try c.maps("groups") {
-                    var patterns: [CodePattern] = []
-                    for (text, node) in try g.strings("codes") {
-                        switch CodePattern.parse(text) {
-                        case .success(let p): patterns.append(p)
-                        case .failure(let e): throw g.error(e.description, at: node)
-                        }
-                    }
-                    groups.append(CodeGroup(name: try g.string("name"), patterns: patterns))
-                    try g.finish()
-                }
-                kind = .conditions(window: try window(c), minGroups: try c.int("min_groups", in: 1...1000), groups: groups)
-            default:
-                throw c.error(
-                    "unknown criterion kind '\(kindName)' (known: diagnosis, admissions, care_home, polypharmacy, nomination, conditions)",
-                    at: c.optional("kind"))
+            guard let kindRule = CriterionKind.kinds.first(where: { $0.kindName == kindName }) else {
+                let known = CriterionKind.kinds.map { $0.kindName }.joined(separator: ", ")
+                throw c.error("unknown criterion kind '\(kindName)' (known: \(known))", at: c.optional("kind"))
             }
+            let kind = try kindRule.parse(c)
             try c.finish()
             criteria.append(Criterion(id: cid, rank: rank, label: label, kind: kind))
         }
@@ -162,7 +116,8 @@ extension CriteriaSet {
             criteria: criteria, caseloadLimits: caseloadLimits, reservePercent: reservePercent, risk: risk, optOuts: optOuts)
     }
 
-    private static func codes(_ map: YAMLMap, _ key: String) throws(ConfigurationError) -> Set<ShortCode> {
+    /// The HES codes listed under `key` (the kinds' parsers use it too).
+    static func codes(_ map: YAMLMap, _ key: String) throws(ConfigurationError) -> Set<ShortCode> {
         var out: Set<ShortCode> = []
         for (text, node) in try map.strings(key) {
             guard let code = ShortCode(text) else { throw map.error("'\(text)' is not a HES code (1 to 4 characters)", at: node) }
@@ -171,7 +126,8 @@ extension CriteriaSet {
         return out
     }
 
-    private static func pattern(_ map: YAMLMap, _ key: String) throws(ConfigurationError) -> CodePattern {
+    /// The code pattern under `key` (the kinds' parsers use it too).
+    static func pattern(_ map: YAMLMap, _ key: String) throws(ConfigurationError) -> CodePattern {
         let text = try map.string(key)
         switch CodePattern.parse(text) {
         case .success(let p): return p
@@ -179,8 +135,8 @@ extension CriteriaSet {
         }
     }
 
-    /// `window: 12 months` or `window: 84 days`.
-    private static func window(_ map: YAMLMap) throws(ConfigurationError) -> Window {
+    /// `window: 12 months` or `window: 84 days` (the kinds' parsers use it too).
+    static func window(_ map: YAMLMap) throws(ConfigurationError) -> Window {
         let text = try map.string("window")
         let parts = text.split(separator: " ")
         if parts.count == 2, let n = Int(parts[0]), n > 0 {

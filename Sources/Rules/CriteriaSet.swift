@@ -29,38 +29,6 @@ public enum Window: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// A code list entry: a pattern, what it means, and an optional minimum age for it to count
-/// (R11 nausea and vomiting only at 70 and over).
-public struct CodeRule: Sendable, Equatable {
-    public var pattern: CodePattern
-    public var label: String
-    public var minAge: Int?
-}
-
-/// A named group of codes (a chronic condition) for `conditions` criteria.
-public struct CodeGroup: Sendable, Equatable {
-    public var name: String
-    public var patterns: [CodePattern]
-}
-
-/// What one criterion tests. Each case is one kind of evidence in the extracts.
-public enum CriterionKind: Sendable, Equatable {
-    /// An admission (spell) dated in the window carries one of the codes in any diagnosis
-    /// position of any of its episodes.
-    case diagnosis(window: Window, codes: [CodeRule])
-    /// At least `minCount` admissions (continuous stays) dated in the window.
-    case admissions(window: Window, minCount: Int)
-    /// A register entry covering D (when `register`), or the latest admission in the window
-    /// (every spell on the latest admission date) has a care-home source or destination code.
-    case careHome(register: Bool, window: Window, admissionSources: Set<ShortCode>, dischargeDestinations: Set<ShortCode>)
-    /// At least `minDistinct` distinct substances from the chapters issued in the window.
-    case polypharmacy(window: Window, minDistinct: Int, chapters: ClosedRange<Int>)
-    /// A nomination dated on or before D.
-    case nomination
-    /// At least `minGroups` distinct code groups in admissions dated in the window.
-    case conditions(window: Window, minGroups: Int, groups: [CodeGroup])
-}
-
 /// One criterion of a set, with its rank (1 is the highest priority).
 public struct Criterion: Sendable, Equatable {
     public var id: String

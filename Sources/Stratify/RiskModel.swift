@@ -81,11 +81,13 @@ public struct RiskModel: Sendable {
     }
 
     /// A patient's score at the as-of date: the categories in any diagnosis position of any
-    /// admission (as the criteria define admissions) dated in the window.
-    public func score(_ patient: PatientFacts, evaluator: Evaluator) -> (score: Tenths, categories: [ICD10Code]) {
-        let asOf = evaluator.asOf
-        let spells = evaluator.admissions(patient).filter { window.contains($0.admissionDate, asOf: asOf) }
-        return score(spells.lazy.flatMap(\.diagnoses))
+    /// admission (as the criteria define admissions) dated in the window. Reads the admissions
+    /// the evaluation found rather than finding them again, so it must be an evaluation that
+    /// holds them: of an eligible patient, or of anyone when explaining (``EvaluationContext``).
+    public func score(_ evaluation: Evaluation) -> (score: Tenths, categories: [ICD10Code]) {
+        let asOf = evaluation.context.asOf
+        let spells = evaluation.context.admissions.lazy.filter { window.contains($0.admissionDate, asOf: asOf) }
+        return score(spells.flatMap(\.diagnoses))
     }
 
     /// Reads a points table file (YAML). Every error names the file and line.

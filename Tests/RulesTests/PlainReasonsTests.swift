@@ -1,3 +1,4 @@
+import Rules
 import TestSupport
 import Testing
 
@@ -46,5 +47,40 @@ import Testing
         let o = try s.evaluate()
         #expect(try o[3].criteriaText == "")
         #expect(o.reasons[3] == "")
+    }
+}
+
+/// What the evaluation works out once is reused; a criterion with a window of its own still
+/// counts over its own window.
+@Suite struct SharedFiguresTests {
+    /// A second polypharmacy criterion over a year: its own count, in the explanation and the
+    /// practice list, while `distinct_drugs` keeps the first criterion's 84 days.
+    @Test func polypharmacyOverAnotherWindow() throws {
+        let year = """
+
+              - id: polypharmacy_year
+                rank: 6
+                kind: polypharmacy
+                window: 365 days
+                min_distinct: 6
+                bnf_chapters: 1-15
+
+            """
+        let text = try CriteriaFileTests.essexText().replacingOccurrences(of: "\n  - id: nomination\n", with: year + "  - id: nomination\n")
+        let criteria = try CriteriaSet.parse(text, path: "year.yaml")
+        #expect(criteria.criteria.map(\.id).last == "polypharmacy_year")
+        var s = Scenario()
+        s.patient(1, born: "1935-04-01")
+        let bnf = ["0212000B0AAAAAA", "0205051R0AAAAAA", "0206020A0AAAAAA", "0103050P0AAAAAA", "0407010H0AAAAAA", "0101010C0AAAAAA"]
+        for (k, code) in bnf.enumerated() {
+            s.prescription(1, issued: k == 0 ? "2026-03-01" : "2026-10-0\(k)", bnf: code)
+        }
+        let o = try s.evaluate(criteria: criteria)
+        let e = try o[1]
+        #expect(e.criteriaText == "polypharmacy;polypharmacy_year")
+        #expect(e.distinctDrugs == 5)
+        #expect(o.reasons[1] == "5 drugs in 84 days; 6 drugs in 365 days")
+        #expect(e.results[3].reasons.first?.hasPrefix("5 distinct substance(s)") == true)
+        #expect(e.results[5].reasons.first?.hasPrefix("6 distinct substance(s)") == true)
     }
 }

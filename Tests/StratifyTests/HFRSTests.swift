@@ -83,7 +83,7 @@ import Testing
         try reader.readAdmissions(store.add)
         let key = try #require(NHSNumber.parse(nhs(1)))
         let p = try #require(store.patient(key))
-        let s = try HFRSTests.model().score(p, evaluator: Evaluator(criteria: criteria, asOf: asOf))
+        let s = try HFRSTests.model().score(Evaluator(criteria: criteria, asOf: asOf).evaluate(p))
         #expect(s.score.description == "10.3")
         #expect(s.categories.map(\.description) == ["F00", "W19"])
     }
