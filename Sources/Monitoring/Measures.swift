@@ -2,6 +2,7 @@ import CaseCore
 import Facts
 import Foundation
 import Ingest
+import Rules
 import Store
 
 /// The programme's monitoring measures and screening timeliness (`casefind measures`, and the
@@ -32,9 +33,6 @@ import Store
 ///   weekends are not working days); within target when at most `targetWorkingDays`. Outcomes
 ///   of patients no recorded run case-found are counted apart.
 public enum Measures {
-    public static let emergencyMethods: Set<ShortCode> = Set(
-        ["21", "22", "23", "24", "25", "28", "2A", "2B", "2C", "2D"].compactMap { ShortCode($0) })
-
     public struct Settings: Sendable {
         public var baseline: ClosedRange<Month>
         public var targetWorkingDays: Int
@@ -139,7 +137,7 @@ public enum Measures {
             let locality = localityOf[store.practiceNumber(at: i)]
             localities.insert(locality)
             let emergencies = p.spells.filter { s in
-                s.admissionDate <= asOf && s.admissionMethods.contains { emergencyMethods.contains($0) }
+                s.admissionDate <= asOf && EmergencyAdmission.isEmergency(s)
             }
             for s in emergencies {
                 let m = Month(s.admissionDate)
