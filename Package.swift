@@ -48,7 +48,7 @@ let package = Package(
         ),
         .target(name: "Facts", dependencies: ["CaseCore", "Ingest"], swiftSettings: hotPath),
         .target(name: "Rules", dependencies: ["CaseCore", "ConfigFile", "Facts"]),
-        .target(name: "Stratify", dependencies: ["CaseCore", "ConfigFile", "Facts", "Rules"]),
+        .target(name: "Stratify", dependencies: ["CaseCore", "ConfigFile", "Facts", "Ingest", "Rules"]),
         .target(name: "Allocate", dependencies: ["CaseCore"]),
         .target(name: "Synth", dependencies: ["CaseCore"]),
         .target(

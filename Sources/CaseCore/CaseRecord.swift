@@ -25,6 +25,8 @@ public struct CaseRecord: Sendable, Equatable {
     /// One decimal place (`10.3`); empty when the set has no risk model.
     public var riskScore = ""
     public var riskBand = ""
+    /// The risk score in tenths (0 without a risk model): what allocation orders by.
+    public var riskTenths = 0
     /// Where the patient stands after placing; nil before it.
     public var status: CaseStatus?
     public var caseManagerID = ""

@@ -12,7 +12,7 @@ import Synchronization
 /// import nor the Accurx files: the practice re-identifies the patients first.
 public enum PracticeLists {
     /// ODS codes that stand for "no registered practice" (SUS): nobody's list.
-    public static let placeholders: Set<String> = ["V81997", "V81998", "V81999"]
+    public static let placeholders = PlaceholderPractice.codes
 
     /// Accurx takes at most this many patients a file.
     public static let accurxBatch = 250
