@@ -29,4 +29,10 @@ public enum ScreeningOutcomeKind: String, Sendable, Hashable, CaseIterable {
     case enrolled
     /// Frees the place; not offered again until a new criterion triggers.
     case declined, unsuitable, discharged
+
+    /// The words, for messages: "enrolled, declined, unsuitable or discharged".
+    public static var spelledOut: String {
+        let words = allCases.map(\.rawValue)
+        return words.dropLast().joined(separator: ", ") + " or " + words[words.count - 1]
+    }
 }

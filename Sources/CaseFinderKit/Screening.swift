@@ -38,10 +38,10 @@ public enum Screening {
             try reader.readScreening { row in
                 guard let kind = ScreeningOutcome.Kind(rawValue: row.outcome) else {
                     return .reject(
-                        reason: "outcome must be enrolled, declined, unsuitable or discharged", field: "outcome", value: row.outcome)
+                        reason: "outcome must be \(ScreeningOutcomeKind.spelledOut)", field: "outcome", value: row.outcome)
                 }
                 if kind == .enrolled && (row.caseManagerID ?? "").isEmpty {
-                    return .reject(reason: "an enrolled patient needs the case_manager_id", field: "case_manager_id", value: "")
+                    return .reject(reason: "an \(kind.rawValue) patient needs the case_manager_id", field: "case_manager_id", value: "")
                 }
                 let person = reader.people.display(row.person)
                 outcomes.append(

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CaseCore
 import CaseFinderKit
 
 struct ScreeningCommand: ParsableCommand {
@@ -9,7 +10,9 @@ struct ScreeningCommand: ParsableCommand {
 struct ScreeningImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import outcomes (nhs_number, outcome = enrolled | declined | unsuitable | discharged, date, case_manager_id).")
+        abstract: "Import outcomes (nhs_number, outcome = \(outcomes), date, case_manager_id).")
+
+    static let outcomes = ScreeningOutcomeKind.allCases.map(\.rawValue).joined(separator: " | ")
 
     @Argument(help: "The outcomes file (CSV).")
     var file: String
