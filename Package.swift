@@ -53,7 +53,9 @@ let package = Package(
         .target(name: "Synth", dependencies: ["CaseCore"]),
         .target(
             name: "Store",
-            dependencies: ["CaseCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")]),
+            dependencies: [
+                "Allocate", "CaseCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]),
         .target(name: "Report", dependencies: ["CaseCore", "Ingest", "Workbook"]),
         .target(name: "Monitoring", dependencies: ["CaseCore", "Facts", "Ingest", "Report", "Rules", "Store"]),
         .target(name: "Warehouse", dependencies: ["CaseCore", "Rules", "Stratify"]),

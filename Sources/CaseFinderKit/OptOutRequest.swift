@@ -24,30 +24,17 @@ public enum OptOutRequest {
     /// Reads the spine and writes `MAILBOX-DDMMYY-NNNN.dat` into `out`, atomically.
     public static func write(extracts: String, mappingPath: String?, mailbox: String, day: Day, out: String) throws -> Written {
         let mapping = try mappingPath.map { path throws(ConfigurationError) in try ColumnMapping.load(path: path) } ?? .contract
-        guard mapping.personID == .nhsNumber else {
-            throw ConfigurationError("the national data opt-out check needs NHS numbers; the mapping uses opaque person keys")
-        }
-        let counter = DiagnosticCollector()
-        let reader = ExtractReader(directory: extracts, mapping: mapping, sink: counter)
-        guard reader.exists(.patients) else { throw ConfigurationError("required extract \(reader.path(of: .patients)) is missing") }
-        var numbers: [UInt64] = []
-        var seen = Set<UInt64>()
-        var repeated = 0
-        try reader.readPatients { row in
-            if seen.insert(row.person).inserted { numbers.append(row.person) } else { repeated += 1 }
-            return .accepted
-        }
+        let spine = try ClearedList.spineNumbers(extracts: extracts, mapping: mapping)
         let folder = try OutputDirectory(path: out)
         let existing = (try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []
         let name = ClearedList.requestFileName(mailbox: mailbox, day: day, existing: existing)
         do {
-            try folder.write(name, ClearedList.request(numbers))
+            try folder.write(name, ClearedList.request(spine.numbers))
             try folder.commit()
         } catch {
             folder.abandon()
             throw error
         }
-        return Written(
-            path: folder.finalPath(name), numbers: numbers.count, rejected: reader.stats[.patients]?.rejected ?? 0, repeated: repeated)
+        return Written(path: folder.finalPath(name), numbers: spine.numbers.count, rejected: spine.rejected, repeated: spine.repeated)
     }
 }

@@ -45,9 +45,10 @@ public enum Pipeline {
         let configured = Date()
         try extracts.readConfiguration(into: store)
         return Configuration(
-            options: options, criteria: criteria, criteriaSHA256: sha256(ofFile: options.criteriaPath), mapping: mapping, risk: risk,
-            riskSHA256: criteria.risk.map { sha256(ofFile: $0.tablePath) } ?? "", optOuts: optOuts,
-            ndooClearedSHA256: options.ndooClearedPath.map { sha256(ofFile: $0) } ?? "", store: store, extracts: extracts,
+            options: options, criteria: criteria, criteriaSHA256: SHA256Digest.hex(ofFile: options.criteriaPath), mapping: mapping,
+            risk: risk,
+            riskSHA256: criteria.risk.map { SHA256Digest.hex(ofFile: $0.tablePath) } ?? "", optOuts: optOuts,
+            ndooClearedSHA256: options.ndooClearedPath.map { SHA256Digest.hex(ofFile: $0) } ?? "", store: store, extracts: extracts,
             seconds: configured.timeIntervalSince(start))
     }
 
@@ -73,16 +74,5 @@ public enum Pipeline {
         _ options: SearchOptions, sink: DiagnosticSink, threads: Int = 2, everyone: Bool = false
     ) throws(ConfigurationError) -> LoadedExtracts {
         try load(configure(options, everyone: everyone, requireExtracts: false), sink: sink, threads: threads)
-    }
-
-    /// Lowercase hex SHA-256 of a text's UTF-8 bytes.
-    public static func sha256(ofText text: String) -> String {
-        SHA256Digest.hex(Array(text.utf8))
-    }
-
-    /// Lowercase hex SHA-256 of a file's bytes ("" when unreadable).
-    public static func sha256(ofFile path: String) -> String {
-        guard let data = FileManager.default.contents(atPath: path) else { return "" }
-        return SHA256Digest.hex(Array(data))
     }
 }

@@ -1,5 +1,6 @@
 import Allocate
 import CaseCore
+import Digest
 import Facts
 import Foundation
 import Ingest
@@ -220,7 +221,7 @@ public enum Run {
             String(watermark), loaded.optOuts.policy.description, loaded.ndooClearedSHA256,
         ]
         for kind in ExtractKind.extracts { parts.append(loaded.reader.stats[kind]?.sha256 ?? "-") }
-        return Pipeline.sha256(ofText: parts.joined(separator: "\n"))
+        return SHA256Digest.hex(ofText: parts.joined(separator: "\n"))
     }
 
     static func inputsJSON(_ loaded: LoadedExtracts) -> String {

@@ -36,17 +36,10 @@ public enum Screening {
             if let latest { for p in try state.patients(ofRun: latest.id) { criteriaNow[p.person] = p.criteria } }
             var outcomes: [ScreeningOutcome] = []
             try reader.readScreening { row in
-                guard let kind = ScreeningOutcome.Kind(rawValue: row.outcome) else {
-                    return .reject(
-                        reason: "outcome must be \(ScreeningOutcomeKind.spelledOut)", field: "outcome", value: row.outcome)
-                }
-                if kind == .enrolled && (row.caseManagerID ?? "").isEmpty {
-                    return .reject(reason: "an \(kind.rawValue) patient needs the case_manager_id", field: "case_manager_id", value: "")
-                }
                 let person = reader.people.display(row.person)
                 outcomes.append(
                     ScreeningOutcome(
-                        person: person, outcome: kind, date: row.date.description, caseManagerID: row.caseManagerID ?? "",
+                        person: person, outcome: row.outcome, date: row.date.description, caseManagerID: row.caseManagerID ?? "",
                         criteriaAtOutcome: criteriaNow[person] ?? []))
                 return .accepted
             }

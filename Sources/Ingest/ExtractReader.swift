@@ -169,8 +169,14 @@ public final class ExtractReader {
             return { row in
                 guard let person = row.person(nhs), let o = row.text(outcome, required: true), let day = row.date(date, required: true)
                 else { return nil }
-                return body(
-                    ScreeningRow(line: row.record.line, person: person, outcome: o.lowercased(), date: day, caseManagerID: row.text(cm)))
+                guard let kind = ScreeningOutcomeKind(rawValue: o.lowercased()) else {
+                    return .reject(reason: "outcome must be \(ScreeningOutcomeKind.spelledOut)", field: "outcome", value: o.lowercased())
+                }
+                let manager = row.text(cm)
+                if kind == .enrolled && (manager ?? "").isEmpty {
+                    return .reject(reason: "an \(kind.rawValue) patient needs the case_manager_id", field: "case_manager_id", value: "")
+                }
+                return body(ScreeningRow(line: row.record.line, person: person, outcome: kind, date: day, caseManagerID: manager))
             }
         }
     }

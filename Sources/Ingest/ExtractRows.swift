@@ -51,8 +51,9 @@ public struct ResidenceRow: Sendable {
 public struct ScreeningRow: Sendable {
     public var line: Int
     public var person: UInt64
-    public var outcome: String
+    public var outcome: ScreeningOutcomeKind
     public var date: Day
+    /// Always there for `enrolled` (a row without it is rejected).
     public var caseManagerID: String?
 }
 

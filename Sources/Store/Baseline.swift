@@ -1,6 +1,5 @@
 import Allocate
 import CaseCore
-import Store
 
 /// What the state store says before a run: the run it is compared with, and the placing
 /// memory (who was case-found, who is on a caseload, who was screened out).
@@ -49,28 +48,5 @@ public struct Baseline: Sendable {
             }
         }
         return Baseline(run: run, memory: memory, watermark: watermark)
-    }
-}
-
-extension StatefulPlacement {
-    /// What the state store records of this run: every case-found patient, then the lapsed
-    /// patients still on a caseload.
-    func snapshot(candidates: [Candidate], memory: PlacementMemory) -> [PatientState] {
-        var snapshot: [PatientState] = []
-        for (i, row) in cases.enumerated() {
-            snapshot.append(
-                PatientState(
-                    person: row.nhsNumber, locality: row.locality, priority: row.priority, criteria: row.criteria,
-                    riskTenths: candidates[i].riskTenths, status: row.status ?? .noCapacity, caseManagerID: row.caseManagerID,
-                    waitingPosition: row.waitingPosition, reservedPlace: reservedPlace[i]))
-        }
-        for l in lapsed where !l.caseManagerID.isEmpty {
-            snapshot.append(
-                PatientState(
-                    person: l.nhsNumber, locality: l.locality, priority: 0, criteria: [], riskTenths: 0, status: .lapsed,
-                    caseManagerID: l.caseManagerID, waitingPosition: nil,
-                    reservedPlace: memory.caseload[l.nhsNumber]?.reserved ?? false))
-        }
-        return snapshot
     }
 }
