@@ -1,13 +1,22 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
-// The pipeline, one module per stage, each depending only on those before it:
-//   CaseCore (values, no I/O) -> Ingest (libcsv streaming) -> Facts (per-patient store)
-//   -> Rules (criteria files and their evaluation) -> Stratify (risk) -> Allocate (capacity)
-//   -> Store (SQLite state: run history, caseloads, screening) -> Report (writers)
-//   -> CaseFinderKit (wires the stages) -> casefind (command line only).
-// Beside the pipeline: Warehouse renders a criteria set as SQL for DuckDB, PostgreSQL and Spark;
-// Workbook writes a one-sheet .xlsx review workbook (ZIPFoundation, over zlib, for the container).
+// The pipeline, one module per stage, each depending only on stages before it (scripts/
+// check-modules holds every target to exactly the project modules it imports):
+//   CaseCore     values, no I/O: days, codes, NHS numbers, case records and statuses
+//   Ingest       CaseCore: extracts streamed through libcsv into an ExtractConsumer, rejects
+//   Facts        Ingest: the per-patient fact store (the consumer)
+//   Rules        Facts: criteria files, one criterion kind per file, their evaluation
+//   Stratify     Rules: the risk model, the search over every patient (CaseSearch), explain's text
+//   Allocate     CaseCore: capacity, placing with the last run's memory; pure
+//   Store        Allocate: the SQLite state store (GRDB): runs, caseloads, screening, baseline
+//   Report       Ingest: every output file's bytes, the report page, practice lists
+//   Monitoring   Facts, Rules, Store, Report: the programme's measures and their files
+//   CaseFinderKit  all of the above: wires the stages into run, incidence, measures, explain...
+//   casefind     CaseFinderKit: the command line, progress and terminal output.
+// Beside the pipeline: Digest (SHA-256 over libcrypto), ConfigFile (YAML with positions),
+// Warehouse (the criteria as SQL for DuckDB, PostgreSQL and Spark; Rules, Stratify), Workbook
+// (a one-sheet .xlsx, over ZIPFoundation) and Synth (synthetic extracts).
 /// The ingester and the fact store run once per input row: in release builds they skip Swift's
 /// dynamic exclusivity checks, which cost about a tenth of the ingest time (measured with
 /// callgrind); debug builds and the tests keep them.
