@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
-"""Check that casefind's cases.csv and the DuckDB case list hold the same patients.
+"""Check that casefind's cases.csv and a peer's case list hold the same patients.
 
-    check_equal.py CASEFIND_CASES.csv DUCKDB_CASES.csv
+    check_equal.py CASEFIND_CASES.csv PEER_CASES.csv [PEER_NAME]
+
+The peer is DuckDB (essex.sql) or Polars (essex_polars.py); PEER_NAME labels it in the
+messages, DuckDB unless given.
 
 Compares the rows (nhs_number, priority, criteria, frailty_codes, admissions,
 distinct_drugs, care_home, nominated, age, locality) as sets. Exit 0 and one line when
@@ -29,27 +32,28 @@ def load(path):
 
 def main():
     a_path, b_path = sys.argv[1:3]
+    peer = sys.argv[3] if len(sys.argv) > 3 else "DuckDB"
     a, b = load(a_path), load(b_path)
     if a == b:
-        print(f"check_equal: OK, {len(a)} case-found patients identical in casefind and DuckDB")
+        print(f"check_equal: OK, {len(a)} case-found patients identical in casefind and {peer}")
         return 0
     only_a = sorted(a - b)
     only_b = sorted(b - a)
     by_nhs_b = {r[0]: r for r in only_b}
     print(f"check_equal: FAILED: {len(only_a)} rows only in casefind, {len(only_b)} only in "
-          f"DuckDB ({len(a)} vs {len(b)} cases)", file=sys.stderr)
+          f"{peer} ({len(a)} vs {len(b)} cases)", file=sys.stderr)
     print("  columns: " + ",".join(COLS), file=sys.stderr)
     shown = 0
     for r in only_a[:20]:
         other = by_nhs_b.get(r[0])
         print("  casefind: " + ",".join(r), file=sys.stderr)
-        print("  duckdb:   " + (",".join(other) if other else "(not case-found)"),
+        print(f"  {peer.lower() + ':':10}" + (",".join(other) if other else "(not case-found)"),
               file=sys.stderr)
         shown += 1
     nhs_a = {r[0] for r in only_a}
     for r in [r for r in only_b if r[0] not in nhs_a][:20]:
         print("  casefind: (not case-found)", file=sys.stderr)
-        print("  duckdb:   " + ",".join(r), file=sys.stderr)
+        print(f"  {peer.lower() + ':':10}" + ",".join(r), file=sys.stderr)
     return 1
 
 

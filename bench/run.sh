@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# casefind benchmark: casefind vs the same search in DuckDB SQL vs a raw libcsv parse.
+# casefind benchmark: casefind vs the same search in DuckDB SQL and in Polars vs a raw libcsv
+# parse.
 #
 #   bench/run.sh [--patients 300000] [--runs 3] [--seed 1] [--as-of 2026-11-22]
 #                [--work DIR] [--regen]
@@ -7,8 +8,8 @@
 #   CASEFIND_BIN=/path/to/casefind   use that binary instead of `swift build -c release`
 #   BENCH_WORK=DIR                   work folder (default /tmp/casefind-bench-work)
 #
-# See bench/README.md. Exit 0 with a report; exit 1 (loudly) when DuckDB's case list differs
-# from casefind's, in which case no time is reported.
+# See bench/README.md. Exit 0 with a report; exit 1 (loudly) when DuckDB's or Polars' case list
+# differs from casefind's, in which case no time is reported.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -21,6 +22,7 @@ AS_OF=2026-11-22
 WORK="${BENCH_WORK:-/tmp/casefind-bench-work}"
 REGEN=0
 DUCKDB_VERSION=2.0.0
+POLARS_VERSION=2.1.0
 THREADS=2
 
 while [ $# -gt 0 ]; do
@@ -31,7 +33,7 @@ while [ $# -gt 0 ]; do
     --as-of) AS_OF="$2"; shift 2 ;;
     --work) WORK="$2"; shift 2 ;;
     --regen) REGEN=1; shift ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1" >&2; exit 64 ;;
   esac
 done
@@ -64,15 +66,20 @@ RAWPARSE="$WORK/rawparse"
 say "rawparse: gcc -O2 bench/rawparse.c -lcsv"
 gcc -O2 -Wall -Wextra -o "$RAWPARSE" "$HERE/rawparse.c" -lcsv
 
-# ------------------------------------------------------------------ 3. DuckDB in bench/.venv
+# ------------------------------------------------------------------ 3. DuckDB and Polars in bench/.venv
 VENV="$HERE/.venv"
 PY="$VENV/bin/python"
-if ! [ -x "$PY" ] || ! "$PY" -c 'import duckdb' 2>/dev/null; then
+[ -x "$PY" ] || python3 -m venv "$VENV"
+if ! "$PY" -c 'import duckdb' 2>/dev/null; then
   say "duckdb: installing into bench/.venv"
-  python3 -m venv "$VENV"
   "$VENV/bin/pip" install -q "duckdb==$DUCKDB_VERSION" || "$VENV/bin/pip" install -q duckdb
 fi
 say "duckdb: $("$PY" -c 'import duckdb; print(duckdb.__version__)')"
+if ! "$PY" -c 'import polars' 2>/dev/null; then
+  say "polars: installing into bench/.venv"
+  "$VENV/bin/pip" install -q "polars==$POLARS_VERSION" || "$VENV/bin/pip" install -q polars
+fi
+say "polars: $("$PY" -c 'import polars; print(polars.__version__)')"
 
 # ------------------------------------------------------------------ 4. extracts
 # `casefind synth` when the binary has it, else the differential-test generator.
@@ -133,26 +140,51 @@ timed() {
   printf '%s\t%s\t%s\t%s\t%s\n' "$label" "$run" "$(echo "scale=4; ($t1 - $t0) / 1000000000" | bc)" "$e" "$m" >> "$MEAS"
 }
 
-LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
-say "load before runs: $LOAD_BEFORE on $(nproc) cores"
-for i in $(seq 1 "$RUNS"); do
-  say "run $i/$RUNS: casefind"
-  OUT="$RES/casefind-out-$i"
-  timed casefind "$i" "$BIN" run --extracts "$DATA" --criteria "$CRITERIA" --as-of "$AS_OF" --out "$OUT" --quiet \
-    --timings "$RES/casefind-timings-$i.json"
-  say "run $i/$RUNS: duckdb"
-  timed duckdb "$i" "$PY" "$HERE/essex.py" --extracts "$DATA" --as-of "$AS_OF" --out "$RES/duckdb-cases-$i.csv" --threads "$THREADS"
-  say "run $i/$RUNS: rawparse"
-  timed rawparse "$i" "$RAWPARSE" "$DATA/prescriptions.csv"
-  # The case lists must agree before any figure is reported.
-  if ! python3 "$HERE/check_equal.py" "$OUT/cases.csv" "$RES/duckdb-cases-$i.csv" >&2; then
+# One timed run of a peer: casefind, DuckDB (essex.sql) or Polars (essex_polars.py).
+run_peer() {
+  local tool="$1" i="$2"
+  say "run $i/$RUNS: $tool"
+  case "$tool" in
+    casefind)
+      timed casefind "$i" "$BIN" run --extracts "$DATA" --criteria "$CRITERIA" --as-of "$AS_OF" \
+        --out "$RES/casefind-out-$i" --quiet --timings "$RES/casefind-timings-$i.json" ;;
+    duckdb)
+      timed duckdb "$i" "$PY" "$HERE/essex.py" --extracts "$DATA" --as-of "$AS_OF" \
+        --out "$RES/duckdb-cases-$i.csv" --threads "$THREADS" ;;
+    polars)
+      timed polars "$i" "$PY" "$HERE/essex_polars.py" --extracts "$DATA" --as-of "$AS_OF" \
+        --out "$RES/polars-cases-$i.csv" --threads "$THREADS" ;;
+  esac
+}
+
+# check_peer LABEL NAME RUN: the peer's case list must equal casefind's before any figure is
+# reported.
+check_peer() {
+  local label="$1" name="$2" i="$3"
+  if ! python3 "$HERE/check_equal.py" "$RES/casefind-out-$i/cases.csv" "$RES/$label-cases-$i.csv" "$name" >&2; then
     printf '\n%s\n' "**************************************************************" >&2
-    printf '%s\n' "  DuckDB and casefind disagree (run $i). No times are reported." >&2
-    printf '%s\n' "  casefind: $OUT/cases.csv" >&2
-    printf '%s\n' "  duckdb:   $RES/duckdb-cases-$i.csv" >&2
+    printf '%s\n' "  $name and casefind disagree (run $i). No times are reported." >&2
+    printf '%s\n' "  casefind: $RES/casefind-out-$i/cases.csv" >&2
+    printf '%-12s%s\n' "  $label:" "$RES/$label-cases-$i.csv" >&2
     printf '%s\n' "**************************************************************" >&2
     exit 1
   fi
+}
+
+LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
+say "load before runs: $LOAD_BEFORE on $(nproc) cores"
+PEERS=(casefind duckdb polars)
+for i in $(seq 1 "$RUNS"); do
+  # The peers take turns at going first: round i starts with peer (i-1) mod 3, so that each
+  # sees every position (and its neighbours' cache and load) equally often over 3 rounds.
+  for k in 0 1 2; do
+    run_peer "${PEERS[$(( (i - 1 + k) % 3 ))]}" "$i"
+  done
+  say "run $i/$RUNS: rawparse"
+  timed rawparse "$i" "$RAWPARSE" "$DATA/prescriptions.csv"
+  # The case lists must agree before any figure is reported.
+  check_peer duckdb DuckDB "$i"
+  check_peer polars Polars "$i"
 done
 LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
 say "load after runs: $LOAD_AFTER"
