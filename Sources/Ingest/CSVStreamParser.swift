@@ -74,6 +74,12 @@ struct ByteBuffer {
         capacity = c
     }
 
+    /// Room for `n` bytes in all, written straight through `base` and then made the count with
+    /// `setCount`.
+    @inline(__always) mutating func reserve(_ n: Int) { if n > capacity { grow(n) } }
+
+    @inline(__always) mutating func setCount(_ n: Int) { count = n }
+
     @inline(__always) mutating func removeAll() { count = 0 }
     @inline(__always) mutating func removeLast(_ n: Int) { count -= n }
     var buffer: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
@@ -266,20 +272,23 @@ public final class CSVStreamParser {
         }
     }
 
-    /// The fast path for a whole line that starts no quoted field: most lines of an extract.
+    /// The fast path for a whole line with no carriage return before its end: most lines of an
+    /// extract, quoted or not.
     ///
     /// libcsv costs about 14 instructions a byte; a line with no quote character and no
     /// carriage return before its end is split here on the delimiter instead, straight from
     /// the input, and handed on in exactly the shape libcsv's callbacks would have built
-    /// (fields untrimmed, the record's raw bytes without the line break, blank lines skipped).
-    /// Returns false, having done nothing, when the line needs libcsv.
+    /// (fields untrimmed, the record's raw bytes without the line break, blank lines skipped);
+    /// a line with quotes goes to `splitQuotedLine`. Returns false, having done nothing, when
+    /// the line needs libcsv.
     @inline(__always)
     private func splitPlainLine(_ segment: UnsafeRawBufferPointer) -> Bool {
         let p = segment.baseAddress!.assumingMemoryBound(to: UInt8.self)
         var length = segment.count - 1  // without the LF
         if length > 0 && p[length - 1] == 13 { length -= 1 }
         if length == 0 { return true }  // a blank line: libcsv skips it too
-        if memchr(p, 34, length) != nil || memchr(p, 13, length) != nil { return false }
+        if memchr(p, 13, length) != nil { return false }
+        if memchr(p, 34, length) != nil { return splitQuotedLine(p, length) }
         let st = state
         let delimiter = delimiterByte
         st.pointee.endCount = 0
@@ -295,6 +304,77 @@ public final class CSVStreamParser {
             ends: UnsafeBufferPointer(start: st.pointee.ends, count: st.pointee.endCount),
             raw: UnsafeBufferPointer(start: p, count: min(length, CSVStreamParser.rawCap)))
         if !(record.count == 1 && record[0].isEmpty) { st.pointee.onRecord(record) }
+        st.pointee.endCount = 0
+        return true
+    }
+
+    /// The fast path for a whole line whose quoted fields are all well formed: each field either
+    /// holds no quote, or opens with one, doubles the quotes inside and closes right before a
+    /// delimiter or the line's end. Such a field is unquoted here, straight from the input,
+    /// into the layout libcsv's callbacks build. Anything else (a quote inside an unquoted
+    /// field, a space before an opening quote or after a closing one, a field still open at the
+    /// line's end) returns false having handed on nothing, and the line goes to libcsv.
+    @inline(never)
+    private func splitQuotedLine(_ p: UnsafePointer<UInt8>, _ length: Int) -> Bool {
+        let st = state
+        let delimiter = delimiterByte
+        // At most every byte of the line, and one separator per field (at most length + 1).
+        st.pointee.fieldBytes.reserve(2 * length + 2)
+        let out = st.pointee.fieldBytes.base
+        var o = 0
+        var i = 0
+        st.pointee.endCount = 0
+        while true {
+            if i < length && p[i] == 34 {
+                i += 1
+                while true {
+                    guard i < length else {
+                        st.pointee.endCount = 0
+                        return false
+                    }
+                    let b = p[i]
+                    if b == 34 {
+                        if i + 1 < length && p[i + 1] == 34 {
+                            out[o] = 34
+                            o += 1
+                            i += 2
+                            continue
+                        }
+                        i += 1
+                        break
+                    }
+                    out[o] = b
+                    o += 1
+                    i += 1
+                }
+                if i < length && p[i] != delimiter {
+                    st.pointee.endCount = 0
+                    return false
+                }
+            } else {
+                while i < length && p[i] != delimiter {
+                    if p[i] == 34 {
+                        st.pointee.endCount = 0
+                        return false
+                    }
+                    out[o] = p[i]
+                    o += 1
+                    i += 1
+                }
+            }
+            st.pointee.pushEnd(o)
+            out[o] = 0
+            o += 1
+            if i >= length { break }
+            i += 1
+        }
+        st.pointee.fieldBytes.setCount(o)
+        let record = CSVRecord(
+            line: line, fieldBytes: st.pointee.fieldBytes.buffer,
+            ends: UnsafeBufferPointer(start: st.pointee.ends, count: st.pointee.endCount),
+            raw: UnsafeBufferPointer(start: p, count: min(length, CSVStreamParser.rawCap)))
+        if !(record.count == 1 && record[0].isEmpty) { st.pointee.onRecord(record) }
+        st.pointee.fieldBytes.removeAll()
         st.pointee.endCount = 0
         return true
     }

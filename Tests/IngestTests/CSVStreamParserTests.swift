@@ -161,6 +161,65 @@ func parse(
         }
     }
 
+    /// Lines of quoted fields, mostly well formed (what a "quote all" export writes: doubled
+    /// quotes, delimiters and spaces inside), some not: a quote inside an unquoted field, a space
+    /// before an opening quote or after a closing one, a field left open across lines, a lone CR.
+    static func quotedCSV(seed: UInt64, delimiter: UInt8) -> [UInt8] {
+        var rng = SplitMix64(seed: seed)
+        let inside: [UInt8] = Array("ab9 \t\"\"".utf8) + [delimiter, 0xC3, 0xA9]
+        var out: [UInt8] = []
+        for _ in 0..<300 {
+            let fields = 1 + Int(rng.next() % 6)
+            let crlf = rng.next() % 2 == 0
+            for f in 0..<fields {
+                if f > 0 { out.append(delimiter) }
+                let irregular = rng.next() % 25
+                let quoted = rng.next() % 4 != 0
+                if irregular == 0 { out.append(32) }  // a space before the opening quote
+                if quoted { out.append(34) }
+                for _ in 0..<Int(rng.next() % 8) {
+                    let b = inside[Int(rng.next() % UInt64(inside.count))]
+                    if b == 34 {
+                        if quoted { out += [34, 34] } else if irregular == 1 { out.append(34) }  // a stray quote
+                    } else if !quoted && b == delimiter {
+                        out.append(UInt8(ascii: "x"))
+                    } else {
+                        out.append(b)
+                    }
+                }
+                if irregular == 2 && quoted { out += [10, 99] }  // a line break inside the quotes
+                if irregular == 3 { out.append(13) }  // a lone carriage return
+                if quoted && irregular != 4 { out.append(34) }  // 4: left open to the line's end
+                if irregular == 5 { out.append(32) }  // a space after the closing quote
+            }
+            out += crlf ? [13, 10] : [10]
+        }
+        return out
+    }
+
+    @Test(arguments: [UInt8(ascii: ","), UInt8(ascii: "|"), 9], Feeding.allCases)
+    func quotedLinesSameAsLibcsv(delimiter: UInt8, feeding: Feeding) {
+        for seed in UInt64(1)...40 {
+            let bytes = Self.quotedCSV(seed: seed, delimiter: delimiter)
+            let fast = parse(bytes, feeding, seed: seed, delimiter: delimiter, fastPath: true)
+            let slow = parse(bytes, feeding, seed: seed, delimiter: delimiter, fastPath: false)
+            #expect(fast == slow, "seed \(seed)")
+            #expect(fast.count > 20)
+        }
+    }
+
+    @Test func quotedLinesGiveTheirFields() {
+        let bytes = Array("\"a\",\"b,\"\"c\"\"\",\"\"\r\n\"\"\n\"x\",,\"\",y\n\"1\" ,2\n\"3\"\"4\",5\n".utf8)
+        let records = parse(bytes, .whole)
+        #expect(
+            records == [
+                ParsedRecord(line: 1, fields: ["a", "b,\"c\"", ""], raw: "\"a\",\"b,\"\"c\"\"\",\"\""),
+                ParsedRecord(line: 3, fields: ["x", "", "", "y"], raw: "\"x\",,\"\",y"),
+                ParsedRecord(line: 4, fields: ["1", "2"], raw: "\"1\" ,2"),
+                ParsedRecord(line: 5, fields: ["3\"4", "5"], raw: "\"3\"\"4\",5"),
+            ])
+    }
+
     @Test func plainLinesGiveTheirFields() {
         let bytes = Array("a, b ,c\r\n\r\n  \n1,,3\n\"q\",2\n".utf8)
         let records = parse(bytes, .whole)
