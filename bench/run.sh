@@ -3,7 +3,7 @@
 # parse.
 #
 #   bench/run.sh [--patients 300000] [--runs 3] [--seed 1] [--as-of 2026-11-22]
-#                [--work DIR] [--regen]
+#                [--layout sorted|shuffled|quote-all] [--crlf] [--bom] [--work DIR] [--regen]
 #
 #   CASEFIND_BIN=/path/to/casefind   use that binary instead of `swift build -c release`
 #   BENCH_WORK=DIR                   work folder (default /tmp/casefind-bench-work)
@@ -24,6 +24,9 @@ REGEN=0
 DUCKDB_VERSION=2.0.0
 POLARS_VERSION=2.1.0
 THREADS=2
+LAYOUT=sorted
+CRLF=""
+BOM=""
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -33,6 +36,9 @@ while [ $# -gt 0 ]; do
     --as-of) AS_OF="$2"; shift 2 ;;
     --work) WORK="$2"; shift 2 ;;
     --regen) REGEN=1; shift ;;
+    --layout) LAYOUT="$2"; shift 2 ;;
+    --crlf) CRLF=--crlf; shift ;;
+    --bom) BOM=--bom; shift ;;
     -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1" >&2; exit 64 ;;
   esac
@@ -91,15 +97,18 @@ fi
 if [ "$USE_SYNTH" = 1 ]; then
   GEN_NAME=synth
   GEN_ID="synth $(sha256sum "$BIN" | cut -c1-16)"
-  generate() { "$BIN" synth --patients "$PATIENTS" --seed "$SEED" --as-of "$AS_OF" --out "$1" >&2; }
+  generate() {
+    "$BIN" synth --patients "$PATIENTS" --seed "$SEED" --as-of "$AS_OF" --layout "$LAYOUT" $CRLF $BOM --out "$1" >&2
+  }
 else
   GEN_NAME=generate
   GEN_PY="$ROOT/Tests/differential/generate.py"
   GEN_ID="generate.py $(sha256sum "$GEN_PY" | cut -c1-16)"
   generate() { python3 "$GEN_PY" --seed "$SEED" --patients "$PATIENTS" --as-of "$AS_OF" --out "$1"; }
 fi
-DATA="$WORK/extracts-$GEN_NAME-$PATIENTS-s$SEED-$AS_OF"
-STAMP="$GEN_ID patients=$PATIENTS seed=$SEED as_of=$AS_OF"
+SHAPE="$LAYOUT${CRLF:+-crlf}${BOM:+-bom}"
+DATA="$WORK/extracts-$GEN_NAME-$PATIENTS-s$SEED-$AS_OF-$SHAPE"
+STAMP="$GEN_ID patients=$PATIENTS seed=$SEED as_of=$AS_OF layout=$SHAPE"
 if [ "$REGEN" = 1 ] || [ "$(cat "$DATA/.stamp" 2>/dev/null)" != "$STAMP" ]; then
   rm -rf "$DATA" "$DATA.raw"
   say "extracts: $GEN_NAME, $PATIENTS patients, seed $SEED, as of $AS_OF"
@@ -190,5 +199,5 @@ LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
 say "load after runs: $LOAD_AFTER"
 
 python3 "$HERE/report.py" --results "$RES" --extracts "$DATA" --runs "$RUNS" \
-  --generator "$GEN_ID" --patients "$PATIENTS" --threads "$THREADS" \
+  --generator "$GEN_ID, layout $SHAPE" --patients "$PATIENTS" --threads "$THREADS" \
   --load "before $LOAD_BEFORE, after $LOAD_AFTER (1, 5, 15 min)"

@@ -9,17 +9,27 @@ import Foundation
 /// deaths (on the spine and in hospital); distinct drugs per patient rising with age, issued
 /// every 28 days across BNF chapters, with drug names holding commas, doubled quotes and, rarely,
 /// line breaks; care-home residents (register and HES codes); clinicians' nominations; practices
-/// and case managers across the five Essex localities of the framework's Table one.
+/// and case managers across the five Essex localities of the framework's Table one. The layout
+/// (`SynthLayout`, line ends, byte-order mark) changes the bytes, never the records.
 public struct SynthOptions: Sendable {
     public var patients: Int
     public var seed: UInt64
     /// The date the extracts are "as of": activity runs up to it.
     public var asOf: Day
+    /// The order and quoting of the rows (the records are the same in every layout).
+    public var layout: SynthLayout
+    /// CRLF line ends instead of LF (line breaks inside quoted fields stay LF).
+    public var crlf: Bool
+    /// A UTF-8 byte-order mark at the start of every file.
+    public var bom: Bool
 
-    public init(patients: Int, seed: UInt64, asOf: Day) {
+    public init(patients: Int, seed: UInt64, asOf: Day, layout: SynthLayout = .sorted, crlf: Bool = false, bom: Bool = false) {
         self.patients = patients
         self.seed = seed
         self.asOf = asOf
+        self.layout = layout
+        self.crlf = crlf
+        self.bom = bom
     }
 }
 
@@ -39,57 +49,6 @@ extension SplitMix64 {
             p *= Double(next() >> 11) * 0x1.0p-53
         } while p > l && k < 50
         return k - 1
-    }
-}
-
-/// A growing output file written in large blocks.
-final class CSVOut {
-    private let handle: FileHandle
-    private var buffer: [UInt8] = []
-    private(set) var rows = 0
-
-    init(_ path: String, header: String) throws {
-        FileManager.default.createFile(atPath: path, contents: nil)
-        guard let h = FileHandle(forWritingAtPath: path) else { throw CocoaError(.fileWriteUnknown) }
-        handle = h
-        buffer.reserveCapacity(1 << 20)
-        text(header)
-        end()
-        rows = 0
-    }
-
-    @inline(__always) func text(_ s: String) { buffer.append(contentsOf: s.utf8) }
-    @inline(__always) func comma() { buffer.append(44) }
-    @inline(__always) func end() {
-        buffer.append(10)
-        rows += 1
-        if buffer.count >= 1 << 20 { flush() }
-    }
-    func int(_ v: Int, width: Int = 0) {
-        var digits: [UInt8] = []
-        var x = v
-        repeat {
-            digits.append(UInt8(48 + x % 10))
-            x /= 10
-        } while x > 0
-        if digits.count < width { for _ in digits.count..<width { buffer.append(48) } }
-        buffer.append(contentsOf: digits.reversed())
-    }
-    func day(_ d: Day) {
-        let c = d.components
-        int(c.year, width: 4)
-        buffer.append(45)
-        int(c.month, width: 2)
-        buffer.append(45)
-        int(c.day, width: 2)
-    }
-    func flush() {
-        handle.write(Data(buffer))
-        buffer.removeAll(keepingCapacity: true)
-    }
-    func close() {
-        flush()
-        try? handle.close()
     }
 }
 
@@ -165,7 +124,7 @@ public enum Synth {
         for i in 0..<practiceCount {
             practices.append((String(format: "F8%04d", 1000 + i), i % localities.count))
         }
-        let practicesOut = try CSVOut(path("practices.csv"), header: "practice_code,practice_name,pct,locality")
+        let practicesOut = try CSVOut(path("practices.csv"), header: "practice_code,practice_name,pct,locality", options: o)
         for p in practices {
             let l = localities[p.locality]
             practicesOut.text(p.code)
@@ -180,8 +139,8 @@ public enum Synth {
         practicesOut.close()
 
         // Localities and case managers, scaled from Table one (1.6 million people).
-        let localitiesOut = try CSVOut(path("localities.csv"), header: "locality,pct,expected_patients,weighted_capitation")
-        let managersOut = try CSVOut(path("case_managers.csv"), header: "case_manager_id,name,locality,caseload_max,active")
+        let localitiesOut = try CSVOut(path("localities.csv"), header: "locality,pct,expected_patients,weighted_capitation", options: o)
+        let managersOut = try CSVOut(path("case_managers.csv"), header: "case_manager_id,name,locality,caseload_max,active", options: o)
         var cm = 1
         for l in localities {
             let expected = max(1, l.expected * o.patients / 1_600_000)
@@ -199,15 +158,17 @@ public enum Synth {
         localitiesOut.close()
         managersOut.close()
 
-        let patientsOut = try CSVOut(path("patients.csv"), header: "nhs_number,date_of_birth,sex,gp_practice,date_of_death")
+        let patientsOut = try CSVOut(path("patients.csv"), header: "nhs_number,date_of_birth,sex,gp_practice,date_of_death", options: o)
         let admissionsOut = try CSVOut(
             path("admissions.csv"),
             header:
-                "nhs_number,spell_id,episode_number,admission_date,discharge_date,admission_method,patient_classification,admission_source,discharge_destination,discharge_method,diag_01,diag_02,diag_03,diag_04,diag_05,diag_06"
-        )
-        let prescriptionsOut = try CSVOut(path("prescriptions.csv"), header: "nhs_number,issue_date,bnf_code,drug_name,quantity")
-        let residenceOut = try CSVOut(path("residence.csv"), header: "nhs_number,care_home_code,care_home_type,from_date,to_date")
-        let nominationsOut = try CSVOut(path("nominations.csv"), header: "nhs_number,nominated_on,nominated_by,reason")
+                "nhs_number,spell_id,episode_number,admission_date,discharge_date,admission_method,patient_classification,admission_source,discharge_destination,discharge_method,diag_01,diag_02,diag_03,diag_04,diag_05,diag_06",
+            options: o)
+        let prescriptionsOut = try CSVOut(
+            path("prescriptions.csv"), header: "nhs_number,issue_date,bnf_code,drug_name,quantity", options: o)
+        let residenceOut = try CSVOut(
+            path("residence.csv"), header: "nhs_number,care_home_code,care_home_type,from_date,to_date", options: o)
+        let nominationsOut = try CSVOut(path("nominations.csv"), header: "nhs_number,nominated_on,nominated_by,reason", options: o)
 
         var cumulative: [Double] = []
         var total = 0.0

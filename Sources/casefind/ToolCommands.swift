@@ -23,15 +23,31 @@ struct SynthCommand: ParsableCommand {
     @Option(help: "Folder to write the extracts into.")
     var out: String
 
+    @Option(
+        help: """
+            Row layout, the same records in each: sorted (by patient, fields quoted only where needed), shuffled (each \
+            file's data rows in a pseudo-random order from --seed; holds the extracts in memory until written, about \
+            their size and 12 bytes a row: 330 MB at 300,000 patients) or quote-all (sorted, every field quoted).
+            """)
+    var layout: SynthLayout = .sorted
+
+    @Flag(help: "CRLF line ends (line breaks inside quoted fields stay LF).")
+    var crlf = false
+
+    @Flag(help: "A UTF-8 byte-order mark at the start of every file.")
+    var bom = false
+
     func run() throws {
         guard let day = DateFormat.iso.parse(asOf) else { throw ValidationError("--as-of '\(asOf)' is not a date YYYY-MM-DD") }
         guard patients > 0 else { throw ValidationError("--patients must be positive") }
-        let counts = try Synth.write(SynthOptions(patients: patients, seed: seed, asOf: day), to: out)
+        let options = SynthOptions(patients: patients, seed: seed, asOf: day, layout: layout, crlf: crlf, bom: bom)
+        let counts = try Synth.write(options, to: out)
         for (name, rows) in counts.sorted(by: { $0.key < $1.key }) { print("\(name): \(rows) rows") }
     }
 }
 
 extension Dialect: ExpressibleByArgument {}
+extension SynthLayout: ExpressibleByArgument {}
 
 struct SQLCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
