@@ -328,24 +328,23 @@ public final class CSVStreamParser {
             if i < length && p[i] == 34 {
                 i += 1
                 while true {
-                    guard i < length else {
+                    // The field's bytes up to its next quote, copied in one go.
+                    guard let q = memchr(p + i, 34, length - i) else {
                         st.pointee.endCount = 0
                         return false
                     }
-                    let b = p[i]
-                    if b == 34 {
-                        if i + 1 < length && p[i + 1] == 34 {
-                            out[o] = 34
-                            o += 1
-                            i += 2
-                            continue
-                        }
-                        i += 1
-                        break
+                    let next = UnsafeRawPointer(p).distance(to: UnsafeRawPointer(q))
+                    (out + o).update(from: p + i, count: next - i)
+                    o += next - i
+                    i = next
+                    if i + 1 < length && p[i + 1] == 34 {
+                        out[o] = 34
+                        o += 1
+                        i += 2
+                        continue
                     }
-                    out[o] = b
-                    o += 1
                     i += 1
+                    break
                 }
                 if i < length && p[i] != delimiter {
                     st.pointee.endCount = 0
