@@ -23,21 +23,15 @@ public struct Configuration {
     var seconds: Double
 }
 
-/// The extracts read into the fact store, with the configuration that read them.
+/// The extracts read into the fact store, with the configuration that read them: its fields
+/// (`loaded.criteria`, `loaded.store` ...) read through to the configuration.
+@dynamicMemberLookup
 public struct LoadedExtracts {
-    public var options: SearchOptions
-    public var criteria: CriteriaSet
-    public var criteriaSHA256: String
-    public var mapping: ColumnMapping
+    public var configuration: Configuration
+    /// Every extract's statistics and the run's person keys.
     public var reader: ExtractReader
-    public var store: FactStore
-    /// The risk model named by the criteria set, if any.
-    public var risk: RiskModel?
-    /// SHA-256 of the risk table file.
-    public var riskSHA256: String
-    /// Who was excluded under the opt-out policy, and how many.
-    public var optOuts: OptOutRegister
-    /// SHA-256 of the `--ndoo-cleared` list ("" without one).
-    public var ndooClearedSHA256: String
+    /// Seconds per configuration and reading stage.
     public var timings: [String: Double]
+
+    public subscript<T>(dynamicMember field: KeyPath<Configuration, T>) -> T { configuration[keyPath: field] }
 }

@@ -62,10 +62,7 @@ public enum Pipeline {
         let reader = try c.extracts.read(into: c.store, sink: sink, threads: threads, observer: observer)
         var timings = c.extracts.timings
         timings["configuration"] = c.seconds
-        return LoadedExtracts(
-            options: c.options, criteria: c.criteria, criteriaSHA256: c.criteriaSHA256, mapping: c.mapping, reader: reader,
-            store: c.store, risk: c.risk, riskSHA256: c.riskSHA256, optOuts: c.optOuts, ndooClearedSHA256: c.ndooClearedSHA256,
-            timings: timings)
+        return LoadedExtracts(configuration: c, reader: reader, timings: timings)
     }
 
     /// `configure`, then `load`: for the commands that write nothing before reading

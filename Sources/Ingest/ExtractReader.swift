@@ -69,13 +69,16 @@ public final class ExtractReader {
         self.people = people ?? PersonKeys(kind: mapping.personID)
     }
 
-    public func path(of kind: ExtractKind) -> String {
-        let name = mapping.file(kind).fileName ?? kind.defaultFileName
-        return directory.hasSuffix("/") ? directory + name : directory + "/" + name
-    }
+    public func path(of kind: ExtractKind) -> String { Self.path(of: kind, in: directory, mapping: mapping) }
 
     /// Whether the file is there to read.
     public func exists(_ kind: ExtractKind) -> Bool { access(path(of: kind), R_OK) == 0 }
+
+    /// Where an extract is read from: its mapped file name, else the contract's, in `directory`.
+    public static func path(of kind: ExtractKind, in directory: String, mapping: ColumnMapping) -> String {
+        let name = mapping.file(kind).fileName ?? kind.defaultFileName
+        return directory.hasSuffix("/") ? directory + name : directory + "/" + name
+    }
 
     // MARK: - typed readers
 

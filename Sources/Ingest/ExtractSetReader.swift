@@ -1,6 +1,10 @@
 import CaseCore
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Reads a folder of extracts into a consumer, in two steps: the configuration extract
 /// (case_managers.csv, whose caseload limits are configuration errors) before any output
 /// exists, then everything else in dependency order: practices, localities, opt-outs and the
@@ -35,9 +39,9 @@ public final class ExtractSetReader {
             people: people, optOuts: optOuts)
     }
 
-    public func path(of kind: ExtractKind) -> String { reader(sink: DiagnosticCollector()).path(of: kind) }
+    public func path(of kind: ExtractKind) -> String { ExtractReader.path(of: kind, in: directory, mapping: mapping) }
 
-    public func exists(_ kind: ExtractKind) -> Bool { reader(sink: DiagnosticCollector()).exists(kind) }
+    public func exists(_ kind: ExtractKind) -> Bool { access(path(of: kind), R_OK) == 0 }
 
     /// Reads case_managers.csv into the consumer. A caseload_max outside the limits stops the
     /// run here, before any output is created; the file's other findings are passed to `read`'s
@@ -88,16 +92,18 @@ public final class ExtractSetReader {
             let kinds = [ExtractKind.prescriptions, .admissions].filter { main.exists($0) }
             digests = Dictionary(uniqueKeysWithValues: zip(kinds, FileDigest.sequence(kinds.map { main.path(of: $0) })))
         }
-        for kind in [ExtractKind.practices, .localities, .optOuts, .patients] {
-            switch kind {
-            case .practices: try main.readPractices { consumer.add($0) }
-            case .localities: try main.readLocalities { consumer.add($0) }
-            case .optOuts: try main.readOptOuts(into: optOuts)
-            default: try main.readPatients { consumer.add($0) }
-            }
+        func finished(_ kind: ExtractKind) {
             observer?.finished(main.stats[kind]!)
             lap("read_" + kind.rawValue)
         }
+        try main.readPractices { consumer.add($0) }
+        finished(.practices)
+        try main.readLocalities { consumer.add($0) }
+        finished(.localities)
+        try main.readOptOuts(into: optOuts)
+        finished(.optOuts)
+        try main.readPatients { consumer.add($0) }
+        finished(.patients)
         consumer.spineComplete()
         let activity = ActivityJobs(
             consumer: consumer, sink: sink, threads: threads, halves: prescriptionsCut.wait(), admissionHalves: admissionsCut.wait()

@@ -5,15 +5,14 @@ import Ingest
 /// or a cron log), then each file's counts and the verdict.
 enum ValidateText {
     static func text(_ findings: Validate.Findings, limit: Int = 1000) -> String {
-        let sink = findings
         let stats = findings.stats
         var lines: [String] = []
-        for d in sink.diagnostics.prefix(limit) {
+        for d in findings.diagnostics.prefix(limit) {
             var shown = d
             if d.field == "nhs_number" { shown.value = "(withheld)" }
             lines.append(shown.rendered)
         }
-        if sink.diagnostics.count > limit { lines.append("... and \(sink.diagnostics.count - limit) more") }
+        if findings.diagnostics.count > limit { lines.append("... and \(findings.diagnostics.count - limit) more") }
         for s in stats {
             if s.present {
                 lines.append(
