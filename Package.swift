@@ -44,6 +44,8 @@ let package = Package(
             path: "Sources/COpenSSL",
             providers: [.apt(["libssl-dev"])]
         ),
+        // Header only: the cache prefetch hint the fact store's batched appends use.
+        .systemLibrary(name: "CPrefetch", path: "Sources/CPrefetch"),
         .target(name: "CaseCore"),
         .target(name: "Digest", dependencies: ["COpenSSL"]),
         .target(
@@ -55,7 +57,7 @@ let package = Package(
             dependencies: ["CaseCore", "CCSV", "ConfigFile", "Digest"],
             swiftSettings: hotPath
         ),
-        .target(name: "Facts", dependencies: ["CaseCore", "Ingest"], swiftSettings: hotPath),
+        .target(name: "Facts", dependencies: ["CaseCore", "CPrefetch", "Ingest"], swiftSettings: hotPath),
         .target(name: "Rules", dependencies: ["CaseCore", "ConfigFile", "Facts"]),
         .target(name: "Stratify", dependencies: ["CaseCore", "ConfigFile", "Facts", "Ingest", "Rules"]),
         .target(name: "Allocate", dependencies: ["CaseCore"]),

@@ -209,9 +209,7 @@ public enum Run {
         let settings = PracticeLists.Settings(
             knownPractices: Set(loaded.store.practices.keys), caseManagerNames: names, opaque: loaded.mapping.personID == .opaque,
             workbook: ReviewWorkbook.bytes)
-        for file in try PracticeLists.files(cases, settings: settings, threads: threads) {
-            try folder.write("practices/\(file.name)", file.bytes)
-        }
+        try PracticeLists.write(cases, settings: settings, threads: threads, into: folder)
     }
 
     /// What makes two runs the same run (hex SHA-256).

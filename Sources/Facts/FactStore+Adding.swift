@@ -1,3 +1,4 @@
+import CPrefetch
 import CaseCore
 import Ingest
 
@@ -5,11 +6,10 @@ import Ingest
 extension FactStore {
     public func add(_ row: PatientRow) -> RowOutcome {
         precondition(!activityReady, "the spine is read before any activity")
-        if let existing = index[row.person] {
+        if let existing = index.insertIfAbsent(row.person, Int32(spine.count)) {
             return .reject(
                 reason: "NHS number already on the spine at line \(spine[Int(existing)].line)", field: "nhs_number", value: "")
         }
-        index.insert(row.person, Int32(spine.count))
         spine.append(
             SpineEntry(
                 person: row.person, line: Int32(clamping: row.line), dateOfBirth: row.dateOfBirth,
@@ -59,20 +59,55 @@ extension FactStore {
         return .accepted
     }
 
-    public func add(_ row: PrescriptionRow) -> RowOutcome {
+    /// Adds prescription rows a batch at a time, in four passes over the batch so that its
+    /// cache misses overlap rather than follow one another (rows not sorted by patient each
+    /// touch a different patient): the index slots, then each kept row's patient, then the
+    /// storage of its substance list, then the appends. Returns the rows for patients not on
+    /// the spine.
+    public func add(_ rows: UnsafeBufferPointer<PrescriptionRow>) -> Int {
         spineComplete()
-        guard let p = index[row.person].map(Int.init) else { return .unregistered }
-        guard keep[p], row.issueDate > prescriptionHorizon && row.issueDate <= asOf else { return .accepted }
-        let stripe = p & 63
-        stripes.lock(stripe)
-        defer { stripes.unlock(stripe) }
-        let list = substances! + p
-        if let i = list.pointee.firstIndex(where: { $0.substance == row.substance }) {
-            if row.issueDate > list.pointee[i].lastIssued { list.pointee[i].lastIssued = row.issueDate }
-        } else {
-            list.pointee.append((row.substance, row.issueDate))
+        let substances = self.substances!
+        let horizon = prescriptionHorizon, asOf = self.asOf
+        var unregistered = 0
+        for r in rows { index.prefetch(r.person) }
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: rows.count) { positions in
+            keep.withUnsafeBufferPointer { keep in
+                for (i, r) in rows.enumerated() {
+                    positions[i] = -1
+                    guard let p = index[r.person].map(Int.init) else {
+                        unregistered += 1
+                        continue
+                    }
+                    guard r.issueDate > horizon && r.issueDate <= asOf else { continue }
+                    positions[i] = p
+                    casefind_prefetch(keep.baseAddress! + p)
+                    casefind_prefetch(substances + p)
+                }
+                for i in 0..<rows.count where positions[i] >= 0 {
+                    guard keep[positions[i]] else {
+                        positions[i] = -1
+                        continue
+                    }
+                    // An array is one reference to its storage: its counts, then its elements.
+                    let storage = UnsafeRawPointer(substances + positions[i]).load(as: UnsafeRawPointer.self)
+                    casefind_prefetch(storage)
+                    casefind_prefetch(storage + 64)
+                }
+            }
+            for (i, row) in rows.enumerated() where positions[i] >= 0 {
+                let p = positions[i]
+                let stripe = p & 63
+                stripes.lock(stripe)
+                let list = substances + p
+                if let k = list.pointee.firstIndex(where: { $0.substance == row.substance }) {
+                    if row.issueDate > list.pointee[k].lastIssued { list.pointee[k].lastIssued = row.issueDate }
+                } else {
+                    list.pointee.append((row.substance, row.issueDate))
+                }
+                stripes.unlock(stripe)
+            }
         }
-        return .accepted
+        return unregistered
     }
 
     public func add(_ row: ResidenceRow) -> RowOutcome {

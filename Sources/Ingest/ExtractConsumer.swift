@@ -10,7 +10,10 @@ public protocol ExtractConsumer: AnyObject, Sendable {
     func add(_ row: PatientRow) -> RowOutcome
     /// Every spine row has been added; activity follows.
     func spineComplete()
-    func add(_ row: PrescriptionRow) -> RowOutcome
+    /// Prescription rows in file order, a batch at a time (so that the consumer can overlap
+    /// the cache misses of rows for patients scattered over memory); returns how many of them
+    /// were for patients not on the spine. A prescription row is never rejected.
+    func add(_ rows: UnsafeBufferPointer<PrescriptionRow>) -> Int
     func add(_ row: EpisodeRow) -> RowOutcome
     func add(_ row: ResidenceRow) -> RowOutcome
     func add(_ row: NominationRow) -> RowOutcome

@@ -127,13 +127,18 @@ public final class ExtractReader {
         }
     }
 
-    public func readPrescriptions(_ body: @escaping (PrescriptionRow) -> RowOutcome) throws(ConfigurationError) {
-        try read(.prescriptions) { cols in
+    /// Reads prescriptions.csv, handing on its good rows in file order a batch at a time
+    /// (`PrescriptionBatch`): `body` returns how many of a batch's rows were for patients not
+    /// on the spine. A prescription is never rejected by whoever takes it.
+    public func readPrescriptions(_ body: @escaping (UnsafeBufferPointer<PrescriptionRow>) -> Int) throws(ConfigurationError) {
+        let batch = PrescriptionBatch(body)
+        try read(.prescriptions, finish: batch.finish) { cols in
             let nhs = cols.index("nhs_number"), issued = cols.index("issue_date"), bnf = cols.index("bnf_code")
             return { row in
                 guard let person = row.person(nhs), let day = row.date(issued, required: true), let substance = row.substance(bnf)
                 else { return nil }
-                return body(PrescriptionRow(person: person, issueDate: day, substance: substance))
+                batch.append(PrescriptionRow(person: person, issueDate: day, substance: substance))
+                return .accepted
             }
         }
     }
@@ -273,8 +278,10 @@ public final class ExtractReader {
     /// Reads one file: resolves the header, then hands each data record to the row function
     /// `prepare` returned. A row function returns nil when the row was rejected while reading
     /// its fields (the reason is already recorded), or the consumer's outcome.
+    /// - Parameter finish: for rows handed on in batches, called once the last record is read:
+    ///   hands on what is left and returns how many of the accepted rows were unregistered.
     func read(
-        _ kind: ExtractKind, prepare: @escaping (HeaderColumns) -> (RowContext) -> RowOutcome?
+        _ kind: ExtractKind, finish: (() -> Int)? = nil, prepare: @escaping (HeaderColumns) -> (RowContext) -> RowOutcome?
     ) throws(ConfigurationError) {
         let fileMapping = mapping.file(kind)
         let fileName = fileMapping.fileName ?? kind.defaultFileName
@@ -382,6 +389,7 @@ public final class ExtractReader {
         }
         parser.finish()
         if let headerError { throw headerError }
+        if let finish { stats.unregistered += finish() }
         if rowFunction == nil {
             throw ConfigurationError("\(fileName) has no header line", at: SourceLocation(file: fileName, line: 1))
         }

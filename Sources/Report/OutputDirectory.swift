@@ -1,5 +1,6 @@
 import CaseCore
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -11,23 +12,32 @@ import Foundation
 /// (`abandon()`); a killed run leaves it beside --out, never inside, and the next run removes
 /// it. A planner never finds a half-written file in --out. Files are created with `mode`
 /// (0600 by default).
-public final class OutputDirectory {
+/// Files may be written from several threads at once (`write`, `create`); `commit` and
+/// `abandon` come after the writing.
+public final class OutputDirectory: @unchecked Sendable {
     public let path: String
     public let mode: mode_t
     private let staging: String
-    private var pending: [(temporary: String, final: String)] = []
+    /// Staged files and where they go, guarded for writes from several threads.
+    private let staged = Mutex<[(temporary: String, final: String)]>([])
+    private var pending: [(temporary: String, final: String)] {
+        get { staged.withLock { $0 } }
+        set { staged.withLock { $0 = newValue } }
+    }
     private var wholeFolders: Set<String> = []
 
     public init(path: String, mode: mode_t = 0o600) throws(OutputError) {
-        self.path = path
-        self.mode = mode
+        // Made absolute first: Foundation's path functions trap on a one-character relative
+        // path (`--out o`), and the staging folder's place needs the parent anyway.
         let url = URL(fileURLWithPath: path).standardizedFileURL
+        self.path = url.path
+        self.mode = mode
         let parent = url.deletingLastPathComponent().path
         let base = url.lastPathComponent
         staging = (parent as NSString).appendingPathComponent(".\(base).staging-\(getpid())")
-        try OutputDirectory.makeFolder(path)
+        try OutputDirectory.makeFolder(self.path)
         // The folder holds patient lists: owner only, whoever made it.
-        chmod(path, 0o700)
+        chmod(self.path, 0o700)
         OutputDirectory.removeStale(parent: parent, base: base)
     }
 
@@ -61,7 +71,7 @@ public final class OutputDirectory {
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, mode)
         guard fd >= 0 else { throw OutputError("cannot write \(temporary): \(String(cString: strerror(errno)))") }
         fchmod(fd, mode)
-        pending.append((temporary, finalPath(name)))
+        staged.withLock { $0.append((temporary, finalPath(name))) }
         return FileHandle(fileDescriptor: fd, closeOnDealloc: true)
     }
 

@@ -64,25 +64,54 @@ public enum PracticeLists {
     }
 
     /// Every file of every practice: name (under `practices/`) and bytes, practice by practice
-    /// in code order. The practices are shared out between `threads` threads (the workbooks are
-    /// most of the work); the result does not depend on how many.
+    /// in code order, whatever the threads.
     public static func files(_ cases: [CaseRecord], settings: Settings, threads: Int = 2) throws -> [(name: String, bytes: [UInt8])] {
+        let built = Mutex<[Int: [(name: String, bytes: [UInt8])]]>([:])
+        let count = try build(cases, settings: settings, threads: threads) { i, files in built.withLock { $0[i] = files } }
+        let all = built.withLock { $0 }
+        return (0..<count).flatMap { all[$0]! }
+    }
+
+    /// Builds every practice's files and writes them into `folder` under `practices/` as each
+    /// practice is done, so that the writing overlaps the building. The same files as `files`.
+    public static func write(_ cases: [CaseRecord], settings: Settings, threads: Int = 2, into folder: OutputDirectory) throws {
+        _ = try build(cases, settings: settings, threads: threads) { _, files in
+            for file in files { try folder.write("practices/\(file.name)", file.bytes) }
+        }
+    }
+
+    /// Builds each practice's files and hands them to `done` with the practice's number in code
+    /// order. The practices are shared out between `threads` threads, each taking the next
+    /// practice as it finishes one (the workbooks are most of the work, and practices differ
+    /// in size). Returns how many practices there were; the first error thrown stops the rest.
+    static func build(
+        _ cases: [CaseRecord], settings: Settings, threads: Int, done: @Sendable (Int, [(name: String, bytes: [UInt8])]) throws -> Void
+    ) throws -> Int {
         var byPractice: [String: [CaseRecord]] = [:]
         for c in cases { byPractice[c.practice, default: []].append(c) }
         var named: [(code: String, base: String)] = []
         var used: Set<String> = []
         for code in practices(cases, settings: settings) { named.append((code, RunFiles.uniqueFileName(code, used: &used))) }
-        let slices = max(1, min(threads, named.count))
-        let results = Mutex<[Int: Result<[(name: String, bytes: [UInt8])], Error>]>([:])
         let groups = byPractice
         let jobs = named
-        DispatchQueue.concurrentPerform(iterations: slices) { k in
-            let range = (jobs.count * k / slices)..<(jobs.count * (k + 1) / slices)
-            let result = Result { try jobs[range].flatMap { try files(of: $0.code, base: $0.base, groups[$0.code]!, settings: settings) } }
-            results.withLock { $0[k] = result }
+        let next = Mutex(0)
+        let failure = Mutex<(any Error)?>(nil)
+        DispatchQueue.concurrentPerform(iterations: max(1, min(threads, jobs.count))) { _ in
+            while true {
+                let i = next.withLock { n in
+                    defer { n += 1 }
+                    return n
+                }
+                guard i < jobs.count, failure.withLock({ $0 == nil }) else { return }
+                do {
+                    try done(i, try files(of: jobs[i].code, base: jobs[i].base, groups[jobs[i].code]!, settings: settings))
+                } catch {
+                    failure.withLock { $0 = $0 ?? error }
+                }
+            }
         }
-        let all = results.withLock { $0 }
-        return try (0..<slices).flatMap { try all[$0]!.get() }
+        if let error = failure.withLock({ $0 }) { throw error }
+        return jobs.count
     }
 
     /// One practice's files.

@@ -79,15 +79,17 @@ struct WorksheetXML {
             Self.textCell(column.title, column: letters[i], row: [49], style: .header, into: &out)
         }
         add("</row>")
+        var rowNumber: [UInt8] = []
         for (r, row) in sheet.rows.enumerated() {
-            let rowNumber = Array(String(r + 2).utf8)
-            add("<row r=\"")
+            rowNumber.removeAll(keepingCapacity: true)
+            Self.appendDecimal(r + 2, into: &rowNumber)
+            out.append(contentsOf: Self.rowOpening)
             out.append(contentsOf: rowNumber)
-            add("\">")
+            out.append(contentsOf: Self.tagEnd)
             for (c, cell) in row.enumerated() {
                 Self.cell(cell, column: letters[c], row: rowNumber, into: &out)
             }
-            add("</row>")
+            out.append(contentsOf: Self.rowClosing)
         }
         add("</sheetData>")
         add("<autoFilter ref=\"\(usedRange)\"/>")
@@ -112,9 +114,14 @@ struct WorksheetXML {
         return "<dataValidations count=\"\(lists.count)\">" + lists.joined() + "</dataValidations>"
     }
 
+    private static let rowOpening = Array("<row r=\"".utf8)
+    private static let tagEnd = Array("\">".utf8)
+    private static let rowClosing = Array("</row>".utf8)
+    private static let cellOpening = Array("<c r=\"".utf8)
+
     /// `<c r="B7"` for the cell at `column` letters and `row` digits.
     private static func open(_ column: [UInt8], _ row: [UInt8], into out: inout [UInt8]) {
-        out.append(contentsOf: "<c r=\"".utf8)
+        out.append(contentsOf: cellOpening)
         out.append(contentsOf: column)
         out.append(contentsOf: row)
         out.append(34)
@@ -132,7 +139,9 @@ struct WorksheetXML {
         case .date(let year, let month, let day):
             let serial = CellValues.serial(year: year, month: month, day: day) ?? 0
             open(column, row, into: &out)
-            out.append(contentsOf: " s=\"\(PackageParts.Style.date.rawValue)\"><v>\(serial)</v></c>".utf8)
+            out.append(contentsOf: dateOpening)
+            appendDecimal(serial, into: &out)
+            out.append(contentsOf: "</v></c>".utf8)
         case .empty:
             break
         }
@@ -141,9 +150,30 @@ struct WorksheetXML {
     /// An inline string: never a formula, never a number, spaces at either end kept.
     private static func textCell(_ text: String, column: [UInt8], row: [UInt8], style: PackageParts.Style, into out: inout [UInt8]) {
         open(column, row, into: &out)
-        out.append(contentsOf: " s=\"\(style.rawValue)\" t=\"inlineStr\"><is><t xml:space=\"preserve\">".utf8)
+        out.append(contentsOf: style == .header ? headerTextOpening : textOpening)
         out.append(contentsOf: XMLText.cellText(text).utf8)
         out.append(contentsOf: "</t></is></c>".utf8)
+    }
+
+    // What follows `<c r="B7"` for each kind of cell, made once rather than per cell.
+    private static func textOpeningBytes(_ style: PackageParts.Style) -> [UInt8] {
+        Array(" s=\"\(style.rawValue)\" t=\"inlineStr\"><is><t xml:space=\"preserve\">".utf8)
+    }
+    private static let textOpening = textOpeningBytes(.text)
+    private static let headerTextOpening = textOpeningBytes(.header)
+    private static let dateOpening = Array(" s=\"\(PackageParts.Style.date.rawValue)\"><v>".utf8)
+
+    /// A whole number's decimal digits, appended without making a string.
+    static func appendDecimal(_ value: Int, into out: inout [UInt8]) {
+        if value < 0 { out.append(45) }
+        var rest = value.magnitude
+        var divisor: UInt = 1
+        while divisor <= rest / 10 { divisor *= 10 }
+        while divisor > 0 {
+            out.append(48 + UInt8(rest / divisor))
+            rest %= divisor
+            divisor /= 10
+        }
     }
 
     /// The column's letters: 0 is A, 25 is Z, 26 is AA.

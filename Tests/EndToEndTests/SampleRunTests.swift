@@ -133,6 +133,21 @@ import Testing
         #expect(outMode == 0o700, "--out itself is owner-only")
     }
 
+    /// A one-letter folder relative to where casefind is started (Foundation's path functions
+    /// used to trap on it: exit 132).
+    @Test func aOneLetterRelativeOutputFolder() throws {
+        let here = temporaryFolder()
+        let root = repositoryRoot()
+        let r = try CaseFind.run(
+            [
+                "run", "--extracts", root + "/sample-extracts", "--criteria", root + "/criteria/essex-2005.yaml", "--as-of",
+                "2026-11-22", "--out", "o", "--quiet",
+            ], in: here)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(FileManager.default.fileExists(atPath: here + "/o/cases.csv"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: here).sorted() == ["o"], "no staging folder left beside it")
+    }
+
     /// The same extracts with CRLF line ends and a byte-order mark give the same results.
     @Test func crlfAndByteOrderMark() throws {
         let source = repositoryRoot() + "/sample-extracts"

@@ -125,7 +125,7 @@ func readPatients(_ text: String, mapping: ColumnMapping = .contract, sourceLoca
         let reader = ExtractReader(directory: extractsFolder(["prescriptions.csv": text]), sink: sink)
         var rows: [PrescriptionRow] = []
         try reader.readPrescriptions {
-            rows.append($0); return .accepted
+            rows.append(contentsOf: $0); return 0
         }
         #expect(rows.map(\.substance.description) == ["0212000AA"])
         #expect(sink.diagnostics.map(\.location.line) == [3, 4])

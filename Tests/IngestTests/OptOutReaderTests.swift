@@ -73,9 +73,9 @@ import Testing
             """ + "\n"
         let (_, reader, sink) = try register("type1,ndoo", files: ["prescriptions.csv": prescriptions])
         var used: [UInt64] = []
-        try reader.readPrescriptions { row in
-            used.append(row.person)
-            return .accepted
+        try reader.readPrescriptions { rows in
+            used += rows.map(\.person)
+            return 0
         }
         #expect(try used == [key(9)])
         let s = try #require(reader.stats[.prescriptions])

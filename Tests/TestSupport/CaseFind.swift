@@ -20,12 +20,12 @@ public enum CaseFind {
         public var stderr: String
     }
 
-    /// Runs casefind with `arguments` from the repository root.
-    public static func run(_ arguments: [String]) throws -> Result {
+    /// Runs casefind with `arguments` from `directory` (the repository root by default).
+    public static func run(_ arguments: [String], in directory: String? = nil) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: repositoryRoot())
+        process.currentDirectoryURL = URL(fileURLWithPath: directory ?? repositoryRoot())
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out
