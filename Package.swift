@@ -44,8 +44,8 @@ let package = Package(
             path: "Sources/COpenSSL",
             providers: [.apt(["libssl-dev"])]
         ),
-        // Header only: the cache prefetch hint the fact store's batched appends use.
-        .systemLibrary(name: "CPrefetch", path: "Sources/CPrefetch"),
+        // Header only: what Glibc's module leaves out (a cache prefetch hint, syncfs).
+        .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
         .target(name: "CaseCore"),
         .target(name: "Digest", dependencies: ["COpenSSL"]),
         .target(
@@ -57,7 +57,7 @@ let package = Package(
             dependencies: ["CaseCore", "CCSV", "ConfigFile", "Digest"],
             swiftSettings: hotPath
         ),
-        .target(name: "Facts", dependencies: ["CaseCore", "CPrefetch", "Ingest"], swiftSettings: hotPath),
+        .target(name: "Facts", dependencies: ["CaseCore", "CLinux", "Ingest"], swiftSettings: hotPath),
         .target(name: "Rules", dependencies: ["CaseCore", "ConfigFile", "Facts"]),
         .target(name: "Stratify", dependencies: ["CaseCore", "ConfigFile", "Facts", "Ingest", "Rules"]),
         .target(name: "Allocate", dependencies: ["CaseCore"]),
@@ -67,7 +67,7 @@ let package = Package(
             dependencies: [
                 "Allocate", "CaseCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]),
-        .target(name: "Report", dependencies: ["CaseCore", "Ingest", "Workbook"]),
+        .target(name: "Report", dependencies: ["CaseCore", "CLinux", "Ingest", "Workbook"]),
         .target(name: "Monitoring", dependencies: ["CaseCore", "Facts", "Ingest", "Report", "Rules", "Store"]),
         .target(name: "Warehouse", dependencies: ["CaseCore", "Rules", "Stratify"]),
         .target(name: "Workbook", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]),

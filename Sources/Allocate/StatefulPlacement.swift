@@ -32,7 +32,7 @@ extension Allocator {
     /// In both, patients on a caseload who no longer qualify stay on it and are reported lapsed.
     /// - Parameter candidates: the same patients as `cases`, index for index.
     public static func place(
-        _ cases: [CaseRecord], candidates allCandidates: [Candidate], caseManagers: [CaseManager], memory: PlacementMemory,
+        _ cases: consuming [CaseRecord], candidates allCandidates: [Candidate], caseManagers: [CaseManager], memory: PlacementMemory,
         reservePercent: Int, incidence: Bool
     ) -> StatefulPlacement {
         var cases = cases

@@ -83,7 +83,11 @@ public enum Run {
         do {
             let rejects = RejectsFile(handle: try folder.create("rejects.csv"))
             let loaded = try Pipeline.load(configuration, sink: rejects, threads: settings.threads, observer: progress)
-            var result = Pipeline.search(loaded, threads: settings.threads)
+            // Nothing after the search reads the patients' activity but the report's measures
+            // against a baseline: without one, the search gives its memory back as it goes,
+            // and its records take it (at 3 million patients the facts and the records were
+            // otherwise most of the run's peak, held at once).
+            var result = Pipeline.search(loaded, threads: settings.threads, releasingFacts: settings.baseline == nil)
             try rejects.close()
             let reserve = settings.reservePercent ?? loaded.criteria.reservePercent
             // Patients recorded before they opted out leave the state store now, before the
@@ -100,8 +104,11 @@ public enum Run {
             // Everything the run reads from the state store is read here: from now on the store
             // belongs to the recording, which runs beside the writing of the files.
             let history = try StateHistory.load(state)
+            // The search's list is handed over, not copied: placing fills in its statuses.
+            let found = result.cases
+            result.cases = []
             let placed = Allocator.place(
-                result.cases, candidates: result.candidates, caseManagers: loaded.caseManagers, memory: baseline.memory,
+                consume found, candidates: result.candidates, caseManagers: loaded.caseManagers, memory: baseline.memory,
                 reservePercent: reserve, incidence: incidence)
             let allocated = placed.cases.count(where: { $0.status == .allocated })
             let waiting = placed.cases.count(where: { $0.status == .waiting })

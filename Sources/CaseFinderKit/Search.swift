@@ -20,13 +20,17 @@ public struct SearchResult {
 extension Pipeline {
     /// Applies the criteria and the risk model to every registered patient, and puts the
     /// case-found in allocation order within each locality.
-    public static func search(_ loaded: LoadedExtracts, threads: Int = 2) -> SearchResult {
+    /// - Parameter releasingFacts: free the patients' activity as they are evaluated, and
+    ///   everything held per patient after (`FactStore.releasePatients`): for a run that needs
+    ///   the facts for nothing else.
+    public static func search(_ loaded: LoadedExtracts, threads: Int = 2, releasingFacts: Bool = false) -> SearchResult {
         let start = Date()
         let criteria = loaded.criteria
-        let found = CaseSearch.run(
+        var found = CaseSearch.run(
             store: loaded.store, people: loaded.reader.people, criteria: criteria, risk: loaded.risk, asOf: loaded.options.asOf,
-            threads: threads)
+            threads: threads, releasing: releasingFacts)
         var cases = found.cases
+        found.cases = []
         var candidates = cases.map {
             Candidate(key: $0.nhsNumber, locality: $0.locality, priority: $0.priority, riskTenths: $0.riskTenths, admissions: $0.admissions)
         }
@@ -34,8 +38,10 @@ extension Pipeline {
             candidates[a].locality != candidates[b].locality
                 ? candidates[a].locality < candidates[b].locality : Candidate.precedes(candidates[a], candidates[b])
         }
-        cases = order.map { cases[$0] }
-        candidates = order.map { candidates[$0] }
+        // Put in order where they are, rather than copied: the case list is the biggest thing a
+        // run holds beside the facts.
+        cases.permute(order)
+        candidates.permute(order)
         // Patients excluded under the opt-out policy were registered, and are counted, nothing more.
         let optedOut = loaded.optOuts.excludedOnSpine
         var attrition: [(String, Int)] = [

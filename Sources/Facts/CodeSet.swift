@@ -1,10 +1,10 @@
 import CaseCore
 
-/// A small set of short codes: up to four inline (no allocation, the usual case for one spell),
-/// more in an array. Iterates in insertion order.
+/// A small set of short codes: up to three inline (no allocation, the usual case for one
+/// spell), more in an array. Iterates in insertion order. 24 bytes: a spell has four.
 public struct CodeSet: Sendable, Sequence, Equatable {
-    private var inline: (UInt32, UInt32, UInt32, UInt32) = (0, 0, 0, 0)
-    private var inlineCount = 0
+    private var inline: (UInt32, UInt32, UInt32) = (0, 0, 0)
+    private var inlineCount: UInt8 = 0
     private var overflow: [ShortCode] = []
 
     public init() {}
@@ -13,7 +13,7 @@ public struct CodeSet: Sendable, Sequence, Equatable {
         for c in codes { insert(c) }
     }
 
-    public var count: Int { inlineCount + overflow.count }
+    public var count: Int { Int(inlineCount) + overflow.count }
     public var isEmpty: Bool { count == 0 }
 
     func element(_ i: Int) -> ShortCode {
@@ -21,8 +21,7 @@ public struct CodeSet: Sendable, Sequence, Equatable {
         case 0: return ShortCode(packed: inline.0)
         case 1: return ShortCode(packed: inline.1)
         case 2: return ShortCode(packed: inline.2)
-        case 3: return ShortCode(packed: inline.3)
-        default: return overflow[i - 4]
+        default: return overflow[i - 3]
         }
     }
 
@@ -37,7 +36,6 @@ public struct CodeSet: Sendable, Sequence, Equatable {
         case 0: inline.0 = code.packed
         case 1: inline.1 = code.packed
         case 2: inline.2 = code.packed
-        case 3: inline.3 = code.packed
         default:
             overflow.append(code)
             return

@@ -1,4 +1,4 @@
-import CPrefetch
+import CLinux
 import CaseCore
 import Ingest
 
@@ -18,36 +18,44 @@ extension FactStore {
         return .accepted
     }
 
-    /// Ends the spine: sizes the activity arrays. Called once, before any activity is added.
+    /// Ends the spine: numbers the patients whose activity is kept and sizes the activity
+    /// arrays for them. Called once, before any activity is added.
     public func spineComplete() {
         guard !activityReady else { return }
         activityReady = true
-        if let age = keepsActivityFromAge {
-            keep = spine.map { $0.dateOfBirth.age(on: asOf) >= age }
-        } else {
-            keep = Array(repeating: true, count: spine.count)
+        let kept = UnsafeMutablePointer<Int32>.allocate(capacity: max(1, spine.count))
+        var next: Int32 = 0
+        for (p, e) in spine.enumerated() {
+            if keepsActivityFromAge.map({ e.dateOfBirth.age(on: asOf) >= $0 }) ?? true {
+                kept[p] = next
+                next += 1
+            } else {
+                kept[p] = -1
+            }
         }
-        spells = .allocate(capacity: spine.count)
-        spells!.initialize(repeating: [], count: spine.count)
-        hospitalDeaths = .allocate(capacity: spine.count)
-        hospitalDeaths!.initialize(repeating: nil, count: spine.count)
-        substances = .allocate(capacity: spine.count)
-        substances!.initialize(repeating: [], count: spine.count)
-        residences = Array(repeating: [], count: spine.count)
-        nominations = Array(repeating: [], count: spine.count)
+        self.kept = kept
+        keptCount = Int(next)
+        spells = .allocate(capacity: max(1, keptCount))
+        spells!.initialize(repeating: [], count: keptCount)
+        substances = .allocate(capacity: max(1, keptCount))
+        substances!.initialize(repeating: [], count: keptCount)
+        residences = .allocate(capacity: max(1, keptCount))
+        residences!.initialize(repeating: [], count: keptCount)
     }
 
     public func add(_ row: EpisodeRow) -> RowOutcome {
         spineComplete()
         guard let p = index[row.person].map(Int.init) else { return .unregistered }
-        let stripe = p & 63
+        let stripe = p & (Stripes.standard - 1)
         stripes.lock(stripe)
         defer { stripes.unlock(stripe) }
         if let method = row.dischargeMethod, deathDischargeMethods.contains(method), let d = row.dischargeDate {
-            if hospitalDeaths![p].map({ d < $0 }) ?? true { hospitalDeaths![p] = d }
+            let deaths = hospitalDeaths + stripe
+            if deaths.pointee[Int32(p)].map({ d < $0 }) ?? true { deaths.pointee[Int32(p)] = d }
         }
-        guard keep[p] else { return .accepted }
-        let list = spells! + p
+        let k = Int(kept![p])
+        guard k >= 0 else { return .accepted }
+        let list = spells! + k
         if let s = list.pointee.firstIndex(where: { $0.id == row.spellID }) {
             list.pointee[s].merge(row)
         } else {
@@ -59,50 +67,49 @@ extension FactStore {
         return .accepted
     }
 
-    /// Adds prescription rows a batch at a time, in four passes over the batch so that its
-    /// cache misses overlap rather than follow one another (rows not sorted by patient each
-    /// touch a different patient): the index slots, then each kept row's patient, then the
-    /// storage of its substance list, then the appends. Returns the rows for patients not on
-    /// the spine.
+    /// Adds prescription rows a batch at a time, in passes over the batch so that its cache
+    /// misses overlap rather than follow one another (rows not sorted by patient each touch a
+    /// different patient): the index slots, then each row's place in `kept`, then the kept
+    /// patient's substance list, then that list's storage, then the appends. Returns the rows
+    /// for patients not on the spine.
     public func add(_ rows: UnsafeBufferPointer<PrescriptionRow>) -> Int {
         spineComplete()
-        let substances = self.substances!
+        let substances = self.substances!, kept = self.kept!
         let horizon = prescriptionHorizon, asOf = self.asOf
         var unregistered = 0
         for r in rows { index.prefetch(r.person) }
-        withUnsafeTemporaryAllocation(of: Int.self, capacity: rows.count) { positions in
-            keep.withUnsafeBufferPointer { keep in
-                for (i, r) in rows.enumerated() {
-                    positions[i] = -1
-                    guard let p = index[r.person].map(Int.init) else {
-                        unregistered += 1
-                        continue
-                    }
-                    guard r.issueDate > horizon && r.issueDate <= asOf else { continue }
-                    positions[i] = p
-                    casefind_prefetch(keep.baseAddress! + p)
-                    casefind_prefetch(substances + p)
+        // Per row: its spine position, then its kept number; -1 once the row needs nothing more.
+        withUnsafeTemporaryAllocation(of: (position: Int, kept: Int).self, capacity: rows.count) { places in
+            for (i, r) in rows.enumerated() {
+                places[i] = (-1, -1)
+                guard let p = index[r.person].map(Int.init) else {
+                    unregistered += 1
+                    continue
                 }
-                for i in 0..<rows.count where positions[i] >= 0 {
-                    guard keep[positions[i]] else {
-                        positions[i] = -1
-                        continue
-                    }
-                    // An array is one reference to its storage: its counts, then its elements.
-                    let storage = UnsafeRawPointer(substances + positions[i]).load(as: UnsafeRawPointer.self)
-                    casefind_prefetch(storage)
-                    casefind_prefetch(storage + 64)
-                }
+                guard r.issueDate > horizon && r.issueDate <= asOf else { continue }
+                places[i].position = p
+                casefind_prefetch(kept + p)
             }
-            for (i, row) in rows.enumerated() where positions[i] >= 0 {
-                let p = positions[i]
-                let stripe = p & 63
+            for i in 0..<rows.count where places[i].position >= 0 {
+                let k = Int(kept[places[i].position])
+                guard k >= 0 else { continue }
+                places[i].kept = k
+                casefind_prefetch(substances + k)
+            }
+            for i in 0..<rows.count where places[i].kept >= 0 {
+                // An array is one reference to its storage: its counts, then its elements.
+                let storage = UnsafeRawPointer(substances + places[i].kept).load(as: UnsafeRawPointer.self)
+                casefind_prefetch(storage)
+                casefind_prefetch(storage + 64)
+            }
+            for (i, row) in rows.enumerated() where places[i].kept >= 0 {
+                let stripe = places[i].position & (Stripes.standard - 1)
                 stripes.lock(stripe)
-                let list = substances + p
+                let list = substances + places[i].kept
                 if let k = list.pointee.firstIndex(where: { $0.substance == row.substance }) {
                     if row.issueDate > list.pointee[k].lastIssued { list.pointee[k].lastIssued = row.issueDate }
                 } else {
-                    list.pointee.append((row.substance, row.issueDate))
+                    list.pointee.append(SubstanceIssue(row.substance, lastIssued: row.issueDate))
                 }
                 stripes.unlock(stripe)
             }
@@ -113,15 +120,16 @@ extension FactStore {
     public func add(_ row: ResidenceRow) -> RowOutcome {
         spineComplete()
         guard let p = index[row.person].map(Int.init) else { return .unregistered }
-        guard keep[p] else { return .accepted }
-        residences[p].append(ResidenceFacts(careHomeCode: row.careHomeCode, from: row.fromDate, to: row.toDate, line: row.line))
+        let k = Int(kept![p])
+        guard k >= 0 else { return .accepted }
+        residences![k].append(ResidenceFacts(careHomeCode: row.careHomeCode, from: row.fromDate, to: row.toDate, line: row.line))
         return .accepted
     }
 
     public func add(_ row: NominationRow) -> RowOutcome {
         spineComplete()
-        guard let p = index[row.person].map(Int.init) else { return .unregistered }
-        nominations[p].append(NominationFacts(date: row.nominatedOn, by: row.nominatedBy, line: row.line))
+        guard let p = index[row.person] else { return .unregistered }
+        nominations[p, default: []].append(NominationFacts(date: row.nominatedOn, by: row.nominatedBy, line: row.line))
         return .accepted
     }
 

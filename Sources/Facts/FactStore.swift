@@ -25,23 +25,36 @@ public final class FactStore: @unchecked Sendable {
     var spine: [SpineEntry] = []
     var texts = Interned()
     var index = PersonIndex()
-    // One array per kind of activity, by spine position: each written by one thread only.
-    /// Per spine position, like `substances`: admissions may be added from two threads.
+    /// Per spine position: where the patient's activity is kept (a number into the arrays
+    /// below), or -1 when it is not kept. Only patients who could be case-found (see
+    /// `keepsActivityFromAge`) have a place, so the arrays grow with them, not with the spine.
+    var kept: UnsafeMutablePointer<Int32>?
+    var keptCount = 0
+    // One array per kind of activity, by kept number: each written by one kind of file only.
+    /// Admissions may be added from two threads (two halves of one file), and so may
+    /// prescriptions, so these are plain memory guarded by striped locks, not Swift arrays.
     var spells: UnsafeMutablePointer<[SpellFacts]>?
-    var hospitalDeaths: UnsafeMutablePointer<Day?>?
-    /// Per spine position; prescriptions may be added from two threads (two halves of one
-    /// file), so this is plain memory guarded by striped locks rather than a Swift array.
-    /// The stripes guard `spells` and `hospitalDeaths` too (admissions read in halves).
-    var substances: UnsafeMutablePointer<[(substance: Substance, lastIssued: Day)]>?
-    let stripes = Stripes(count: 64)
-    var residences: [[ResidenceFacts]] = []
-    var nominations: [[NominationFacts]] = []
+    var substances: UnsafeMutablePointer<[SubstanceIssue]>?
+    let stripes = Stripes(count: Stripes.standard)
+    var residences: UnsafeMutablePointer<[ResidenceFacts]>?
+    /// Deaths in hospital and nominations are kept for everyone on the spine (attrition,
+    /// exceptions), by spine position: they are few, so they are held by patient, not per
+    /// patient. Hospital deaths come from admissions read on two threads: one table per stripe
+    /// of patients, written under the stripe's lock.
+    let hospitalDeaths: UnsafeMutablePointer<[Int32: Day]> = {
+        let tables = UnsafeMutablePointer<[Int32: Day]>.allocate(capacity: Stripes.standard)
+        tables.initialize(repeating: [:], count: Stripes.standard)
+        return tables
+    }()
+    var nominations: [Int32: [NominationFacts]] = [:]
     var activityReady = false
+    /// Set by `releasePatients`, which keeps the spine's count here.
+    var activityReleased = false
+    var registered = 0
     /// When set, spells, substances and register entries are not kept for patients younger
     /// than this at the as-of date: they can never be case-found, and they are most of the
     /// population. Deaths and nominations are kept for everyone (attrition, exceptions).
     public var keepsActivityFromAge: Int?
-    var keep: [Bool] = []
     public internal(set) var practices: [String: PracticeRow] = [:]
     public internal(set) var localities: [LocalityRow] = []
     public internal(set) var caseManagers: [CaseManagerRow] = []
@@ -49,23 +62,27 @@ public final class FactStore: @unchecked Sendable {
     /// Makes room for about `patients` spine rows at once (an estimate from the file size
     /// saves rehashing the index as it grows).
     public func reserve(patients: Int) {
-        spine.reserveCapacity(patients)
+        // A little over the estimate: an array that outgrows its capacity doubles it.
+        spine.reserveCapacity(patients + patients / 16)
         index.reserve(patients)
     }
 
     deinit {
         if let substances {
-            substances.deinitialize(count: spine.count)
+            substances.deinitialize(count: keptCount)
             substances.deallocate()
         }
         if let spells {
-            spells.deinitialize(count: spine.count)
+            spells.deinitialize(count: keptCount)
             spells.deallocate()
         }
-        if let hospitalDeaths {
-            hospitalDeaths.deinitialize(count: spine.count)
-            hospitalDeaths.deallocate()
+        if let residences {
+            residences.deinitialize(count: keptCount)
+            residences.deallocate()
         }
+        kept?.deallocate()
+        hospitalDeaths.deinitialize(count: Stripes.standard)
+        hospitalDeaths.deallocate()
     }
 
     public init(asOf: Day, prescriptionHorizon: Day, deathDischargeMethods: Set<ShortCode>) {
@@ -75,10 +92,13 @@ public final class FactStore: @unchecked Sendable {
     }
 
     /// Registered patients.
-    public var count: Int { spine.count }
+    public var count: Int { activityReleased ? registered : spine.count }
 
     /// The position of a person on the spine, if registered.
-    public func position(of person: UInt64) -> Int? { index[person].map(Int.init) }
+    public func position(of person: UInt64) -> Int? {
+        precondition(!activityReleased, "the patients were released after the search")
+        return index[person].map(Int.init)
+    }
 
     /// Everything known about the patient at a spine position.
     public func patient(at i: Int) -> PatientFacts {
@@ -87,14 +107,24 @@ public final class FactStore: @unchecked Sendable {
             person: e.person, line: Int(e.line), dateOfBirth: e.dateOfBirth,
             dateOfDeath: e.dateOfDeath == Int32.min ? nil : Day(ordinal: e.dateOfDeath),
             sex: e.sex < 0 ? nil : texts.strings[Int(e.sex)], practice: texts.strings[Int(e.practice)])
+        precondition(!activityReleased, "the patients were released after the search")
         if activityReady {
-            p.spells = spells![i]
-            p.hospitalDeath = hospitalDeaths![i]
-            p.substances = substances![i]
-            p.residences = residences[i]
-            p.nominations = nominations[i]
+            let k = Int(kept![i])
+            if k >= 0 {
+                p.spells = spells![k]
+                p.substances = substances![k]
+                p.residences = residences![k]
+            }
+            p.hospitalDeath = hospitalDeath(at: i)
+            p.nominations = nominations[Int32(i)] ?? []
         }
         return p
+    }
+
+    /// The earliest death in hospital of the patient at spine position `i`.
+    func hospitalDeath(at i: Int) -> Day? {
+        let table = hospitalDeaths + (i & (Stripes.standard - 1))
+        return table.pointee.isEmpty ? nil : table.pointee[Int32(i)]
     }
 
     /// A cheap first look for the search, with no per-patient arrays built: whether the patient
@@ -103,8 +133,8 @@ public final class FactStore: @unchecked Sendable {
     public func screen(at i: Int, asOf: Day, minAge: Int) -> (alive: Bool, nothingMore: Bool) {
         let e = spine[i]
         var alive = !(e.dateOfDeath != Int32.min && Day(ordinal: e.dateOfDeath) <= asOf)
-        if alive, activityReady, let d = hospitalDeaths![i], d <= asOf { alive = false }
-        let noNominations = !activityReady || nominations[i].isEmpty
+        if alive, activityReady, let d = hospitalDeath(at: i), d <= asOf { alive = false }
+        let noNominations = !activityReady || nominations[Int32(i)] == nil
         return (alive, noNominations && e.dateOfBirth.age(on: asOf) < minAge)
     }
 
@@ -114,6 +144,41 @@ public final class FactStore: @unchecked Sendable {
     /// Every distinct text of the spine (its practice codes among them), numbered as
     /// `practiceNumber(at:)` numbers practices.
     public var spineTexts: [String] { texts.strings }
+
+    /// Frees the activity (spells, substances, register entries) of the patient at spine
+    /// position `i`, for a search that has evaluated it and will not look again: the memory
+    /// goes to the search's own records. Patients in different stripes may be released from
+    /// different threads at once.
+    public func releaseActivity(at i: Int) {
+        guard activityReady, !activityReleased else { return }
+        let k = Int(kept![i])
+        guard k >= 0 else { return }
+        spells![k] = []
+        substances![k] = []
+        residences![k] = []
+    }
+
+    /// Frees everything held per patient (the spine, its index, the activity), keeping the
+    /// count and the practices, localities and case managers: for a run whose search is done.
+    /// Nothing may ask for a patient after it.
+    public func releasePatients() {
+        guard activityReady, !activityReleased else { return }
+        activityReleased = true
+        registered = spine.count
+        spine = []
+        index = PersonIndex()
+        nominations = [:]
+        for t in 0..<Stripes.standard { hospitalDeaths[t] = [:] }
+        spells?.deinitialize(count: keptCount)
+        spells?.deallocate()
+        spells = nil
+        substances?.deinitialize(count: keptCount)
+        substances?.deallocate()
+        substances = nil
+        residences?.deinitialize(count: keptCount)
+        residences?.deallocate()
+        residences = nil
+    }
 
     public func patient(_ person: UInt64) -> PatientFacts? { position(of: person).map { patient(at: $0) } }
 }

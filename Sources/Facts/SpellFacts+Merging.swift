@@ -7,14 +7,10 @@ extension SpellFacts {
         if row.admissionDate < admissionDate { admissionDate = row.admissionDate }
         if let d = row.dischargeDate, dischargeDate.map({ d > $0 }) ?? true { dischargeDate = d }
         if row.line < line { line = row.line }
-        Self.insert(row.admissionMethod, into: &admissionMethods)
-        Self.insert(row.patientClassification ?? ShortCode(packed: 0), into: &classifications)
-        Self.insert(row.admissionSource, into: &admissionSources)
-        Self.insert(row.dischargeDestination, into: &dischargeDestinations)
+        if let c = row.admissionMethod { codes.insert(c, .admissionMethod) }
+        codes.insert(row.patientClassification ?? ShortCode(packed: 0), .classification)
+        if let c = row.admissionSource { codes.insert(c, .admissionSource) }
+        if let c = row.dischargeDestination { codes.insert(c, .dischargeDestination) }
         for c in row.diagnoses where !diagnoses.contains(c) { diagnoses.append(c) }
-    }
-
-    private static func insert(_ code: ShortCode?, into set: inout CodeSet) {
-        if let code { set.insert(code) }
     }
 }

@@ -4,6 +4,9 @@
 
 /// A fixed set of mutexes, one per stripe of patients.
 final class Stripes: @unchecked Sendable {
+    /// The fact store's stripes: patient at spine position `p` is in stripe `p & 63`.
+    static let standard = 64
+
     private let mutexes: UnsafeMutablePointer<pthread_mutex_t>
     private let count: Int
 

@@ -1,3 +1,4 @@
+import CLinux
 import CaseCore
 import Foundation
 import Synchronization
@@ -75,20 +76,26 @@ public final class OutputDirectory: @unchecked Sendable {
         return FileHandle(fileDescriptor: fd, closeOnDealloc: true)
     }
 
-    /// Writes a whole file's bytes.
+    /// Writes a whole file's bytes. They reach the disk at `commit`, all files at once.
     public func write(_ name: String, _ bytes: [UInt8]) throws(OutputError) {
         let handle = try create(name)
         do {
             try handle.write(contentsOf: bytes)
-            try handle.synchronize()
             try handle.close()
         } catch {
             throw OutputError("cannot write \(finalPath(name)): \(error.localizedDescription)")
         }
     }
 
-    /// Renames every staged file into place, then removes the staging folder.
+    /// Puts every staged file on the disk, renames each into place, then removes the staging
+    /// folder.
+    ///
+    /// The files are made durable before any is renamed, so that a crash cannot leave a
+    /// renamed file with no data: with one `syncfs` of the file system the staging folder is
+    /// on (one journal commit), not one `fsync` per file, which with a practice list, import
+    /// file, Accurx batches and workbook for each of 500 practices took 3.5 of a run's 18 s.
     public func commit() throws(OutputError) {
+        try syncStaged()
         for p in pending {
             try OutputDirectory.makeFolder((p.final as NSString).deletingLastPathComponent)
             guard rename(p.temporary, p.final) == 0 else {
@@ -105,6 +112,25 @@ public final class OutputDirectory: @unchecked Sendable {
         }
         pending = []
         try? FileManager.default.removeItem(atPath: staging)
+    }
+
+    /// Writes the staged files out: `syncfs` on the staging folder, or, where the system has
+    /// no `syncfs`, `fsync` of each file.
+    private func syncStaged() throws(OutputError) {
+        let folder = open(staging, O_RDONLY | O_DIRECTORY)
+        if folder >= 0 {
+            defer { close(folder) }
+            if syncfs(folder) == 0 { return }
+        }
+        for p in pending {
+            let fd = open(p.temporary, O_RDONLY)
+            guard fd >= 0, fsync(fd) == 0 else {
+                let reason = String(cString: strerror(errno))
+                if fd >= 0 { close(fd) }
+                throw OutputError("cannot write \(p.final) to the disk: \(reason)")
+            }
+            close(fd)
+        }
     }
 
     /// Removes this run's staging folder.

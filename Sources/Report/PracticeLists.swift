@@ -87,8 +87,10 @@ public enum PracticeLists {
     static func build(
         _ cases: [CaseRecord], settings: Settings, threads: Int, done: @Sendable (Int, [(name: String, bytes: [UInt8])]) throws -> Void
     ) throws -> Int {
-        var byPractice: [String: [CaseRecord]] = [:]
-        for c in cases { byPractice[c.practice, default: []].append(c) }
+        // Each practice's rows by number, not copied: the case list is the biggest thing a run
+        // holds once the facts are read.
+        var byPractice: [String: [Int]] = [:]
+        for (i, c) in cases.enumerated() { byPractice[c.practice, default: []].append(i) }
         var named: [(code: String, base: String)] = []
         var used: Set<String> = []
         for code in practices(cases, settings: settings) { named.append((code, RunFiles.uniqueFileName(code, used: &used))) }
@@ -104,7 +106,8 @@ public enum PracticeLists {
                 }
                 guard i < jobs.count, failure.withLock({ $0 == nil }) else { return }
                 do {
-                    try done(i, try files(of: jobs[i].code, base: jobs[i].base, groups[jobs[i].code]!, settings: settings))
+                    let rows = groups[jobs[i].code]!.map { cases[$0] }
+                    try done(i, try files(of: jobs[i].code, base: jobs[i].base, rows, settings: settings))
                 } catch {
                     failure.withLock { $0 = $0 ?? error }
                 }

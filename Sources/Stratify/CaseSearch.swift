@@ -27,8 +27,13 @@ public enum CaseSearch {
     ///   - people: the run's person keys, to show each patient's NHS number (or person id).
     ///   - risk: the criteria set's risk model; without one, records have no score or band.
     ///   - threads: 1, or 2 to evaluate the halves of the spine at once.
+    ///   - releasing: free each patient's activity in the store once evaluated, and everything
+    ///     held per patient at the end (`FactStore.releasePatients`), for a run that needs the
+    ///     facts for nothing else: the search's records take the memory the facts give back
+    ///     rather than adding to it.
     public static func run(
-        store: FactStore, people: PersonKeys, criteria: CriteriaSet, risk: RiskModel?, asOf: Day, threads: Int = 2
+        store: FactStore, people: PersonKeys, criteria: CriteriaSet, risk: RiskModel?, asOf: Day, threads: Int = 2,
+        releasing: Bool = false
     ) -> Result {
         let evaluator = Evaluator(criteria: criteria, asOf: asOf)
         let minAge = criteria.population.minAge
@@ -40,7 +45,18 @@ public enum CaseSearch {
             var alive = 0
             var old = 0
             var perCriterion: [Int]
-            var cases: [CaseRecord] = []
+            /// The slice's records in blocks of `block`, not one growing array: a block is small
+            /// enough to reuse memory the facts gave back (`releasing`), where an array that
+            /// doubles as it grows takes fresh memory for each copy.
+            var cases: [[CaseRecord]] = []
+            static let block = 256
+            func append(_ row: CaseRecord) {
+                if cases.last.map({ $0.count == Part.block }) ?? true {
+                    cases.append([])
+                    cases[cases.count - 1].reserveCapacity(Part.block)
+                }
+                cases[cases.count - 1].append(row)
+            }
             var exceptions: [ExceptionRow] = []
             var unmapped = 0
             init(criteria: Int) { perCriterion = Array(repeating: 0, count: criteria) }
@@ -60,6 +76,7 @@ public enum CaseSearch {
                     continue
                 }
                 let p = store.patient(at: i)
+                if releasing { store.releaseActivity(at: i) }
                 let e = evaluator.evaluate(p)
                 if e.alive { part.alive += 1 }
                 if e.eligible { part.old += 1 }
@@ -101,7 +118,7 @@ public enum CaseSearch {
                                 "case-found, but registered at \(p.practice), which stands for no registered practice: on no practice list")
                     )
                 }
-                part.cases.append(row)
+                part.append(row)
             }
         }
         // The criteria are pure: halves of the spine are evaluated on separate threads and
@@ -117,11 +134,17 @@ public enum CaseSearch {
             }
         }
         var result = Result(perCriterion: [Int](repeating: 0, count: criteria.criteria.count))
+        // The spine and its index are given back before the one array of every record is made.
+        if releasing { store.releasePatients() }
+        result.cases.reserveCapacity(parts.reduce(0) { $0 + $1.cases.reduce(0) { $0 + $1.count } })
         for part in parts {
             result.alive += part.alive
             result.aged += part.old
             for k in result.perCriterion.indices { result.perCriterion[k] += part.perCriterion[k] }
-            result.cases += part.cases
+            for b in part.cases.indices {
+                result.cases += part.cases[b]
+                part.cases[b] = []
+            }
             result.exceptions += part.exceptions
             result.unmappedPractice += part.unmapped
         }

@@ -97,4 +97,41 @@ import Testing
         for (key, value) in expected { #expect(index[key] == value) }
         #expect(index[10_000_000_001] == nil)
     }
+
+    @Test func releasingAPatientEmptiesItsActivityAndReleasingAllKeepsTheCount() {
+        let store = Self.store(patients: 3)
+        let d = Day(year: 2026, month: 6, day: 1)!
+        _ = Self.add([Self.row(0, d, 1), Self.row(2, d, 2)], to: store, batch: 8)
+        store.releaseActivity(at: 0)
+        #expect(Self.facts(store) == [[], [], ["2@2026-06-01"]])
+        store.releasePatients()
+        #expect(store.count == 3)
+    }
+
+    @Test func spellCodesKeepEachKindInTheOrderSeen() {
+        var codes = SpellCodes()
+        let a = ShortCode("21")!, b = ShortCode("2A")!, c = ShortCode("51")!, blank = ShortCode(packed: 0)
+        #expect(codes.set(.admissionMethod).isEmpty)
+        for code in [a, b, a, c, b] { codes.insert(code, .admissionMethod) }
+        codes.insert(blank, .classification)
+        codes.insert(blank, .classification)
+        codes.insert(c, .dischargeDestination)
+        codes.insert(a, .dischargeDestination)
+        #expect(Array(codes.set(.admissionMethod)) == [a, b, c])
+        #expect(Array(codes.set(.classification)) == [blank])
+        #expect(codes.set(.admissionSource).isEmpty)
+        #expect(Array(codes.set(.dischargeDestination)) == [c, a])
+    }
+
+    @Test func aSubstanceIssueHoldsAnySubstanceAndDay() {
+        for (code, ordinal) in [("0212000AA", 20_000), ("ZZZZZZZZZ", Int32.max), ("000000000", Int32.min), ("1501010Y0", -1)] {
+            var bytes = Array(code.utf8)
+            let substance = bytes.withUnsafeMutableBufferPointer { Substance.read(UnsafeBufferPointer($0))! }
+            var issue = SubstanceIssue(substance, lastIssued: Day(ordinal: ordinal))
+            #expect(issue.substance == substance && issue.substance.description == code)
+            #expect(issue.lastIssued == Day(ordinal: ordinal))
+            issue.lastIssued = Day(ordinal: 7)
+            #expect(issue.lastIssued.ordinal == 7 && issue.substance == substance)
+        }
+    }
 }
