@@ -89,6 +89,20 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// Age in completed years on `day` of someone born on this day. A 29 February birthday
     /// is reached on 1 March in years without a 29 February.
+    /// The latest birth date of anyone aged `years` or more on `day`: born on or before it,
+    /// `age(on: day) >= years`. Found with `age(on:)` itself (it only falls as the birth date
+    /// moves later), so that a birthday on 29 February counts as that does.
+    public static func latestBirth(forAge years: Int, on day: Day) -> Day {
+        // age(on:) is at least `years` at `low` and below it at `high`.
+        var low = Int(day.ordinal) - (years + 1) * 366 - 2
+        var high = Int(day.ordinal) - years * 365 + 2
+        while high - low > 1 {
+            let mid = low + (high - low) / 2
+            if Day(ordinal: Int32(mid)).age(on: day) >= years { low = mid } else { high = mid }
+        }
+        return Day(ordinal: Int32(low))
+    }
+
     public func age(on day: Day) -> Int {
         let b = components
         let d = day.components

@@ -35,6 +35,8 @@ extension FactStore {
         }
         self.kept = kept
         keptCount = Int(next)
+        marks = .allocate(capacity: max(1, spine.count))
+        marks!.initialize(repeating: 0, count: spine.count)
         spells = .allocate(capacity: max(1, keptCount))
         spells!.initialize(repeating: [], count: keptCount)
         substances = .allocate(capacity: max(1, keptCount))
@@ -52,6 +54,7 @@ extension FactStore {
         if let method = row.dischargeMethod, deathDischargeMethods.contains(method), let d = row.dischargeDate {
             let deaths = hospitalDeaths + stripe
             if deaths.pointee[Int32(p)].map({ d < $0 }) ?? true { deaths.pointee[Int32(p)] = d }
+            marks![p] |= Self.diedInHospital
         }
         let k = Int(kept![p])
         guard k >= 0 else { return .accepted }
@@ -130,6 +133,7 @@ extension FactStore {
         spineComplete()
         guard let p = index[row.person] else { return .unregistered }
         nominations[p, default: []].append(NominationFacts(date: row.nominatedOn, by: row.nominatedBy, line: row.line))
+        marks![Int(p)] |= Self.nominated
         return .accepted
     }
 

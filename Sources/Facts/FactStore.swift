@@ -30,6 +30,9 @@ public final class FactStore: @unchecked Sendable {
     /// `keepsActivityFromAge`) have a place, so the arrays grow with them, not with the spine.
     var kept: UnsafeMutablePointer<Int32>?
     var keptCount = 0
+    /// Per spine position: whether the patient has a nomination, a death in hospital (`nominated`,
+    /// `diedInHospital`), so that the search asks the sparse tables only about those who do.
+    var marks: UnsafeMutablePointer<UInt8>?
     // One array per kind of activity, by kept number: each written by one kind of file only.
     /// Admissions may be added from two threads (two halves of one file), and so may
     /// prescriptions, so these are plain memory guarded by striped locks, not Swift arrays.
@@ -81,6 +84,7 @@ public final class FactStore: @unchecked Sendable {
             residences.deallocate()
         }
         kept?.deallocate()
+        marks?.deallocate()
         hospitalDeaths.deinitialize(count: Stripes.standard)
         hospitalDeaths.deallocate()
     }
@@ -116,27 +120,32 @@ public final class FactStore: @unchecked Sendable {
                 p.residences = residences![k]
             }
             p.hospitalDeath = hospitalDeath(at: i)
-            p.nominations = nominations[Int32(i)] ?? []
+            if marks![i] & Self.nominated != 0 { p.nominations = nominations[Int32(i)] ?? [] }
         }
         return p
     }
 
     /// The earliest death in hospital of the patient at spine position `i`.
     func hospitalDeath(at i: Int) -> Day? {
-        let table = hospitalDeaths + (i & (Stripes.standard - 1))
-        return table.pointee.isEmpty ? nil : table.pointee[Int32(i)]
+        guard marks![i] & Self.diedInHospital != 0 else { return nil }
+        return hospitalDeaths[i & (Stripes.standard - 1)][Int32(i)]
     }
 
     /// A cheap first look for the search, with no per-patient arrays built: whether the patient
     /// at `i` is alive at `asOf` (no death on the spine or in hospital on or before it), and
     /// whether it is under `minAge` with no nomination, so that nothing else about it matters.
-    public func screen(at i: Int, asOf: Day, minAge: Int) -> (alive: Bool, nothingMore: Bool) {
+    /// - Parameter bornBy: `Day.latestBirth(forAge: minAge, on: asOf)`, worked out once.
+    public func screen(at i: Int, asOf: Day, bornBy: Day) -> (alive: Bool, nothingMore: Bool) {
         let e = spine[i]
+        let marks = activityReady ? self.marks![i] : 0
         var alive = !(e.dateOfDeath != Int32.min && Day(ordinal: e.dateOfDeath) <= asOf)
-        if alive, activityReady, let d = hospitalDeath(at: i), d <= asOf { alive = false }
-        let noNominations = !activityReady || nominations[Int32(i)] == nil
-        return (alive, noNominations && e.dateOfBirth.age(on: asOf) < minAge)
+        if alive, marks & Self.diedInHospital != 0, let d = hospitalDeath(at: i), d <= asOf { alive = false }
+        return (alive, marks & Self.nominated == 0 && e.dateOfBirth > bornBy)
     }
+
+    /// `marks` bits.
+    static let nominated: UInt8 = 1
+    static let diedInHospital: UInt8 = 2
 
     /// The practice of the patient at `i` as a number into `practiceCodes`.
     public func practiceNumber(at i: Int) -> Int { Int(spine[i].practice) }

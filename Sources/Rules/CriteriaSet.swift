@@ -18,6 +18,17 @@ public enum Window: Sendable, Equatable, CustomStringConvertible {
 
     public func contains(_ day: Day, asOf: Day) -> Bool { day > dayBefore(asOf) && day <= asOf }
 
+    /// The window's days at `asOf`, worked out once for a loop (a months window is calendar
+    /// arithmetic).
+    public func bounds(_ asOf: Day) -> Bounds { Bounds(after: dayBefore(asOf), through: asOf) }
+
+    /// The days after `after` and on or before `through`.
+    public struct Bounds: Sendable {
+        public let after: Day
+        public let through: Day
+        @inline(__always) public func contains(_ day: Day) -> Bool { day > after && day <= through }
+    }
+
     /// The first and last days of the window at `asOf`.
     public func span(_ asOf: Day) -> (first: Day, last: Day) { (dayBefore(asOf).adding(days: 1), asOf) }
 

@@ -39,7 +39,7 @@ public struct Evaluation: Sendable {
     public var criteriaMet: [CriterionResult] { eligible ? results.filter(\.met) : [] }
 
     /// The lowest rank met, when eligible.
-    public var priority: Int? { criteriaMet.first?.rank }
+    public var priority: Int? { eligible ? results.first(where: \.met)?.rank : nil }
 
     public var isCaseFound: Bool { priority != nil }
 

@@ -31,8 +31,16 @@ public struct EvaluationContext: Sendable {
 
     /// Distinct substances from the chapters whose latest issue lies in the window, sorted.
     static func distinctSubstances(_ p: PatientFacts, window: Window, chapters: ClosedRange<Int>, asOf: Day) -> [Substance] {
-        p.substances
-            .filter { window.contains($0.lastIssued, asOf: asOf) && ($0.substance.chapter.map { chapters.contains($0) } ?? false) }
-            .map(\.substance).sorted()
+        // One array, sorted where it is (run once per eligible patient).
+        var found: [Substance] = []
+        let days = window.bounds(asOf)
+        for issue in p.substances where days.contains(issue.lastIssued) {
+            let substance = issue.substance
+            guard let chapter = substance.chapter, chapters.contains(chapter) else { continue }
+            if found.isEmpty { found.reserveCapacity(p.substances.count) }
+            found.append(substance)
+        }
+        found.sort()
+        return found
     }
 }

@@ -10,6 +10,10 @@ public struct Evaluator: Sendable {
     public let explaining: Bool
     /// The rule of each criterion, in the criteria's (rank) order.
     let rules: [any CriterionRule]
+    /// Each criterion's id and rank, in the same order (read per patient without copying the
+    /// criteria).
+    let ids: [String]
+    let ranks: [Int]
     /// The windows of the cases.csv `admissions` and `distinct_drugs` columns.
     let admissionsWindow: Window
     let drugsWindow: Window
@@ -20,6 +24,8 @@ public struct Evaluator: Sendable {
         self.asOf = asOf
         self.explaining = explaining
         rules = criteria.criteria.map(\.kind.rule)
+        ids = criteria.criteria.map(\.id)
+        ranks = criteria.criteria.map(\.rank)
         admissionsWindow = criteria.admissionsReportWindow
         (drugsWindow, drugsChapters) = criteria.drugsReportWindow
     }
@@ -28,9 +34,17 @@ public struct Evaluator: Sendable {
     /// regular attender episodes, in order of admission date then spell_id.
     public func admissions(_ p: PatientFacts) -> [SpellFacts] {
         let regular = criteria.spells.regularAttenderClassifications
-        return p.spells
-            .filter { $0.admissionDate <= asOf && !$0.classifications.allSatisfy { regular.contains($0) } }
-            .sorted { ($0.admissionDate, $0.id) < ($1.admissionDate, $1.id) }
+        func isAdmission(_ s: SpellFacts) -> Bool { s.admissionDate <= asOf && !s.classifications.allSatisfy { regular.contains($0) } }
+        func inOrder(_ a: SpellFacts, _ b: SpellFacts) -> Bool { (a.admissionDate, a.id) < (b.admissionDate, b.id) }
+        // Usually every spell is an admission and they were read in order: then the patient's
+        // own array serves, with no copy of its spells.
+        var same = true
+        for (k, s) in p.spells.enumerated() where !isAdmission(s) || (k > 0 && !inOrder(p.spells[k - 1], s)) {
+            same = false
+            break
+        }
+        if same { return p.spells }
+        return p.spells.filter(isAdmission).sorted(by: inOrder)
     }
 
     /// A continuous stay: spells joined across transfers, dated by its first admission.
@@ -86,7 +100,8 @@ public struct Evaluator: Sendable {
         let admissions = admissions(p)
         let stays = stays(admissions)
         var staysInReport = 0
-        for s in stays where admissionsWindow.contains(s.date, asOf: asOf) { staysInReport += 1 }
+        let reportDays = admissionsWindow.bounds(asOf)
+        for s in stays where reportDays.contains(s.date) { staysInReport += 1 }
         let context = EvaluationContext(
             asOf: asOf, age: age, admissions: admissions, stays: stays, substanceWindow: drugsWindow,
             substanceChapters: drugsChapters,
@@ -95,11 +110,11 @@ public struct Evaluator: Sendable {
         var results: [CriterionResult] = []
         results.reserveCapacity(rules.count)
         var matched: Set<ICD10Code> = []
-        for (c, rule) in zip(criteria.criteria, rules) {
+        for k in rules.indices {
             var notes = CriterionNotes(explaining: explaining)
-            let met = rule.evaluate(p, in: context, notes: &notes)
+            let met = rules[k].evaluate(p, in: context, notes: &notes)
             if !notes.matchedCodes.isEmpty { matched.formUnion(notes.matchedCodes) }
-            results.append(CriterionResult(id: c.id, rank: c.rank, met: met, reasons: notes.reasons))
+            results.append(CriterionResult(id: ids[k], rank: ranks[k], met: met, reasons: notes.reasons))
         }
         return Evaluation(
             person: p.person, age: age, death: death, eligible: eligible, results: results,

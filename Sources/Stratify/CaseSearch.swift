@@ -37,6 +37,7 @@ public enum CaseSearch {
     ) -> Result {
         let evaluator = Evaluator(criteria: criteria, asOf: asOf)
         let minAge = criteria.population.minAge
+        let bornBy = Day.latestBirth(forAge: minAge, on: asOf)
         let careHomeIDs = Set(criteria.criteria.filter { if case .careHome = $0.kind { true } else { false } }.map(\.id))
         let nominationIDs = Set(criteria.criteria.filter { $0.kind == .nomination }.map(\.id))
 
@@ -70,7 +71,7 @@ public enum CaseSearch {
                 let practiceNumber = store.practiceNumber(at: i)
                 if !mapped[practiceNumber] { part.unmapped += 1 }
                 // Most of the spine is under the minimum age: count it without building its facts.
-                let screen = store.screen(at: i, asOf: asOf, minAge: minAge)
+                let screen = store.screen(at: i, asOf: asOf, bornBy: bornBy)
                 if screen.nothingMore {
                     if screen.alive { part.alive += 1 }
                     continue

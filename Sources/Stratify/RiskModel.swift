@@ -86,7 +86,8 @@ public struct RiskModel: Sendable {
     /// holds them: of an eligible patient, or of anyone when explaining (``EvaluationContext``).
     public func score(_ evaluation: Evaluation) -> (score: Tenths, categories: [ICD10Code]) {
         let asOf = evaluation.context.asOf
-        let spells = evaluation.context.admissions.lazy.filter { window.contains($0.admissionDate, asOf: asOf) }
+        let days = window.bounds(asOf)
+        let spells = evaluation.context.admissions.lazy.filter { days.contains($0.admissionDate) }
         return score(spells.flatMap(\.diagnoses))
     }
 

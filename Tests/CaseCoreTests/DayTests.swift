@@ -72,3 +72,23 @@ import Testing
         #expect(NHSNumber.parse("0000000000") == 0)
     }
 }
+
+/// `Day.latestBirth`: exactly the birth dates `age(on:)` reads as old enough, leap days included.
+@Suite struct LatestBirthTests {
+    @Test(arguments: [0, 1, 65, 70, 130])
+    func theLastDayOldEnoughAndTheNextNot(age: Int) {
+        var day = Day(year: 2023, month: 12, day: 25)!
+        for _ in 0..<1_500 {
+            let born = Day.latestBirth(forAge: age, on: day)
+            #expect(born.age(on: day) >= age, "\(day)")
+            #expect(born.adding(days: 1).age(on: day) < age, "\(day)")
+            day = day.adding(days: 1)
+        }
+    }
+
+    @Test func aBirthdayOnTheTwentyNinthOfFebruary() {
+        // Born 1960-02-29: 65 on 2025-03-01, not on 2025-02-28 (as age(on:) reads it).
+        #expect(Day.latestBirth(forAge: 65, on: Day(year: 2025, month: 2, day: 28)!) == Day(year: 1960, month: 2, day: 28)!)
+        #expect(Day.latestBirth(forAge: 65, on: Day(year: 2025, month: 3, day: 1)!) == Day(year: 1960, month: 3, day: 1)!)
+    }
+}

@@ -14,7 +14,8 @@ struct AdmissionsCriterion: CriterionRule {
 
     func evaluate(_ p: PatientFacts, in x: EvaluationContext, notes: inout CriterionNotes) -> Bool {
         var count = 0
-        for st in x.stays where window.contains(st.date, asOf: x.asOf) {
+        let days = window.bounds(x.asOf)
+        for st in x.stays where days.contains(st.date) {
             count += 1
             notes.add("stay from \(st.date): spell\(st.spellIDs.count > 1 ? "s" : "") \(st.spellIDs.joined(separator: " + "))")
         }
@@ -29,7 +30,8 @@ struct AdmissionsCriterion: CriterionRule {
 
     /// "3 admissions in 12 months (14 Dec 2025, 3 Feb, 14 Sep 2026)".
     func plainReason(_ p: PatientFacts, in x: EvaluationContext) -> String {
-        let days = x.stays.map(\.date).filter { window.contains($0, asOf: x.asOf) }
+        let bounds = window.bounds(x.asOf)
+        let days = x.stays.map(\.date).filter { bounds.contains($0) }
         return "\(days.count) admissions in \(window) (\(PlainDate.list(days)))"
     }
 }

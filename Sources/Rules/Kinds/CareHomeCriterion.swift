@@ -38,7 +38,8 @@ struct CareHomeCriterion: CriterionRule {
             }
         }
         // Admissions are in date order: every spell on the latest date in the window.
-        if let latest = x.admissions.last(where: { window.contains($0.admissionDate, asOf: asOf) })?.admissionDate {
+        let days = window.bounds(asOf)
+        if let latest = x.admissions.last(where: { days.contains($0.admissionDate) })?.admissionDate {
             for s in x.admissions where s.admissionDate == latest {
                 let fromHome = s.admissionSources.contains { admissionSources.contains($0) }
                 let toHome = s.dischargeDestinations.contains { dischargeDestinations.contains($0) }

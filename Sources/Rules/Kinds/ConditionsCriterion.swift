@@ -34,8 +34,9 @@ struct ConditionsCriterion: CriterionRule {
 
     /// The first admission in the window with a code of the group.
     private func firstAdmission(with g: CodeGroup, in x: EvaluationContext) -> SpellFacts? {
-        x.admissions.first { s in
-            window.contains(s.admissionDate, asOf: x.asOf)
+        let days = window.bounds(x.asOf)
+        return x.admissions.first { s in
+            days.contains(s.admissionDate)
                 && s.diagnoses.contains { code in g.patterns.contains { $0.matches(code) } }
         }
     }

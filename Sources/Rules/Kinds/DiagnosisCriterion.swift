@@ -34,7 +34,8 @@ struct DiagnosisCriterion: CriterionRule {
         let asOf = x.asOf
         let age = x.age
         var found: Set<ICD10Code> = []
-        for s in x.admissions where window.contains(s.admissionDate, asOf: asOf) {
+        let days = window.bounds(asOf)
+        for s in x.admissions where days.contains(s.admissionDate) {
             for code in s.diagnoses {
                 for rule in codes where rule.pattern.matches(code) {
                     if let min = rule.minAge, age < min {
@@ -66,7 +67,8 @@ struct DiagnosisCriterion: CriterionRule {
     /// each admission date once, with the labels (or patterns) of the codes that counted.
     func plainReason(_ p: PatientFacts, in x: EvaluationContext) -> String {
         var found: [(label: String, day: Day)] = []
-        for s in x.admissions where window.contains(s.admissionDate, asOf: x.asOf) {
+        let days = window.bounds(x.asOf)
+        for s in x.admissions where days.contains(s.admissionDate) {
             for rule in codes where s.diagnoses.contains(where: { rule.pattern.matches($0) }) {
                 if let min = rule.minAge, x.age < min { continue }
                 let label = rule.label.isEmpty ? rule.pattern.description : rule.label
