@@ -23,7 +23,7 @@ extension FactStore {
     public func spineComplete() {
         guard !activityReady else { return }
         activityReady = true
-        let kept = UnsafeMutablePointer<Int32>.allocate(capacity: max(1, spine.count))
+        let kept = HugePages.allocate(Int32.self, count: spine.count)
         var next: Int32 = 0
         for (p, e) in spine.enumerated() {
             if keepsActivityFromAge.map({ e.dateOfBirth.age(on: asOf) >= $0 }) ?? true {
@@ -35,13 +35,13 @@ extension FactStore {
         }
         self.kept = kept
         keptCount = Int(next)
-        marks = .allocate(capacity: max(1, spine.count))
+        marks = HugePages.allocate(UInt8.self, count: spine.count)
         marks!.initialize(repeating: 0, count: spine.count)
-        spells = .allocate(capacity: max(1, keptCount))
+        spells = HugePages.allocate([SpellFacts].self, count: keptCount)
         spells!.initialize(repeating: [], count: keptCount)
-        substances = .allocate(capacity: max(1, keptCount))
+        substances = HugePages.allocate([SubstanceIssue].self, count: keptCount)
         substances!.initialize(repeating: [], count: keptCount)
-        residences = .allocate(capacity: max(1, keptCount))
+        residences = HugePages.allocate([ResidenceFacts].self, count: keptCount)
         residences!.initialize(repeating: [], count: keptCount)
     }
 

@@ -67,6 +67,10 @@ public final class FactStore: @unchecked Sendable {
     public func reserve(patients: Int) {
         // A little over the estimate: an array that outgrows its capacity doubles it.
         spine.reserveCapacity(patients + patients / 16)
+        let bytes = spine.capacity * MemoryLayout<SpineEntry>.stride
+        spine.withUnsafeMutableBufferPointer {
+            if let base = $0.baseAddress { HugePages.advise(UnsafeMutableRawPointer(base), bytes: bytes) }
+        }
         index.reserve(patients)
     }
 

@@ -27,7 +27,12 @@ struct PersonIndex {
     static let maxLoad = 0.8
 
     init(capacity: Int = 16) {
-        slots = Array(repeating: 0, count: PersonIndex.size(for: capacity))
+        let size = PersonIndex.size(for: capacity)
+        slots = Array(unsafeUninitializedCapacity: size) { b, count in
+            HugePages.advise(UnsafeMutableRawPointer(b.baseAddress!), bytes: size * 8)
+            b.initialize(repeating: 0)
+            count = size
+        }
     }
 
     /// Slots for `capacity` keys at 70% full, at least 16.
