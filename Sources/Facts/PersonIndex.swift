@@ -13,8 +13,12 @@ import CLinux
 /// expected count, not to a power of two (the slot is the hash's top bits scaled to the size):
 /// 70% full when the estimate is right, doubled when it passes 80%. About 11 bytes a patient,
 /// where a half-full power-of-two table of 16-byte slots took 32 to 64.
-struct PersonIndex {
-    private var slots: [UInt64]
+///
+/// Noncopyable, over memory of its own: reading it from the fact store (a class) from two
+/// threads then retains nothing, where an array inside it was retained and released on every
+/// lookup by both threads, a tenth of reading prescriptions (perf).
+struct PersonIndex: ~Copyable {
+    private var slots: UnsafeMutableBufferPointer<UInt64>
     private(set) var count = 0
 
     static let valueBits: UInt64 = 30
@@ -28,12 +32,11 @@ struct PersonIndex {
 
     init(capacity: Int = 16) {
         let size = PersonIndex.size(for: capacity)
-        slots = Array(unsafeUninitializedCapacity: size) { b, count in
-            HugePages.advise(UnsafeMutableRawPointer(b.baseAddress!), bytes: size * 8)
-            b.initialize(repeating: 0)
-            count = size
-        }
+        slots = UnsafeMutableBufferPointer(start: HugePages.allocate(UInt64.self, count: size), count: size)
+        slots.initialize(repeating: 0)
     }
+
+    deinit { slots.deallocate() }
 
     /// Slots for `capacity` keys at 70% full, at least 16.
     static func size(for capacity: Int) -> Int { max(16, Int(Double(capacity) / 0.7) + 1) }
@@ -51,21 +54,20 @@ struct PersonIndex {
     subscript(key: UInt64) -> Int32? {
         guard key < PersonIndex.keyLimit else { return nil }
         let tag = key + 1
-        return slots.withUnsafeBufferPointer { b in
-            var i = PersonIndex.home(key, size: b.count)
-            while true {
-                let word = b[i]
-                if word >> PersonIndex.valueBits == tag { return Int32(truncatingIfNeeded: word & PersonIndex.valueMask) }
-                if word == 0 { return nil }
-                i += 1
-                if i == b.count { i = 0 }
-            }
+        let b = slots
+        var i = PersonIndex.home(key, size: b.count)
+        while true {
+            let word = b[i]
+            if word >> PersonIndex.valueBits == tag { return Int32(truncatingIfNeeded: word & PersonIndex.valueMask) }
+            if word == 0 { return nil }
+            i += 1
+            if i == b.count { i = 0 }
         }
     }
 
     /// Starts bringing the key's first slot into the cache, for a lookup soon after.
     @inline(__always) func prefetch(_ key: UInt64) {
-        slots.withUnsafeBufferPointer { casefind_prefetch($0.baseAddress! + PersonIndex.home(key, size: $0.count)) }
+        casefind_prefetch(slots.baseAddress! + PersonIndex.home(key, size: slots.count))
     }
 
     /// Adds a key with its value, unless the key is there already: then its value is returned
@@ -75,20 +77,18 @@ struct PersonIndex {
         precondition(value >= 0 && value < PersonIndex.valueLimit, "more patients than the index holds")
         if Double(count + 1) > Double(slots.count) * PersonIndex.maxLoad { reserve(count * 2) }
         let tag = key + 1
-        let found: Int32? = slots.withUnsafeMutableBufferPointer { b in
-            var i = PersonIndex.home(key, size: b.count)
-            while true {
-                let word = b[i]
-                if word >> PersonIndex.valueBits == tag { return Int32(truncatingIfNeeded: word & PersonIndex.valueMask) }
-                if word == 0 { break }
-                i += 1
-                if i == b.count { i = 0 }
-            }
-            b[i] = PersonIndex.packed(key, value)
-            return nil
+        let b = slots
+        var i = PersonIndex.home(key, size: b.count)
+        while true {
+            let word = b[i]
+            if word >> PersonIndex.valueBits == tag { return Int32(truncatingIfNeeded: word & PersonIndex.valueMask) }
+            if word == 0 { break }
+            i += 1
+            if i == b.count { i = 0 }
         }
-        if found == nil { count += 1 }
-        return found
+        b[i] = PersonIndex.packed(key, value)
+        count += 1
+        return nil
     }
 
     /// Makes room for `capacity` keys without growing.

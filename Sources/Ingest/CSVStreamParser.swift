@@ -244,6 +244,9 @@ public final class CSVStreamParser {
         guard let base = chunk.baseAddress else { return }
         var start = 0
         let n = chunk.count
+        // Loaded once a chunk and passed down: called from memory each line, the closure was
+        // retained and released every time (a tenth of reading a quoted file, perf).
+        let onRecord = state.pointee.onRecord
         while start < n {
             var end = start
             if let nl = memchr(base + start, 10, n - start) {
@@ -253,7 +256,7 @@ public final class CSVStreamParser {
             }
             let segment = UnsafeRawBufferPointer(start: base + start, count: end - start)
             if plainLines && atLineStart && parser.pstate == 0 && base.load(fromByteOffset: end - 1, as: UInt8.self) == 10
-                && splitPlainLine(segment)
+                && splitPlainLine(segment, onRecord)
             {
                 line += 1
                 start = end
@@ -282,13 +285,13 @@ public final class CSVStreamParser {
     /// a line with quotes goes to `splitQuotedLine`. Returns false, having done nothing, when
     /// the line needs libcsv.
     @inline(__always)
-    private func splitPlainLine(_ segment: UnsafeRawBufferPointer) -> Bool {
+    private func splitPlainLine(_ segment: UnsafeRawBufferPointer, _ onRecord: (borrowing CSVRecord) -> Void) -> Bool {
         let p = segment.baseAddress!.assumingMemoryBound(to: UInt8.self)
         var length = segment.count - 1  // without the LF
         if length > 0 && p[length - 1] == 13 { length -= 1 }
         if length == 0 { return true }  // a blank line: libcsv skips it too
         if memchr(p, 13, length) != nil { return false }
-        if memchr(p, 34, length) != nil { return splitQuotedLine(p, length) }
+        if memchr(p, 34, length) != nil { return splitQuotedLine(p, length, onRecord) }
         let st = state
         let delimiter = delimiterByte
         st.pointee.endCount = 0
@@ -303,7 +306,7 @@ public final class CSVStreamParser {
             line: line, fieldBytes: bytes,
             ends: UnsafeBufferPointer(start: st.pointee.ends, count: st.pointee.endCount),
             raw: UnsafeBufferPointer(start: p, count: min(length, CSVStreamParser.rawCap)))
-        if !(record.count == 1 && record[0].isEmpty) { st.pointee.onRecord(record) }
+        if !(record.count == 1 && record[0].isEmpty) { onRecord(record) }
         st.pointee.endCount = 0
         return true
     }
@@ -315,7 +318,7 @@ public final class CSVStreamParser {
     /// field, a space before an opening quote or after a closing one, a field still open at the
     /// line's end) returns false having handed on nothing, and the line goes to libcsv.
     @inline(never)
-    private func splitQuotedLine(_ p: UnsafePointer<UInt8>, _ length: Int) -> Bool {
+    private func splitQuotedLine(_ p: UnsafePointer<UInt8>, _ length: Int, _ onRecord: (borrowing CSVRecord) -> Void) -> Bool {
         let st = state
         let delimiter = delimiterByte
         // At most every byte of the line, and one separator per field (at most length + 1).
@@ -372,7 +375,7 @@ public final class CSVStreamParser {
             line: line, fieldBytes: st.pointee.fieldBytes.buffer,
             ends: UnsafeBufferPointer(start: st.pointee.ends, count: st.pointee.endCount),
             raw: UnsafeBufferPointer(start: p, count: min(length, CSVStreamParser.rawCap)))
-        if !(record.count == 1 && record[0].isEmpty) { st.pointee.onRecord(record) }
+        if !(record.count == 1 && record[0].isEmpty) { onRecord(record) }
         st.pointee.fieldBytes.removeAll()
         st.pointee.endCount = 0
         return true

@@ -97,11 +97,19 @@ final class RowContext {
     var optOutGate: (register: OptOutRegister, column: Column)?
     private var warnings: [(reason: String, field: String, value: String)] = []
 
+    /// The reader's person keys, and whether this file adds to them (the spine, screening,
+    /// opt-outs) or only looks them up: held here so that a row's person field is read without
+    /// retaining anything.
+    private let people: PersonKeys
+    private let registers: Bool
+
     init(file: String, kind: ExtractKind, reader: ExtractReader, dateFormat: DateFormat) {
         self.file = file
         self.kind = kind
         self.reader = reader
         self.dateFormat = dateFormat
+        people = reader.people
+        registers = kind == .patients || kind == .screening || kind == .optOuts
     }
 
     func begin(_ record: borrowing CSVRecord) {
@@ -193,14 +201,19 @@ final class RowContext {
     /// A person identifier; an empty or invalid one rejects the row.
     /// A patient excluded under the opt-out policy gives nil and marks the row `optedOut`.
     func person(_ column: Column) -> UInt64? {
-        let registers = kind == .patients || kind == .screening || kind == .optOuts
-        guard
-            let key = required(
-                column, invalid: "not a valid NHS number (10 digits with a Modulus 11 check digit)",
-                {
-                    registers ? reader.people.key($0) : reader.people.find($0)
-                })
-        else { return nil }
+        // Read here rather than through `required` and a closure, which retained the person
+        // keys on every row.
+        let b = bytes(column)
+        if b.isEmpty {
+            reject("missing required field", field: column.name, value: "")
+            return nil
+        }
+        guard let key = registers ? people.key(b) : people.find(b) else {
+            reject(
+                "not a valid NHS number (10 digits with a Modulus 11 check digit)", field: column.name,
+                value: String(decoding: b, as: UTF8.self))
+            return nil
+        }
         if let gate = optOutGate, kind == .patients ? gate.register.screenSpine(key) : gate.register.excludes(key) {
             optedOut = true
             return nil
