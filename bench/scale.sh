@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The scaling table: casefind run on synthetic extracts of 30k, 300k and 3M registered patients.
 #
-#   bench/scale.sh [--sizes "30000 300000 3000000"] [--runs 3] [--work DIR]
+#   bench/scale.sh [--sizes "30000 300000 3000000"] [--runs 3] [--layout sorted|shuffled|quote-all] [--work DIR]
 #
-# For each size: `casefind synth` (kept in the work folder and reused). Then --runs rounds, each
+# For each size: `casefind synth` in the layout (kept in the work folder and reused). Then --runs rounds, each
 # running every size in turn (a full run with a fresh output folder and state store, timed with
 # /usr/bin/time). Prints one table row per size: patients, input MB, median wall seconds, MB/s,
 # median peak RSS (MB), bytes of peak memory per registered patient; then each size's time
@@ -12,11 +12,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes="30000 300000 3000000"
 runs=3
+layout=sorted
 work="${BENCH_WORK:-/tmp/casefind-scale}"
 while [ $# -gt 0 ]; do
   case "$1" in
     --sizes) sizes="$2"; shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
+    --layout) layout="$2"; shift 2 ;;
     --work) work="$2"; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 64 ;;
   esac
@@ -33,9 +35,10 @@ printf "| patients | input MB | time (s) | MB/s | peak memory (MB) | bytes per p
 declare -A times peaks bytes
 for n in $sizes; do
   data="$work/synth-$n"
+  [ "$layout" = sorted ] || data="$work/synth-$n-$layout"
   if [ ! -f "$data/.done" ]; then
     rm -rf "$data"
-    "$bin" synth --patients "$n" --seed 1 --out "$data" > /dev/null
+    "$bin" synth --patients "$n" --seed 1 --layout "$layout" --out "$data" > /dev/null
     touch "$data/.done"
   fi
   bytes[$n]=$(cat "$data"/*.csv | wc -c)
@@ -44,7 +47,9 @@ for r in $(seq 1 "$runs"); do
   for n in $sizes; do
     out="$work/out-$n"
     rm -rf "$out"
-    /usr/bin/time -f "%e %M" -o "$work/time.txt" "$bin" run --extracts "$work/synth-$n" --criteria criteria/essex-2005.yaml \
+    data="$work/synth-$n"
+    [ "$layout" = sorted ] || data="$work/synth-$n-$layout"
+    /usr/bin/time -f "%e %M" -o "$work/time.txt" "$bin" run --extracts "$data" --criteria criteria/essex-2005.yaml \
       --as-of 2026-11-22 --out "$out" --quiet > /dev/null
     read -r t m < "$work/time.txt"
     times[$n]="${times[$n]:-} $t"; peaks[$n]="${peaks[$n]:-} $m"

@@ -9,16 +9,27 @@ public struct Substance: Hashable, Comparable, Sendable, CustomStringConvertible
     /// Reads a BNF presentation (15) or substance (9+) code, upper-casing it. Nil when shorter
     /// than nine characters or holding anything but A-Z and 0-9.
     public static func read(_ bytes: UnsafeBufferPointer<UInt8>) -> Substance? {
-        guard bytes.count >= 9 else { return nil }
+        guard bytes.count >= 9, let base = bytes.baseAddress else { return nil }
+        // Read once per prescription row: a table lookup a byte, no branches on its class.
         var p: UInt64 = 0
-        for (i, b) in bytes.enumerated() {
-            var c = b
-            if c >= 97 && c <= 122 { c -= 32 }
-            let v: UInt64
-            if c >= 48 && c <= 57 { v = UInt64(c - 48) } else if c >= 65 && c <= 90 { v = UInt64(c - 55) } else { return nil }
-            if i < 9 { p = p * 36 + v }
+        for i in 0..<9 {
+            let v = digitValue[Int(base[i])]
+            if v == invalid { return nil }
+            p = p &* 36 &+ UInt64(v)
         }
+        for i in 9..<bytes.count where digitValue[Int(base[i])] == invalid { return nil }
         return Substance(packed: p)
+    }
+
+    private static let invalid: UInt8 = 0xFF
+    /// Each byte's value as a base-36 digit (0-9, A-Z and a-z), or `invalid`.
+    private static let digitValue: [UInt8] = (0..<256).map { b -> UInt8 in
+        switch b {
+        case 48...57: return UInt8(b - 48)
+        case 65...90: return UInt8(b - 55)
+        case 97...122: return UInt8(b - 87)
+        default: return invalid
+        }
     }
 
     /// The nine characters.

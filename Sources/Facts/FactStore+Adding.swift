@@ -25,8 +25,9 @@ extension FactStore {
         activityReady = true
         let kept = HugePages.allocate(Int32.self, count: spine.count)
         var next: Int32 = 0
+        let bornBy = keepsActivityFromAge.map { Day.latestBirth(forAge: $0, on: asOf) }
         for (p, e) in spine.enumerated() {
-            if keepsActivityFromAge.map({ e.dateOfBirth.age(on: asOf) >= $0 }) ?? true {
+            if bornBy.map({ e.dateOfBirth <= $0 }) ?? true {
                 kept[p] = next
                 next += 1
             } else {
@@ -51,7 +52,7 @@ extension FactStore {
         let stripe = p & (Stripes.standard - 1)
         stripes.lock(stripe)
         defer { stripes.unlock(stripe) }
-        if let method = row.dischargeMethod, deathDischargeMethods.contains(method), let d = row.dischargeDate {
+        if let method = row.dischargeMethod, deathMethods.contains(method), let d = row.dischargeDate {
             let deaths = hospitalDeaths + stripe
             if deaths.pointee[Int32(p)].map({ d < $0 }) ?? true { deaths.pointee[Int32(p)] = d }
             marks![p] |= Self.diedInHospital

@@ -18,6 +18,8 @@ public final class FactStore: @unchecked Sendable {
     public let prescriptionHorizon: Day
     /// HES discharge methods that mean the patient died (`4`).
     public let deathDischargeMethods: Set<ShortCode>
+    /// The same codes as a list, asked about every episode: a set hashed each one with SipHash.
+    let deathMethods: [ShortCode]
 
     // The storage is internal, not private, so that the `add` methods (FactStore+Adding.swift)
     // reach it.
@@ -97,6 +99,7 @@ public final class FactStore: @unchecked Sendable {
         self.asOf = asOf
         self.prescriptionHorizon = prescriptionHorizon
         self.deathDischargeMethods = deathDischargeMethods
+        deathMethods = Array(deathDischargeMethods)
     }
 
     /// Registered patients.

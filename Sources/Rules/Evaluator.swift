@@ -14,6 +14,11 @@ public struct Evaluator: Sendable {
     /// criteria).
     let ids: [String]
     let ranks: [Int]
+    /// The spell rules' code sets as lists (a handful of codes each), asked about every spell:
+    /// a set hashed each code with SipHash.
+    let regularAttender: [ShortCode]
+    let transferMethods: [ShortCode]
+    let transferSources: [ShortCode]
     /// The windows of the cases.csv `admissions` and `distinct_drugs` columns.
     let admissionsWindow: Window
     let drugsWindow: Window
@@ -25,6 +30,9 @@ public struct Evaluator: Sendable {
         self.explaining = explaining
         rules = criteria.criteria.map(\.kind.rule)
         ids = criteria.criteria.map(\.id)
+        regularAttender = Array(criteria.spells.regularAttenderClassifications)
+        transferMethods = Array(criteria.spells.transferMethods)
+        transferSources = Array(criteria.spells.transferSources)
         ranks = criteria.criteria.map(\.rank)
         admissionsWindow = criteria.admissionsReportWindow
         (drugsWindow, drugsChapters) = criteria.drugsReportWindow
@@ -33,7 +41,7 @@ public struct Evaluator: Sendable {
     /// The admissions of a patient: spells begun on or before D that are not made up only of
     /// regular attender episodes, in order of admission date then spell_id.
     public func admissions(_ p: PatientFacts) -> [SpellFacts] {
-        let regular = criteria.spells.regularAttenderClassifications
+        let regular = regularAttender
         func isAdmission(_ s: SpellFacts) -> Bool { s.admissionDate <= asOf && !s.classifications.allSatisfy { regular.contains($0) } }
         func inOrder(_ a: SpellFacts, _ b: SpellFacts) -> Bool { (a.admissionDate, a.id) < (b.admissionDate, b.id) }
         // Usually every spell is an admission and they were read in order: then the patient's
@@ -62,8 +70,8 @@ public struct Evaluator: Sendable {
         var latestDischarge: Day? = nil
         for s in admissions {
             let transferIn =
-                s.admissionMethods.contains { rules.transferMethods.contains($0) }
-                || s.admissionSources.contains { rules.transferSources.contains($0) }
+                s.admissionMethods.contains { transferMethods.contains($0) }
+                || s.admissionSources.contains { transferSources.contains($0) }
             if transferIn, let last = latestDischarge, s.admissionDate >= last,
                 s.admissionDate <= last.adding(days: rules.transferMaxGapDays), !stays.isEmpty
             {
