@@ -141,7 +141,7 @@ public enum Run {
             if incidence {
                 try folder.write("incidence.csv", RunFiles.incidence(incident))
             } else {
-                try folder.write("cases.csv", RunFiles.cases(cases))
+                try folder.write("cases.csv") { emit in try RunFiles.cases(cases, emit) }
                 let managed = Set(placed.allocation.caseloads.map(\.caseManager.locality))
                 for file in RunFiles.caseloads(cases, lapsed: lapsed, localities: scoping.map(\.locality), withCaseManagers: managed) {
                     try folder.write("caseloads/\(file.name)", file.bytes)

@@ -55,6 +55,8 @@ public final class FactStore: @unchecked Sendable {
     var activityReady = false
     /// Set by `releasePatients`, which keeps the spine's count here.
     var activityReleased = false
+    /// Set by `releaseIndex`.
+    var indexReleased = false
     var registered = 0
     /// When set, spells, substances and register entries are not kept for patients younger
     /// than this at the as-of date: they can never be case-found, and they are most of the
@@ -107,7 +109,7 @@ public final class FactStore: @unchecked Sendable {
 
     /// The position of a person on the spine, if registered.
     public func position(of person: UInt64) -> Int? {
-        precondition(!activityReleased, "the patients were released after the search")
+        precondition(!activityReleased && !indexReleased, "the patients were released after the search")
         return index[person].map(Int.init)
     }
 
@@ -172,6 +174,26 @@ public final class FactStore: @unchecked Sendable {
         spells![k] = []
         substances![k] = []
         residences![k] = []
+    }
+
+    /// For a search that frees the facts as it goes: the person index is not needed to visit
+    /// the spine in order, so it goes first. Nothing may look a person up after it.
+    public func releaseIndex() {
+        guard activityReady, !indexReleased else { return }
+        indexReleased = true
+        index = PersonIndex()
+    }
+
+    /// Gives back the memory of the spine rows in `range` (whole pages only): for a search
+    /// that has evaluated them and will not look again. Their rows read as zeros after it, so
+    /// nothing may ask for a patient there; ranges searched on different threads may be
+    /// released at once.
+    public func releaseSpine(_ range: Range<Int>) {
+        spine.withUnsafeBufferPointer { b in
+            guard let base = b.baseAddress, range.lowerBound >= 0, range.upperBound <= b.count else { return }
+            let stride = MemoryLayout<SpineEntry>.stride
+            HugePages.discard(UnsafeMutableRawPointer(mutating: base + range.lowerBound), bytes: range.count * stride)
+        }
     }
 
     /// Frees everything held per patient (the spine, its index, the activity), keeping the

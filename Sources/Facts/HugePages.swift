@@ -19,6 +19,16 @@ enum HugePages {
         _ = madvise(page, end - first, MADV_HUGEPAGE)
     }
 
+    /// Gives the whole pages inside the range back to the kernel (`madvise` MADV_DONTNEED):
+    /// they read as zeros if touched again. Only for memory nothing will read again.
+    static func discard(_ start: UnsafeMutableRawPointer, bytes: Int) {
+        let page = Int(getpagesize())
+        let first = (Int(bitPattern: start) + page - 1) & ~(page - 1)
+        let end = (Int(bitPattern: start) + bytes) & ~(page - 1)
+        guard end > first, let p = UnsafeMutableRawPointer(bitPattern: first) else { return }
+        _ = madvise(p, end - first, MADV_DONTNEED)
+    }
+
     /// `count` elements of uninitialised memory, advised before any is touched.
     static func allocate<T>(_: T.Type, count: Int) -> UnsafeMutablePointer<T> {
         let p = UnsafeMutablePointer<T>.allocate(capacity: max(1, count))

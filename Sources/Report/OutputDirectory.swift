@@ -87,6 +87,17 @@ public final class OutputDirectory: @unchecked Sendable {
         }
     }
 
+    /// Writes a file piece by piece: `produce` hands each piece to the closure it is given.
+    public func write(_ name: String, producing produce: (_ emit: ([UInt8]) throws -> Void) throws -> Void) throws(OutputError) {
+        let handle = try create(name)
+        do {
+            try produce { try handle.write(contentsOf: $0) }
+            try handle.close()
+        } catch {
+            throw OutputError("cannot write \(finalPath(name)): \(error.localizedDescription)")
+        }
+    }
+
     /// Puts every staged file on the disk, renames each into place, then removes the staging
     /// folder.
     ///

@@ -7,9 +7,23 @@ public enum RunFiles {
 
     /// cases.csv, one row per case-found patient, in the order given.
     public static func cases(_ rows: [CaseRecord]) -> [UInt8] {
+        var all: [UInt8] = []
+        cases(rows) { all += $0 }
+        return all
+    }
+
+    /// cases.csv a piece (about 1 MiB) at a time, to write as it is made: at 10 million
+    /// registered the whole file is 90 MB, and an array that doubles as it grows held twice that.
+    public static func cases<E: Error>(_ rows: [CaseRecord], _ emit: ([UInt8]) throws(E) -> Void) throws(E) {
         var t = CSVText(header: casesHeader)
-        for r in rows { t.append(caseFields(r)) }
-        return t.bytes
+        for r in rows {
+            t.append(caseFields(r))
+            if t.bytes.count >= 1 << 20 {
+                try emit(t.bytes)
+                t.clear()
+            }
+        }
+        try emit(t.bytes)
     }
 
     static func caseFields(_ r: CaseRecord) -> [String] {

@@ -66,8 +66,15 @@ public enum CaseSearch {
         // copy a practice row (its strings): a copy per patient cost a tenth of the search.
         let practiceOf = store.spineTexts.map { store.practices[$0] }
         let mapped = practiceOf.map { $0 != nil }
+        if releasing { store.releaseIndex() }
         @Sendable func evaluate(_ range: Range<Int>, into part: Part) {
+            // Releasing, the spine rows already evaluated are given back every so often.
+            var unreleased = range.lowerBound
             for i in range {
+                if releasing && i - unreleased == 1 << 16 {
+                    store.releaseSpine(unreleased..<i)
+                    unreleased = i
+                }
                 let practiceNumber = store.practiceNumber(at: i)
                 if !mapped[practiceNumber] { part.unmapped += 1 }
                 // Most of the spine is under the minimum age: count it without building its facts.

@@ -1,8 +1,9 @@
 import CaseCore
 import Foundation
-import Report
 import TestSupport
 import Testing
+
+@testable import Report
 
 /// practices/: each practice's list, import file, Accurx batches and review workbook.
 @Suite struct PracticeListTests {
@@ -187,5 +188,19 @@ import Testing
         let names = try FileManager.default.contentsOfDirectory(atPath: out + "/practices")
         #expect(!names.contains { $0.hasPrefix("F81401") || $0.hasPrefix("OLD001") })
         #expect(names.contains("F81402.csv"))
+    }
+}
+
+/// cases.csv written a piece at a time is the file written whole.
+@Suite struct CasesFileInPiecesTests {
+    @Test func thePiecesMakeTheWholeFile() throws {
+        let rows = (0..<20_000).map { PracticeListTests.row($0, practice: "A\($0 % 7)") }
+        var pieces: [[UInt8]] = []
+        RunFiles.cases(rows) { pieces.append($0) }
+        #expect(pieces.count > 1, "20,000 rows are more than one piece")
+        #expect(pieces.dropLast().allSatisfy { $0.count >= 1 << 20 })
+        var whole = CSVText(header: RunFiles.casesHeader)
+        for r in rows { whole.append(RunFiles.caseFields(r)) }
+        #expect(Array(pieces.joined()) == whole.bytes)
     }
 }

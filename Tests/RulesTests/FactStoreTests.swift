@@ -134,4 +134,12 @@ import Testing
             #expect(issue.lastIssued.ordinal == 7 && issue.substance == substance)
         }
     }
+
+    @Test func releasingSpineRowsLeavesTheRowsOutsideTheRangeAlone() {
+        let store = Self.store(patients: 5_000)
+        store.releaseIndex()
+        store.releaseSpine(1_000..<4_000)
+        for i in [0, 999, 4_000, 4_999] { #expect(store.patient(at: i).person == UInt64(1000 + i)) }
+        #expect(store.count == 5_000)
+    }
 }
