@@ -53,11 +53,11 @@ public final class FactStore: @unchecked Sendable {
     }()
     var nominations: [Int32: [NominationFacts]] = [:]
     var activityReady = false
-    /// Set by `releasePatients`, which keeps the spine's count here.
+    /// Set by `releasePatients`, which keeps the spine's count in `registered`.
     var activityReleased = false
+    var registered = 0
     /// Set by `releaseIndex`.
     var indexReleased = false
-    var registered = 0
     /// When set, spells, substances and register entries are not kept for patients younger
     /// than this at the as-of date: they can never be case-found, and they are most of the
     /// population. Deaths and nominations are kept for everyone (attrition, exceptions).

@@ -51,18 +51,24 @@ struct PersonIndex: ~Copyable {
         (key + 1) << valueBits | UInt64(UInt32(bitPattern: value))
     }
 
-    subscript(key: UInt64) -> Int32? {
-        guard key < PersonIndex.keyLimit else { return nil }
+    /// Walks the key's probe sequence to the slot holding it, with its value, or to the empty
+    /// slot where it would go.
+    @inline(__always) private func find(_ key: UInt64) -> (slot: Int, value: Int32?) {
         let tag = key + 1
         let b = slots
         var i = PersonIndex.home(key, size: b.count)
         while true {
             let word = b[i]
-            if word >> PersonIndex.valueBits == tag { return Int32(truncatingIfNeeded: word & PersonIndex.valueMask) }
-            if word == 0 { return nil }
+            if word >> PersonIndex.valueBits == tag { return (i, Int32(truncatingIfNeeded: word & PersonIndex.valueMask)) }
+            if word == 0 { return (i, nil) }
             i += 1
             if i == b.count { i = 0 }
         }
+    }
+
+    subscript(key: UInt64) -> Int32? {
+        guard key < PersonIndex.keyLimit else { return nil }
+        return find(key).value
     }
 
     /// Starts bringing the key's first slot into the cache, for a lookup soon after.
@@ -76,17 +82,9 @@ struct PersonIndex: ~Copyable {
         precondition(key < PersonIndex.keyLimit, "not a person key")
         precondition(value >= 0 && value < PersonIndex.valueLimit, "more patients than the index holds")
         if Double(count + 1) > Double(slots.count) * PersonIndex.maxLoad { reserve(count * 2) }
-        let tag = key + 1
-        let b = slots
-        var i = PersonIndex.home(key, size: b.count)
-        while true {
-            let word = b[i]
-            if word >> PersonIndex.valueBits == tag { return Int32(truncatingIfNeeded: word & PersonIndex.valueMask) }
-            if word == 0 { break }
-            i += 1
-            if i == b.count { i = 0 }
-        }
-        b[i] = PersonIndex.packed(key, value)
+        let place = find(key)
+        if let existing = place.value { return existing }
+        slots[place.slot] = PersonIndex.packed(key, value)
         count += 1
         return nil
     }
