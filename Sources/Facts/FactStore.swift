@@ -79,18 +79,7 @@ public final class FactStore: @unchecked Sendable {
     }
 
     deinit {
-        if let substances {
-            substances.deinitialize(count: keptCount)
-            substances.deallocate()
-        }
-        if let spells {
-            spells.deinitialize(count: keptCount)
-            spells.deallocate()
-        }
-        if let residences {
-            residences.deinitialize(count: keptCount)
-            residences.deallocate()
-        }
+        freeActivityTables()
         kept?.deallocate()
         marks?.deallocate()
         hospitalDeaths.deinitialize(count: Stripes.standard)
@@ -207,6 +196,11 @@ public final class FactStore: @unchecked Sendable {
         index = PersonIndex()
         nominations = [:]
         for t in 0..<Stripes.standard { hospitalDeaths[t] = [:] }
+        freeActivityTables()
+    }
+
+    /// Frees the spells, substances and register entries of every kept patient, and their tables.
+    private func freeActivityTables() {
         spells?.deinitialize(count: keptCount)
         spells?.deallocate()
         spells = nil

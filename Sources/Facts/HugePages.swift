@@ -13,20 +13,23 @@ enum HugePages {
     static let size = 2 << 20
 
     static func advise(_ start: UnsafeMutableRawPointer, bytes: Int) {
-        let first = (Int(bitPattern: start) + size - 1) & ~(size - 1)
-        let end = (Int(bitPattern: start) + bytes) & ~(size - 1)
-        guard end > first, let page = UnsafeMutableRawPointer(bitPattern: first) else { return }
-        _ = madvise(page, end - first, MADV_HUGEPAGE)
+        guard let (first, length) = wholePages(start, bytes: bytes, of: size) else { return }
+        _ = madvise(first, length, MADV_HUGEPAGE)
     }
 
     /// Gives the whole pages inside the range back to the kernel (`madvise` MADV_DONTNEED):
     /// they read as zeros if touched again. Only for memory nothing will read again.
     static func discard(_ start: UnsafeMutableRawPointer, bytes: Int) {
-        let page = Int(getpagesize())
+        guard let (first, length) = wholePages(start, bytes: bytes, of: Int(getpagesize())) else { return }
+        _ = madvise(first, length, MADV_DONTNEED)
+    }
+
+    /// The pages of `page` bytes (a power of two) that lie wholly inside the range, if any.
+    private static func wholePages(_ start: UnsafeMutableRawPointer, bytes: Int, of page: Int) -> (UnsafeMutableRawPointer, Int)? {
         let first = (Int(bitPattern: start) + page - 1) & ~(page - 1)
         let end = (Int(bitPattern: start) + bytes) & ~(page - 1)
-        guard end > first, let p = UnsafeMutableRawPointer(bitPattern: first) else { return }
-        _ = madvise(p, end - first, MADV_DONTNEED)
+        guard end > first, let p = UnsafeMutableRawPointer(bitPattern: first) else { return nil }
+        return (p, end - first)
     }
 
     /// `count` elements of uninitialised memory, advised before any is touched.

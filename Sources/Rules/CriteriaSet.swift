@@ -16,7 +16,7 @@ public enum Window: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    public func contains(_ day: Day, asOf: Day) -> Bool { day > dayBefore(asOf) && day <= asOf }
+    public func contains(_ day: Day, asOf: Day) -> Bool { bounds(asOf).contains(day) }
 
     /// The window's days at `asOf`, worked out once for a loop (a months window is calendar
     /// arithmetic).

@@ -30,10 +30,10 @@ public struct Evaluator: Sendable {
         self.explaining = explaining
         rules = criteria.criteria.map(\.kind.rule)
         ids = criteria.criteria.map(\.id)
+        ranks = criteria.criteria.map(\.rank)
         regularAttender = Array(criteria.spells.regularAttenderClassifications)
         transferMethods = Array(criteria.spells.transferMethods)
         transferSources = Array(criteria.spells.transferSources)
-        ranks = criteria.criteria.map(\.rank)
         admissionsWindow = criteria.admissionsReportWindow
         (drugsWindow, drugsChapters) = criteria.drugsReportWindow
     }
@@ -46,12 +46,8 @@ public struct Evaluator: Sendable {
         func inOrder(_ a: SpellFacts, _ b: SpellFacts) -> Bool { (a.admissionDate, a.id) < (b.admissionDate, b.id) }
         // Usually every spell is an admission and they were read in order: then the patient's
         // own array serves, with no copy of its spells.
-        var same = true
-        for (k, s) in p.spells.enumerated() where !isAdmission(s) || (k > 0 && !inOrder(p.spells[k - 1], s)) {
-            same = false
-            break
-        }
-        if same { return p.spells }
+        let spells = p.spells
+        if spells.indices.allSatisfy({ k in isAdmission(spells[k]) && (k == 0 || inOrder(spells[k - 1], spells[k])) }) { return spells }
         return p.spells.filter(isAdmission).sorted(by: inOrder)
     }
 

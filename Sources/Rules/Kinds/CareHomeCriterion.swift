@@ -69,7 +69,7 @@ struct CareHomeCriterion: CriterionRule {
         let asOf = x.asOf
         if register, let r = p.residences.first(where: { Self.covers($0, asOf) }) {
             return "in a care home (register, \(r.careHomeCode), since \(PlainDate.full(r.from)))"
-        } else if let latest = x.admissions.last(where: { window.contains($0.admissionDate, asOf: asOf) }) {
+        } else if let latest = x.admissions.last(where: { window.bounds(asOf).contains($0.admissionDate) }) {
             let toHome = latest.dischargeDestinations.contains { dischargeDestinations.contains($0) }
             let fromHome = latest.admissionSources.contains { admissionSources.contains($0) }
             let how = fromHome && toHome ? "from and back to" : fromHome ? "from" : "discharged to"
