@@ -74,20 +74,22 @@ struct WorksheetXML {
         add("</cols>")
         add("<sheetData>")
         let letters = (0..<sheet.columns.count).map { Array(Self.columnName($0).utf8) }
-        add("<row r=\"1\">")
-        for (i, column) in sheet.columns.enumerated() {
-            Self.textCell(column.title, column: letters[i], row: [49], style: .header, into: &out)
-        }
+        // Rows follow one another, and a cell that follows the one before it needs no
+        // reference (`r` is optional in both): only a cell after an empty one names its place.
+        // The references were a third of the part, and the part's size is what deflating costs.
+        add("<row>")
+        for column in sheet.columns { Self.textCell(column.title, at: nil, style: .header, into: &out) }
         add("</row>")
         var rowNumber: [UInt8] = []
         for (r, row) in sheet.rows.enumerated() {
             rowNumber.removeAll(keepingCapacity: true)
             Self.appendDecimal(r + 2, into: &rowNumber)
             out.append(contentsOf: Self.rowOpening)
-            out.append(contentsOf: rowNumber)
-            out.append(contentsOf: Self.tagEnd)
+            var next = 0
             for (c, cell) in row.enumerated() {
-                Self.cell(cell, column: letters[c], row: rowNumber, into: &out)
+                if case .empty = cell { continue }
+                Self.cell(cell, at: c == next ? nil : (letters[c], rowNumber), into: &out)
+                next = c + 1
             }
             out.append(contentsOf: Self.rowClosing)
         }
@@ -114,31 +116,33 @@ struct WorksheetXML {
         return "<dataValidations count=\"\(lists.count)\">" + lists.joined() + "</dataValidations>"
     }
 
-    private static let rowOpening = Array("<row r=\"".utf8)
-    private static let tagEnd = Array("\">".utf8)
+    private static let rowOpening = Array("<row>".utf8)
     private static let rowClosing = Array("</row>".utf8)
-    private static let cellOpening = Array("<c r=\"".utf8)
+    private static let cellOpening = Array("<c".utf8)
+    private static let referenceOpening = Array(" r=\"".utf8)
 
-    /// `<c r="B7"` for the cell at `column` letters and `row` digits.
-    private static func open(_ column: [UInt8], _ row: [UInt8], into out: inout [UInt8]) {
+    /// `<c`, then ` r="B7"` when the cell has a reference (column letters and row digits).
+    private static func open(_ reference: (column: [UInt8], row: [UInt8])?, into out: inout [UInt8]) {
         out.append(contentsOf: cellOpening)
-        out.append(contentsOf: column)
-        out.append(contentsOf: row)
+        guard let reference else { return }
+        out.append(contentsOf: referenceOpening)
+        out.append(contentsOf: reference.column)
+        out.append(contentsOf: reference.row)
         out.append(34)
     }
 
-    private static func cell(_ cell: WorkbookCell, column: [UInt8], row: [UInt8], into out: inout [UInt8]) {
+    private static func cell(_ cell: WorkbookCell, at reference: (column: [UInt8], row: [UInt8])?, into out: inout [UInt8]) {
         switch cell {
         case .text(let text):
-            textCell(text, column: column, row: row, style: .text, into: &out)
+            textCell(text, at: reference, style: .text, into: &out)
         case .number(let literal):
-            open(column, row, into: &out)
+            open(reference, into: &out)
             out.append(contentsOf: "><v>".utf8)
             out.append(contentsOf: (CellValues.number(literal) ?? "0").utf8)
             out.append(contentsOf: "</v></c>".utf8)
         case .date(let year, let month, let day):
             let serial = CellValues.serial(year: year, month: month, day: day) ?? 0
-            open(column, row, into: &out)
+            open(reference, into: &out)
             out.append(contentsOf: dateOpening)
             appendDecimal(serial, into: &out)
             out.append(contentsOf: "</v></c>".utf8)
@@ -147,20 +151,33 @@ struct WorksheetXML {
         }
     }
 
-    /// An inline string: never a formula, never a number, spaces at either end kept.
-    private static func textCell(_ text: String, column: [UInt8], row: [UInt8], style: PackageParts.Style, into out: inout [UInt8]) {
-        open(column, row, into: &out)
-        out.append(contentsOf: style == .header ? headerTextOpening : textOpening)
-        out.append(contentsOf: XMLText.cellText(text).utf8)
+    /// An inline string: never a formula, never a number. Text whose white space a reader
+    /// could drop or fold (at either end, line breaks, tabs, runs of spaces) is marked
+    /// `xml:space="preserve"`; other text does not need it.
+    private static func textCell(
+        _ text: String, at reference: (column: [UInt8], row: [UInt8])?, style: PackageParts.Style, into out: inout [UInt8]
+    ) {
+        open(reference, into: &out)
+        let escaped = XMLText.cellText(text)
+        let preserve = XMLText.needsPreservedSpace(escaped)
+        switch (style == .header, preserve) {
+        case (true, true): out.append(contentsOf: headerPreservedOpening)
+        case (true, false): out.append(contentsOf: headerTextOpening)
+        case (false, true): out.append(contentsOf: textPreservedOpening)
+        case (false, false): out.append(contentsOf: textOpening)
+        }
+        out.append(contentsOf: escaped.utf8)
         out.append(contentsOf: "</t></is></c>".utf8)
     }
 
-    // What follows `<c r="B7"` for each kind of cell, made once rather than per cell.
-    private static func textOpeningBytes(_ style: PackageParts.Style) -> [UInt8] {
-        Array(" s=\"\(style.rawValue)\" t=\"inlineStr\"><is><t xml:space=\"preserve\">".utf8)
+    // What follows `<c` or `<c r="B7"` for each kind of cell, made once rather than per cell.
+    private static func textOpeningBytes(_ style: PackageParts.Style, preserve: Bool) -> [UInt8] {
+        Array(" s=\"\(style.rawValue)\" t=\"inlineStr\"><is><t\(preserve ? " xml:space=\"preserve\"" : "")>".utf8)
     }
-    private static let textOpening = textOpeningBytes(.text)
-    private static let headerTextOpening = textOpeningBytes(.header)
+    private static let textOpening = textOpeningBytes(.text, preserve: false)
+    private static let textPreservedOpening = textOpeningBytes(.text, preserve: true)
+    private static let headerTextOpening = textOpeningBytes(.header, preserve: false)
+    private static let headerPreservedOpening = textOpeningBytes(.header, preserve: true)
     private static let dateOpening = Array(" s=\"\(PackageParts.Style.date.rawValue)\"><v>".utf8)
 
     /// A whole number's decimal digits, appended without making a string.

@@ -27,6 +27,21 @@ enum XMLText {
         escape(text, attribute: true)
     }
 
+    /// Whether escaped element content needs `xml:space="preserve"` for a reader to keep it
+    /// as it is: a space at either end, two spaces together, a tab, a line break or a
+    /// character reference (the escaped CR). Plain text reads the same without it.
+    static func needsPreservedSpace(_ escaped: String) -> Bool {
+        let bytes = escaped.utf8
+        guard let first = bytes.first, let last = bytes.last else { return false }
+        if first == 32 || last == 32 { return true }
+        var previous: UInt8 = 0
+        for b in bytes {
+            if b == 9 || b == 10 || b == 13 || (b == 32 && previous == 32) || (b == 35 && previous == 38) { return true }
+            previous = b
+        }
+        return false
+    }
+
     /// A cell's text (`ST_Xstring`): Excel reads `_xHHHH_` as the character U+HHHH, so the
     /// underscore that starts such a sequence is itself written `_x005F_`, and Excel shows the
     /// original text. Then escaped as `content`.

@@ -16,6 +16,18 @@ import Testing
         #expect(XMLText.content("Zoë 😀 \u{7F}") == "Zoë 😀 \u{7F}")
     }
 
+    @Test func onlyTextAReaderCouldFoldIsMarkedToPreserveSpace() {
+        for plain in ["", "a", "frailty; admissions", "a b c", "x&amp;y", "_x005F_"] {
+            #expect(!XMLText.needsPreservedSpace(plain), "\(plain)")
+        }
+        for kept in [" a", "a ", " ", "a  b", "a\tb", "line1\nline2", "cr&#13;lf"] {
+            #expect(XMLText.needsPreservedSpace(kept), "\(kept)")
+        }
+        // Judged on the escaped text: a dropped control character can leave a space at an end.
+        #expect(XMLText.needsPreservedSpace(XMLText.cellText("\u{1} x")))
+        #expect(XMLText.needsPreservedSpace(XMLText.cellText("a\rb")))
+    }
+
     @Test func attributesKeepTabsAndLineBreaksAsReferences() {
         #expect(XMLText.attribute("a\tb\nc\rd\"e") == "a&#9;b&#10;c&#13;d&quot;e")
     }
@@ -105,10 +117,13 @@ import Testing
             name: "s", columns: [WorkbookColumn(title: " NHS ", width: 12), WorkbookColumn(title: "n", width: 5)],
             rows: [[.text("=SUM(A1)"), .number("7")], [.empty, .date(year: 2026, month: 2, day: 3)]])
         let xml = String(decoding: WorksheetXML(sheet: sheet).xml(), as: UTF8.self)
-        #expect(xml.contains("<c r=\"A1\" s=\"2\" t=\"inlineStr\"><is><t xml:space=\"preserve\"> NHS </t></is></c>"))
-        #expect(xml.contains("<c r=\"A2\" s=\"1\" t=\"inlineStr\"><is><t xml:space=\"preserve\">=SUM(A1)</t></is></c>"))
-        #expect(xml.contains("<c r=\"B2\"><v>7</v></c>"))
-        #expect(xml.contains("<row r=\"3\"><c r=\"B3\" s=\"3\"><v>46056</v></c></row>"))
+        // The header's title has spaces at both ends, so it keeps them; plain text needs no mark.
+        #expect(xml.contains("<row><c s=\"2\" t=\"inlineStr\"><is><t xml:space=\"preserve\"> NHS </t></is></c>"))
+        #expect(xml.contains("<c s=\"2\" t=\"inlineStr\"><is><t>n</t></is></c></row>"))
+        #expect(xml.contains("<row><c s=\"1\" t=\"inlineStr\"><is><t>=SUM(A1)</t></is></c><c><v>7</v></c></row>"))
+        // A cell after an empty one names its place; rows and cells in sequence do not.
+        #expect(xml.contains("<row><c r=\"B3\" s=\"3\"><v>46056</v></c></row>"))
+        #expect(!xml.contains("<row r="))
         #expect(xml.contains("<autoFilter ref=\"A1:B3\"/>"))
         #expect(!xml.contains("<f>"))
     }
