@@ -194,6 +194,14 @@ public final class CSVStreamParser {
         state.deallocate()
     }
 
+    /// From the next chunk fed on, records go to `onRecord` instead (the records left in the
+    /// chunk being read still go to the closure that was reading it). A reader that learns how
+    /// to read its rows from the header hands them to a closure made for them, which holds what
+    /// it calls as constants rather than looking it up on every row.
+    public func handRecords(to onRecord: @escaping (borrowing CSVRecord) -> Void) {
+        state.pointee.onRecord = onRecord
+    }
+
     /// Physical lines started so far (1-based number of the current line).
     public var currentLine: Int { line }
 

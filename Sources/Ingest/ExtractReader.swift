@@ -303,60 +303,75 @@ public final class ExtractReader {
         var info = stat()
         var fileSize = fstat(fd, &info) == 0 ? Int(info.st_size) : 0
         let digest = (part?.start ?? 0) == 0 ? (startedDigests[kind] ?? FileDigest(path: path)) : nil
-        var rowFunction: ((RowContext) -> RowOutcome?)?
-        var header: HeaderColumns?
+        var headerRead = false
         var headerError: ConfigurationError?
         let context = RowContext(file: fileName, kind: kind, reader: self, dateFormat: fileMapping.dateFormat)
         let optOuts = self.optOuts
-        let parser = CSVStreamParser(delimiter: fileMapping.delimiter) { record in
-            guard headerError == nil else { return }
-            guard let function = rowFunction else {
-                // The first record is the header.
-                let resolved = HeaderColumns(record: record, kind: kind, mapping: fileMapping, fileName: fileName)
-                header = resolved
-                context.headerCount = record.count
-                if let optOuts, !optOuts.isEmpty, kind != .optOuts, kind.columns.contains(where: { $0.name == "nhs_number" }) {
-                    context.optOutGate = (optOuts, resolved.index("nhs_number"))
+        /// Every record after the header. `function` and `header` are constants of the closure:
+        /// looked up from a variable on every row, they were retained and released each time.
+        func records(_ function: @escaping (RowContext) -> RowOutcome?, _ header: HeaderColumns) -> (borrowing CSVRecord) -> Void {
+            { record in
+                stats.read += 1
+                context.begin(record)
+                if record.count != context.headerCount {
+                    // A malformed row of an excluded patient is dropped, not reported.
+                    if context.isExcluded() {
+                        stats.optedOut += 1
+                        return
+                    }
+                    context.reject("record has \(record.count) fields; the header has \(context.headerCount)", field: "", value: "")
                 }
-                do throws(ConfigurationError) {
-                    try resolved.checkRequired()
-                    rowFunction = prepare(resolved)
-                } catch { headerError = error }
+                var unregistered = false
+                if !context.rejected {
+                    let outcome = function(context)
+                    if context.optedOut {
+                        stats.optedOut += 1
+                        return
+                    }
+                    switch outcome {
+                    case nil, .accepted: break
+                    case .unregistered: unregistered = true
+                    case .reject(let reason, let field, let value):
+                        // The consumer names the field; the value is read from the record when not given.
+                        let shown = value.isEmpty && !field.isEmpty ? context.text(header.index(field)) ?? "" : value
+                        context.reject(reason, field: field, value: shown)
+                    }
+                }
+                if context.rejected {
+                    stats.rejected += 1
+                } else {
+                    stats.accepted += 1
+                    if unregistered { stats.unregistered += 1 }
+                    stats.warnings += context.flushWarnings()
+                }
+            }
+        }
+        var afterHeader: ((borrowing CSVRecord) -> Void)?
+        let parser = CSVStreamParser(delimiter: fileMapping.delimiter) { record in
+            // The records after the header in the chunk that held it; the parser is then
+            // handed `afterHeader` for the rest.
+            if let afterHeader {
+                afterHeader(record)
                 return
             }
-            stats.read += 1
-            context.begin(record)
-            if record.count != context.headerCount {
-                // A malformed row of an excluded patient is dropped, not reported.
-                if context.isExcluded() {
-                    stats.optedOut += 1
-                    return
-                }
-                context.reject("record has \(record.count) fields; the header has \(context.headerCount)", field: "", value: "")
+            guard !headerRead else { return }
+            // The first record is the header.
+            headerRead = true
+            let resolved = HeaderColumns(record: record, kind: kind, mapping: fileMapping, fileName: fileName)
+            context.headerCount = record.count
+            if let optOuts, !optOuts.isEmpty, kind != .optOuts, kind.columns.contains(where: { $0.name == "nhs_number" }) {
+                context.optOutGate = (optOuts, resolved.index("nhs_number"))
             }
-            var unregistered = false
-            if !context.rejected {
-                let outcome = function(context)
-                if context.optedOut {
-                    stats.optedOut += 1
-                    return
-                }
-                switch outcome {
-                case nil, .accepted: break
-                case .unregistered: unregistered = true
-                case .reject(let reason, let field, let value):
-                    // The consumer names the field; the value is read from the record when not given.
-                    let shown = value.isEmpty && !field.isEmpty ? header.flatMap { context.text($0.index(field)) } ?? "" : value
-                    context.reject(reason, field: field, value: shown)
-                }
-            }
-            if context.rejected {
-                stats.rejected += 1
-            } else {
-                stats.accepted += 1
-                if unregistered { stats.unregistered += 1 }
-                stats.warnings += context.flushWarnings()
-            }
+            do throws(ConfigurationError) {
+                try resolved.checkRequired()
+                afterHeader = records(prepare(resolved), resolved)
+            } catch { headerError = error }
+        }
+        var handedOver = false
+        func handOver() {
+            guard !handedOver, let afterHeader else { return }
+            parser.handRecords(to: afterHeader)
+            handedOver = true
         }
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: ExtractReader.chunkSize, alignment: 16)
         defer { buffer.deallocate() }
@@ -384,13 +399,14 @@ public final class ExtractReader {
             stats.bytes += n
             remaining -= n
             parser.feed(chunk)
+            handOver()
             if let onChunk { onChunk(kind, stats.bytes, fileSize, stats.read) }
             if let headerError { throw headerError }
         }
         parser.finish()
         if let headerError { throw headerError }
         if let finish { stats.unregistered += finish() }
-        if rowFunction == nil {
+        if !headerRead {
             throw ConfigurationError("\(fileName) has no header line", at: SourceLocation(file: fileName, line: 1))
         }
         stats.sha256 = digest?.wait() ?? ""

@@ -116,7 +116,8 @@ final class RowContext {
         self.record = copy record
         rejected = false
         optedOut = false
-        warnings.removeAll(keepingCapacity: true)
+        // Checked first: emptying an empty array still went through the array's unique check.
+        if !warnings.isEmpty { warnings.removeAll(keepingCapacity: true) }
     }
 
     /// Rejects the row (only the first reason is kept).

@@ -1,4 +1,4 @@
-import CaseCore
+@testable import CaseCore
 import Testing
 
 @Suite struct ICD10Tests {
@@ -77,6 +77,23 @@ import Testing
     @Test(arguments: ["0212000A", "0212-000AA", "0212 000AA", ""])
     func malformed(text: String) {
         #expect(substance(text) == nil)
+    }
+
+    /// Every byte: 0-9 and A-Z (either case) are the digits 0 to 35, everything else none,
+    /// including the bytes beside the ranges (`/ : @ [ ` { `) and those above 127.
+    @Test func everyByteIsADigitOrNot() {
+        for b in 0...255 {
+            let expected: UInt8? =
+                switch b {
+                case 48...57: UInt8(b - 48)
+                case 65...90: UInt8(b - 55)
+                case 97...122: UInt8(b - 87)
+                default: nil
+                }
+            #expect(Substance.digit(UInt8(b)) == expected, "byte \(b)")
+        }
+        #expect(substance("0212000aa")?.description == "0212000AA")
+        #expect(substance("0212000A\u{C1}") == nil)
     }
 
     func substance(_ text: String) -> Substance? {
