@@ -1,5 +1,6 @@
-@testable import CaseCore
 import Testing
+
+@testable import CaseCore
 
 @Suite struct ICD10Tests {
     /// The spellings HES and SUS deliver, normalised.
