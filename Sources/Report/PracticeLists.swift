@@ -90,7 +90,7 @@ public enum PracticeLists {
         // Each practice's rows by number, not copied: the case list is the biggest thing a run
         // holds once the facts are read.
         var byPractice: [String: [Int]] = [:]
-        for (i, c) in cases.enumerated() { byPractice[c.practice, default: []].append(i) }
+        for i in cases.indices { byPractice[cases[i].practice, default: []].append(i) }
         var named: [(code: String, base: String)] = []
         var used: Set<String> = []
         for code in practices(cases, settings: settings) { named.append((code, RunFiles.uniqueFileName(code, used: &used))) }
@@ -106,8 +106,7 @@ public enum PracticeLists {
                 }
                 guard i < jobs.count, failure.withLock({ $0 == nil }) else { return }
                 do {
-                    let rows = groups[jobs[i].code]!.map { cases[$0] }
-                    try done(i, try files(of: jobs[i].code, base: jobs[i].base, rows, settings: settings))
+                    try done(i, try files(of: jobs[i].code, base: jobs[i].base, cases, rows: groups[jobs[i].code]!, settings: settings))
                 } catch {
                     failure.withLock { $0 = $0 ?? error }
                 }
@@ -117,20 +116,28 @@ public enum PracticeLists {
         return jobs.count
     }
 
-    /// One practice's files.
-    static func files(of code: String, base: String, _ rows: [CaseRecord], settings: Settings) throws -> [(name: String, bytes: [UInt8])] {
+    /// One practice's files: of `cases[rows]`, read in place (a copy of each case record was
+    /// a retain for each of its strings).
+    static func files(
+        of code: String, base: String, _ cases: [CaseRecord], rows: [Int], settings: Settings
+    ) throws -> [(name: String, bytes: [UInt8])] {
         var out: [(name: String, bytes: [UInt8])] = []
-        let sheet = reviewSheet(code, rows, settings: settings)
+        let sheet = reviewSheet(code, cases, rows: rows, settings: settings)
         var csv = CSVText(header: sheet.header)
         for r in sheet.rows { csv.append(r.map(text)) }
         out.append(("\(base).csv", csv.bytes))
         if !settings.opaque {
-            out.append(("\(base)-import.txt", Array(rows.map { $0.nhsNumber + "\n" }.joined().utf8)))
+            var list: [UInt8] = []
+            for k in rows {
+                list.append(contentsOf: cases[k].nhsNumber.utf8)
+                list.append(10)
+            }
+            out.append(("\(base)-import.txt", list))
             var batch = 1
             for start in stride(from: 0, to: rows.count, by: accurxBatch) {
                 var accurx = CSVText(header: ["NHS number", "Date of Birth"])
-                for r in rows[start..<min(rows.count, start + accurxBatch)] {
-                    accurx.append([r.nhsNumber, r.dateOfBirth.map(dayMonthYear) ?? ""])
+                for k in rows[start..<min(rows.count, start + accurxBatch)] {
+                    accurx.append([cases[k].nhsNumber, cases[k].dateOfBirth.map(dayMonthYear) ?? ""])
                 }
                 out.append(("\(base)-accurx-\(batch < 10 ? "0" : "")\(batch).csv", accurx.bytes))
                 batch += 1
@@ -140,26 +147,33 @@ public enum PracticeLists {
         return out
     }
 
-    static func reviewSheet(_ code: String, _ rows: [CaseRecord], settings: Settings) -> ReviewSheet {
+    static func reviewSheet(_ code: String, _ cases: [CaseRecord], rows: [Int], settings: Settings) -> ReviewSheet {
         var header = [settings.opaque ? "person_id" : "nhs_number"]
         if !settings.opaque { header.append("date_of_birth") }
         header += [
             "age", "priority", "criteria", "reasons", "risk_score", "risk_band", "status", "case_manager_id", "case_manager_name",
             "waiting_position",
         ]
-        let cells = rows.map { r -> [ReviewSheet.Cell] in
-            var c: [ReviewSheet.Cell] = [.text(r.nhsNumber)]
-            if !settings.opaque { c.append(r.dateOfBirth.map { .date($0) } ?? .empty) }
-            c += [
-                .number(String(r.age)), .number(String(r.priority)), .text(r.criteria.joined(separator: ";")), .text(r.reasons),
-                r.riskScore.isEmpty ? .empty : .number(r.riskScore), r.riskBand.isEmpty ? .empty : .text(r.riskBand),
-                .text(r.status?.rawValue ?? ""),
-                r.caseManagerID.isEmpty ? .empty : .text(r.caseManagerID),
-                settings.caseManagerNames[r.caseManagerID].map { .text($0) } ?? .empty,
-                r.waitingPosition.map { .number(String($0)) } ?? .empty,
-            ]
+        // Each field read from the case where it is: a case taken out of the list, even to be
+        // lent, was copied (a retain for each of its strings).
+        func cells(_ k: Int) -> [ReviewSheet.Cell] {
+            var c: [ReviewSheet.Cell] = []
+            c.reserveCapacity(header.count)
+            c.append(.text(cases[k].nhsNumber))
+            if !settings.opaque { c.append(cases[k].dateOfBirth.map { .date($0) } ?? .empty) }
+            c.append(.number(String(cases[k].age)))
+            c.append(.number(String(cases[k].priority)))
+            c.append(.text(cases[k].criteria.joined(separator: ";")))
+            c.append(.text(cases[k].reasons))
+            c.append(cases[k].riskScore.isEmpty ? .empty : .number(cases[k].riskScore))
+            c.append(cases[k].riskBand.isEmpty ? .empty : .text(cases[k].riskBand))
+            c.append(.text(cases[k].status?.rawValue ?? ""))
+            c.append(cases[k].caseManagerID.isEmpty ? .empty : .text(cases[k].caseManagerID))
+            c.append(settings.caseManagerNames[cases[k].caseManagerID].map { .text($0) } ?? .empty)
+            c.append(cases[k].waitingPosition.map { .number(String($0)) } ?? .empty)
             return c
         }
+        let cells = rows.map(cells)
         return ReviewSheet(practice: code, header: header, rows: cells)
     }
 

@@ -76,8 +76,8 @@ extension ReportModel {
         let minAge = i.minAge
         let headline = ReportModel.Headline(
             registered: step["registered"] ?? i.registered, alive: step["alive"] ?? 0, aged65Plus: step["aged_\(minAge)_plus"] ?? 0,
-            caseFound: i.cases.count, allocated: i.cases.count(where: { $0.status == .allocated }),
-            waiting: i.cases.count(where: { $0.status == .waiting }), noCapacity: i.cases.count(where: { $0.status == .noCapacity }),
+            caseFound: i.cases.count, allocated: Self.count(i.cases, .allocated), waiting: Self.count(i.cases, .waiting),
+            noCapacity: Self.count(i.cases, .noCapacity),
             incident: i.incident?.count)
         let policy = i.disclosure
         var m = ReportModel(header: header, headline: headline, identifiable: i.identifiable, disclosure: policy)
@@ -87,28 +87,23 @@ extension ReportModel {
 
         let localities = i.scoping.map(\.locality)
         let ranks = i.criteria.map(\.rank)
+        let bands = i.risk?.bands ?? []
+        let tally = Self.tally(i.cases, localities: localities, ranks: ranks, bands: bands)
         m.priorities = ReportModel.Priorities(
             columns: i.criteria.map { ReportModel.Column(id: "P\($0.rank)", label: $0.id) },
-            localities: localities.map { loc in
-                let here = i.cases.filter { $0.locality == loc }
-                return ReportModel.LocalityCounts(locality: loc, counts: ranks.map { r in here.count(where: { $0.priority == r }) })
-            })
+            localities: localities.indices.map { ReportModel.LocalityCounts(locality: localities[$0], counts: tally.priorities[$0]) })
 
         if let risk = i.risk {
-            let names = risk.bands
-            func counts(_ rows: [CaseRecord]) -> [Int] { names.map { n in rows.count(where: { $0.riskBand == n }) } }
             var caveat = ""
             if let v = risk.validatedMinAge {
-                let under = i.cases.count(where: { $0.age < v })
+                let under = i.cases.indices.count(where: { i.cases[$0].age < v })
                 caveat =
                     "\(risk.id) was validated in people aged \(v) and over; below \(v) it is a ranking aid only. "
                     + "\(policy.release(under)) of the \(policy.release(i.cases.count)) case-found patients are under \(v)."
             }
             m.riskBands = ReportModel.RiskBands(
-                bands: names.map { ReportModel.Column(id: $0) }, overall: counts(i.cases),
-                localities: localities.map { loc in
-                    ReportModel.LocalityCounts(locality: loc, counts: counts(i.cases.filter { $0.locality == loc }))
-                },
+                bands: bands.map { ReportModel.Column(id: $0) }, overall: tally.overallBands,
+                localities: localities.indices.map { ReportModel.LocalityCounts(locality: localities[$0], counts: tally.bands[$0]) },
                 caveat: caveat)
         }
 
@@ -150,6 +145,39 @@ extension ReportModel {
         m.enrolment = i.enrolment
         m.screening = i.screening
         self = m
+    }
+
+    /// How many cases have `status`, each looked at where it is (`count(where:)` copied every
+    /// case record it passed to its condition).
+    static func count(_ cases: [CaseRecord], _ status: CaseStatus) -> Int {
+        var n = 0
+        for k in cases.indices where cases[k].status == status { n += 1 }
+        return n
+    }
+
+    /// Case counts per locality by priority (a column per rank) and by risk band (a column
+    /// per band name), and by band overall, in one pass over the cases without copying them:
+    /// a filtered copy of the list per locality was most of the time to draw the page.
+    static func tally(
+        _ cases: [CaseRecord], localities: [String], ranks: [Int], bands: [String]
+    ) -> (priorities: [[Int]], bands: [[Int]], overallBands: [Int]) {
+        var places: [String: [Int]] = [:]
+        for (k, name) in localities.enumerated() { places[name, default: []].append(k) }
+        var priorities = Array(repeating: Array(repeating: 0, count: ranks.count), count: localities.count)
+        var byBand = Array(repeating: Array(repeating: 0, count: bands.count), count: localities.count)
+        var overall = Array(repeating: 0, count: bands.count)
+        for c in cases.indices {
+            let priority = cases[c].priority
+            let here = places[cases[c].locality] ?? []
+            for b in bands.indices where bands[b] == cases[c].riskBand {
+                overall[b] += 1
+                for k in here { byBand[k][b] += 1 }
+            }
+            for k in here {
+                for (j, rank) in ranks.enumerated() where rank == priority { priorities[k][j] += 1 }
+            }
+        }
+        return (priorities, byBand, overall)
     }
 
     /// Table one's shape: each PCT's localities, then its subtotal; the total last. A PCT

@@ -16,8 +16,8 @@ public enum RunFiles {
     /// registered the whole file is 90 MB, and an array that doubles as it grows held twice that.
     public static func cases<E: Error>(_ rows: [CaseRecord], _ emit: ([UInt8]) throws(E) -> Void) throws(E) {
         var t = CSVText(header: casesHeader)
-        for r in rows {
-            t.append(caseFields(r))
+        for k in rows.indices {
+            t.append(caseFields(rows, k))
             if t.bytes.count >= 1 << 20 {
                 try emit(t.bytes)
                 t.clear()
@@ -26,12 +26,16 @@ public enum RunFiles {
         try emit(t.bytes)
     }
 
-    static func caseFields(_ r: CaseRecord) -> [String] {
+    static func caseFields(_ r: CaseRecord) -> [String] { caseFields([r], 0) }
+
+    /// The fields of `rows[k]`, read where the case is (a copy of the case was a retain for
+    /// each of its strings).
+    static func caseFields(_ rows: [CaseRecord], _ k: Int) -> [String] {
         [
-            r.nhsNumber, r.practice, r.pct, r.locality, String(r.age), String(r.priority), r.criteria.joined(separator: ";"),
-            r.frailtyCodes.joined(separator: ";"), String(r.admissions), String(r.distinctDrugs), r.careHome ? "Y" : "N",
-            r.nominated ? "Y" : "N", r.riskScore, r.riskBand, r.status?.rawValue ?? "", r.caseManagerID,
-            r.waitingPosition.map(String.init) ?? "",
+            rows[k].nhsNumber, rows[k].practice, rows[k].pct, rows[k].locality, String(rows[k].age), String(rows[k].priority),
+            rows[k].criteria.joined(separator: ";"), rows[k].frailtyCodes.joined(separator: ";"), String(rows[k].admissions),
+            String(rows[k].distinctDrugs), rows[k].careHome ? "Y" : "N", rows[k].nominated ? "Y" : "N", rows[k].riskScore,
+            rows[k].riskBand, rows[k].status?.rawValue ?? "", rows[k].caseManagerID, rows[k].waitingPosition.map(String.init) ?? "",
         ]
     }
 

@@ -1,8 +1,9 @@
 import CaseCore
 import Foundation
-import Ingest
 import TestSupport
 import Testing
+
+@testable import Ingest
 
 @Suite struct CSVSplitTests {
     /// Records as (line, fields) from reading `path` whole, or in the two parts.
@@ -50,6 +51,23 @@ import Testing
         let halves = try #require(try records(text, parts: true))
         #expect(halves == whole)
         #expect(whole?.count == 200)
+    }
+
+    /// The word-at-a-time count of line feeds against a byte-at-a-time one, over every start
+    /// and end in buffers of bytes that differ from a line feed in one bit (and LF itself).
+    @Test func lineBreaksAreCountedExactly() {
+        var random = SplitMix64(seed: 7)
+        let alphabet: [UInt8] = [10, 10, 11, 8, 0x8A, 0x0A | 0x40, 0, 0xFF, 0x7F, 44, 34, 13]
+        for length in [0, 1, 7, 8, 9, 15, 16, 17, 63, 64, 65, 200] {
+            let bytes = (0..<length).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] }
+            bytes.withUnsafeBufferPointer { b in
+                for from in 0...length {
+                    for to in from...length {
+                        #expect(CSVSplit.lineBreaks(in: b, from: from, to: to) == b[from..<to].count(where: { $0 == 10 }))
+                    }
+                }
+            }
+        }
     }
 
     @Test func aStrayQuoteMeansNoCut() throws {
