@@ -319,6 +319,43 @@ public final class CSVStreamParser {
         return true
     }
 
+    /// Copies `p[i...]` to `out[o...]` up to the next quote, eight bytes a step (the word is
+    /// stored whole, so `out` needs eight bytes of slack; a byte of `word ^ 0x22...` is zero
+    /// exactly where the byte is a quote), leaving `i` at the quote and `o` past the bytes
+    /// copied. False when the line has no quote after `i`. A field is a dozen bytes or so: a
+    /// memchr and a memcpy a field cost more in calls than in bytes (a fifth of reading a
+    /// quote-all file).
+    @inline(__always)
+    static func copyToQuote(
+        _ p: UnsafePointer<UInt8>, _ i: inout Int, _ length: Int, _ out: UnsafeMutablePointer<UInt8>, _ o: inout Int
+    ) -> Bool {
+        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        let quotes: UInt64 = 0x2222_2222_2222_2222
+        let source = UnsafeRawPointer(p)
+        let target = UnsafeMutableRawPointer(out)
+        while i &+ 8 <= length {
+            let word = source.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            target.storeBytes(of: word, toByteOffset: o, as: UInt64.self)
+            let x = UInt64(littleEndian: word) ^ quotes
+            let found = ~(((x & low7) &+ low7) | x) & ~low7
+            if found != 0 {
+                let k = found.trailingZeroBitCount >> 3  // read little-endian: the first byte is the lowest
+                i &+= k
+                o &+= k
+                return true
+            }
+            i &+= 8
+            o &+= 8
+        }
+        while i < length {
+            if p[i] == 34 { return true }
+            out[o] = p[i]
+            o &+= 1
+            i &+= 1
+        }
+        return false
+    }
+
     /// The fast path for a whole line whose quoted fields are all well formed: each field either
     /// holds no quote, or opens with one, doubles the quotes inside and closes right before a
     /// delimiter or the line's end. Such a field is unquoted here, straight from the input,
@@ -329,8 +366,9 @@ public final class CSVStreamParser {
     private func splitQuotedLine(_ p: UnsafePointer<UInt8>, _ length: Int, _ onRecord: (borrowing CSVRecord) -> Void) -> Bool {
         let st = state
         let delimiter = delimiterByte
-        // At most every byte of the line, and one separator per field (at most length + 1).
-        st.pointee.fieldBytes.reserve(2 * length + 2)
+        // At most every byte of the line, and one separator per field (at most length + 1),
+        // and a word's slack for `copyToQuote`'s last store.
+        st.pointee.fieldBytes.reserve(2 * length + 2 + 8)
         let out = st.pointee.fieldBytes.base
         var o = 0
         var i = 0
@@ -339,15 +377,11 @@ public final class CSVStreamParser {
             if i < length && p[i] == 34 {
                 i += 1
                 while true {
-                    // The field's bytes up to its next quote, copied in one go.
-                    guard let q = memchr(p + i, 34, length - i) else {
+                    // The field's bytes up to its next quote.
+                    guard Self.copyToQuote(p, &i, length, out, &o) else {
                         st.pointee.endCount = 0
                         return false
                     }
-                    let next = UnsafeRawPointer(p).distance(to: UnsafeRawPointer(q))
-                    (out + o).update(from: p + i, count: next - i)
-                    o += next - i
-                    i = next
                     if i + 1 < length && p[i + 1] == 34 {
                         out[o] = 34
                         o += 1
