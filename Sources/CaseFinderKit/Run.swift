@@ -110,8 +110,9 @@ public enum Run {
             let placed = Allocator.place(
                 consume found, candidates: result.candidates, caseManagers: loaded.caseManagers, memory: baseline.memory,
                 reservePercent: reserve, incidence: incidence)
-            let allocated = placed.cases.count(where: { $0.status == .allocated })
-            let waiting = placed.cases.count(where: { $0.status == .waiting })
+            // By index: count(where:) copied every case it looked at.
+            let allocated = placed.cases.indices.count(where: { placed.cases[$0].status == .allocated })
+            let waiting = placed.cases.indices.count(where: { placed.cases[$0].status == .waiting })
             // The finish time and timings are filled in when the recording is committed.
             let record = RunRecord(
                 command: command, asOf: options.asOf.description, criteriaID: loaded.criteria.id, criteriaSHA256: loaded.criteriaSHA256,

@@ -298,15 +298,42 @@ public final class CSVStreamParser {
         var length = segment.count - 1  // without the LF
         if length > 0 && p[length - 1] == 13 { length -= 1 }
         if length == 0 { return true }  // a blank line: libcsv skips it too
-        if memchr(p, 13, length) != nil { return false }
-        if memchr(p, 34, length) != nil { return splitQuotedLine(p, length, onRecord) }
         let st = state
         let delimiter = delimiterByte
         st.pointee.endCount = 0
+        // One pass, eight bytes a step: the delimiters' places, and whether the line holds a
+        // carriage return or a quote, which send it elsewhere (two memchr calls and a byte
+        // loop were most of reading a plain line).
+        let raw = UnsafeRawPointer(p)
+        let delimiters = 0x0101_0101_0101_0101 &* UInt64(delimiter)
         var i = 0
-        while i < length {
-            if p[i] == delimiter { st.pointee.pushEnd(i) }
-            i += 1
+        var special = false
+        while i &+ 8 <= length {
+            let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            if Self.zeroBytes(word ^ 0x0D0D_0D0D_0D0D_0D0D) | Self.zeroBytes(word ^ 0x2222_2222_2222_2222) != 0 {
+                special = true
+                break
+            }
+            var found = Self.zeroBytes(word ^ delimiters)
+            while found != 0 {
+                st.pointee.pushEnd(i &+ found.trailingZeroBitCount >> 3)
+                found &= found &- 1
+            }
+            i &+= 8
+        }
+        while !special && i < length {
+            let b = p[i]
+            if b == 13 || b == 34 {
+                special = true
+            } else if b == delimiter {
+                st.pointee.pushEnd(i)
+            }
+            i &+= 1
+        }
+        if special {
+            st.pointee.endCount = 0
+            if memchr(p, 13, length) != nil { return false }
+            return splitQuotedLine(p, length, onRecord)
         }
         st.pointee.pushEnd(length)
         let bytes = UnsafeBufferPointer(start: p, count: length)
@@ -319,6 +346,15 @@ public final class CSVStreamParser {
         return true
     }
 
+    /// The top bit of each byte of `x` that is zero, and no other bit: exact, with no carry
+    /// between bytes (`(b & 0x7F) + 0x7F` sets the top bit of a byte whose low bits are not
+    /// all zero, and `| b` of one whose top bit is set).
+    @inline(__always)
+    static func zeroBytes(_ x: UInt64) -> UInt64 {
+        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        return ~(((x & low7) &+ low7) | x) & ~low7
+    }
+
     /// Copies `p[i...]` to `out[o...]` up to the next quote, eight bytes a step (the word is
     /// stored whole, so `out` needs eight bytes of slack; a byte of `word ^ 0x22...` is zero
     /// exactly where the byte is a quote), leaving `i` at the quote and `o` past the bytes
@@ -329,15 +365,13 @@ public final class CSVStreamParser {
     static func copyToQuote(
         _ p: UnsafePointer<UInt8>, _ i: inout Int, _ length: Int, _ out: UnsafeMutablePointer<UInt8>, _ o: inout Int
     ) -> Bool {
-        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
         let quotes: UInt64 = 0x2222_2222_2222_2222
         let source = UnsafeRawPointer(p)
         let target = UnsafeMutableRawPointer(out)
         while i &+ 8 <= length {
             let word = source.loadUnaligned(fromByteOffset: i, as: UInt64.self)
             target.storeBytes(of: word, toByteOffset: o, as: UInt64.self)
-            let x = UInt64(littleEndian: word) ^ quotes
-            let found = ~(((x & low7) &+ low7) | x) & ~low7
+            let found = zeroBytes(UInt64(littleEndian: word) ^ quotes)
             if found != 0 {
                 let k = found.trailingZeroBitCount >> 3  // read little-endian: the first byte is the lowest
                 i &+= k

@@ -48,8 +48,9 @@ public enum RunFiles {
         var used: Set<String> = []
         var files: [(name: String, bytes: [UInt8])] = []
         for locality in localities {
-            let allocated = cases.filter { $0.locality == locality && $0.status == .allocated }
-                .enumerated().sorted { ($0.element.caseManagerID, $0.offset) < ($1.element.caseManagerID, $1.offset) }.map(\.element)
+            // Picked by index, so that only the locality's allocated cases are copied.
+            let allocated = cases.indices.filter { cases[$0].locality == locality && cases[$0].status == .allocated }
+                .sorted { (cases[$0].caseManagerID, $0) < (cases[$1].caseManagerID, $1) }.map { cases[$0] }
             let held = lapsed.filter { $0.locality == locality && !$0.caseManagerID.isEmpty }
             guard !allocated.isEmpty || !held.isEmpty || withCaseManagers.contains(locality) else { continue }
             files.append((uniqueFileName(locality, used: &used) + ".csv", caseload(allocated, lapsed: held)))

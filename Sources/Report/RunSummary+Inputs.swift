@@ -15,9 +15,10 @@ extension RunSummary {
     public static func counts(_ cases: [CaseRecord]) -> (perPriority: [String: Int], perLocality: [String: Int]) {
         var perPriority: [String: Int] = [:]
         var perLocality: [String: Int] = [:]
-        for c in cases {
-            perPriority[String(c.priority), default: 0] += 1
-            perLocality[c.locality, default: 0] += 1
+        // By index: a case taken out of the list is a copy.
+        for k in cases.indices {
+            perPriority[String(cases[k].priority), default: 0] += 1
+            perLocality[cases[k].locality, default: 0] += 1
         }
         return (perPriority, perLocality)
     }
