@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every delivery shape in one session: bench/run.sh once per layout of the same synth
-# (sorted, shuffled, and quote-all with CRLF and a byte-order mark, as a "quote all" export
-# writes them), then one table of casefind against DuckDB and Polars per layout, and the worst
+# (sorted, shuffled, quote-all with CRLF and a byte-order mark, as a "quote all" export
+# writes them, and sorted with a quarter of the drug names holding a comma, quotes and a line
+# break), then one table of casefind against DuckDB and Polars per layout, and the worst
 # layout, which is the figure to quote.
 #
 #   bench/layouts.sh [--patients 300000] [--runs 5] [any other bench/run.sh option]
@@ -16,7 +17,7 @@ for ((i = 0; i < ${#args[@]}; i++)); do
 done
 mkdir -p "$WORK"
 WORK="$(cd "$WORK" && pwd)"
-shapes=("sorted" "shuffled" "quote-all --crlf --bom")
+shapes=("sorted" "shuffled" "quote-all --crlf --bom" "sorted --messy-names")
 for shape in "${shapes[@]}"; do
   name="$(echo "$shape" | sed 's/ --/-/g')"
   printf '== layout %s\n' "$name" >&2

@@ -3,7 +3,8 @@
 # parse.
 #
 #   bench/run.sh [--patients 300000] [--runs 3] [--seed 1] [--as-of 2026-11-22]
-#                [--layout sorted|shuffled|quote-all] [--crlf] [--bom] [--work DIR] [--regen]
+#                [--layout sorted|shuffled|quote-all] [--crlf] [--bom] [--messy-names]
+#                [--work DIR] [--regen]
 #
 #   CASEFIND_BIN=/path/to/casefind   use that binary instead of `swift build -c release`
 #   BENCH_WORK=DIR                   work folder (default /tmp/casefind-bench-work)
@@ -27,6 +28,7 @@ THREADS=2
 LAYOUT=sorted
 CRLF=""
 BOM=""
+MESSY=""
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -39,7 +41,8 @@ while [ $# -gt 0 ]; do
     --layout) LAYOUT="$2"; shift 2 ;;
     --crlf) CRLF=--crlf; shift ;;
     --bom) BOM=--bom; shift ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    --messy-names) MESSY=--messy-names; shift ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1" >&2; exit 64 ;;
   esac
 done
@@ -98,7 +101,7 @@ if [ "$USE_SYNTH" = 1 ]; then
   GEN_NAME=synth
   GEN_ID="synth $(sha256sum "$BIN" | cut -c1-16)"
   generate() {
-    "$BIN" synth --patients "$PATIENTS" --seed "$SEED" --as-of "$AS_OF" --layout "$LAYOUT" $CRLF $BOM --out "$1" >&2
+    "$BIN" synth --patients "$PATIENTS" --seed "$SEED" --as-of "$AS_OF" --layout "$LAYOUT" $CRLF $BOM $MESSY --out "$1" >&2
   }
 else
   GEN_NAME=generate
@@ -106,7 +109,7 @@ else
   GEN_ID="generate.py $(sha256sum "$GEN_PY" | cut -c1-16)"
   generate() { python3 "$GEN_PY" --seed "$SEED" --patients "$PATIENTS" --as-of "$AS_OF" --out "$1"; }
 fi
-SHAPE="$LAYOUT${CRLF:+-crlf}${BOM:+-bom}"
+SHAPE="$LAYOUT${CRLF:+-crlf}${BOM:+-bom}${MESSY:+-messy-names}"
 DATA="$WORK/extracts-$GEN_NAME-$PATIENTS-s$SEED-$AS_OF-$SHAPE"
 STAMP="$GEN_ID patients=$PATIENTS seed=$SEED as_of=$AS_OF layout=$SHAPE"
 if [ "$REGEN" = 1 ] || [ "$(cat "$DATA/.stamp" 2>/dev/null)" != "$STAMP" ]; then

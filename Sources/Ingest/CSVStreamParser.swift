@@ -263,12 +263,21 @@ public final class CSVStreamParser {
                 end = n
             }
             let segment = UnsafeRawBufferPointer(start: base + start, count: end - start)
-            if plainLines && atLineStart && parser.pstate == 0 && base.load(fromByteOffset: end - 1, as: UInt8.self) == 10
-                && splitPlainLine(segment, onRecord)
-            {
-                line += 1
-                start = end
-                continue
+            if plainLines && atLineStart && parser.pstate == 0 && base.load(fromByteOffset: end - 1, as: UInt8.self) == 10 {
+                if splitPlainLine(segment, onRecord) {
+                    line += 1
+                    start = end
+                    continue
+                }
+                // A quoted field still open at the line's end: the record may go on over the
+                // next lines of this chunk.
+                if let taken = splitQuotedRecord(
+                    base.assumingMemoryBound(to: UInt8.self) + start, available: n - start, firstLine: segment, onRecord)
+                {
+                    line += taken.lines
+                    start += taken.bytes
+                    continue
+                }
             }
             if atLineStart && parser.pstate == 0 {  // ROW_NOT_BEGUN: a record may start here
                 state.pointee.raw.removeAll()
@@ -353,6 +362,36 @@ public final class CSVStreamParser {
     static func zeroBytes(_ x: UInt64) -> UInt64 {
         let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
         return ~(((x & low7) &+ low7) | x) & ~low7
+    }
+
+    /// The fast path for a record over several lines: a quoted field holding line breaks, as
+    /// free text often does. Tried when a line's quotes are unbalanced (a field open at its
+    /// end). The record ends at the first line feed with an even number of quotes before it;
+    /// when that lies in `p[0..<available]`, the record holds no carriage return but the one
+    /// before that line feed, and its raw text is within `rawCap`, it is split by
+    /// `splitQuotedLine` as one line (line breaks inside quotes are data to it). Returns the
+    /// bytes taken (the final line feed included) and the physical lines, or nil having
+    /// handed on nothing: then libcsv reads the line, as before.
+    private func splitQuotedRecord(
+        _ p: UnsafePointer<UInt8>, available: Int, firstLine: UnsafeRawBufferPointer, _ onRecord: (borrowing CSVRecord) -> Void
+    ) -> (bytes: Int, lines: Int)? {
+        var quotes = 0
+        for b in firstLine where b == 34 { quotes += 1 }
+        guard quotes & 1 == 1 else { return nil }
+        var lineEnd = firstLine.count - 1  // the first line's LF
+        var lines = 1
+        while quotes & 1 == 1 {
+            let from = lineEnd + 1
+            guard from < available, let nl = memchr(p + from, 10, available - from) else { return nil }
+            let next = UnsafeRawPointer(p).distance(to: UnsafeRawPointer(nl))
+            for k in from..<next where p[k] == 34 { quotes += 1 }
+            lineEnd = next
+            lines += 1
+        }
+        var length = lineEnd
+        if length > 0 && p[length - 1] == 13 { length -= 1 }
+        guard length <= CSVStreamParser.rawCap, memchr(p, 13, length) == nil, splitQuotedLine(p, length, onRecord) else { return nil }
+        return (lineEnd + 1, lines)
     }
 
     /// Copies `p[i...]` to `out[o...]` up to the next quote, eight bytes a step (the word is

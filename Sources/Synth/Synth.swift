@@ -22,14 +22,30 @@ public struct SynthOptions: Sendable {
     public var crlf: Bool
     /// A UTF-8 byte-order mark at the start of every file.
     public var bom: Bool
+    /// A quarter of the prescriptions' drug names hold a comma, quotes and a line break, as
+    /// free text from a clinical system can. Only drug_name changes (chosen by row number, not
+    /// by the generator's draws), so the case list is the same.
+    public var messyNames: Bool
 
-    public init(patients: Int, seed: UInt64, asOf: Day, layout: SynthLayout = .sorted, crlf: Bool = false, bom: Bool = false) {
+    public init(
+        patients: Int, seed: UInt64, asOf: Day, layout: SynthLayout = .sorted, crlf: Bool = false, bom: Bool = false,
+        messyNames: Bool = false
+    ) {
         self.patients = patients
         self.seed = seed
         self.asOf = asOf
         self.layout = layout
         self.crlf = crlf
         self.bom = bom
+        self.messyNames = messyNames
+    }
+
+    /// The messy spelling of a drug name (`messyNames`): "NAME, 28 ""as directed""" and a
+    /// second line, for one prescription row in four (by a hash of the row number).
+    static func messyName(_ name: String, row: Int) -> String? {
+        var h = SplitMix64(seed: UInt64(row))
+        guard h.next() % 4 == 0 else { return nil }
+        return name + ", 28 \"as directed\"\nrepeat dispensing"
     }
 }
 
@@ -303,7 +319,10 @@ public enum Synth {
                     prescriptionsOut.comma()
                     prescriptionsOut.text(code)
                     prescriptionsOut.comma()
-                    if rng.chance(0.0002) {
+                    let repeatLine = rng.chance(0.0002)
+                    if o.messyNames, let messy = SynthOptions.messyName(name, row: prescriptionsOut.rows) {
+                        prescriptionsOut.text(quoted(messy))
+                    } else if repeatLine {
                         prescriptionsOut.text(quoted(name + "\n(repeat)"))
                     } else {
                         prescriptionsOut.text(quoted(name))

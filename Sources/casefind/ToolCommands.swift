@@ -37,10 +37,16 @@ struct SynthCommand: ParsableCommand {
     @Flag(help: "A UTF-8 byte-order mark at the start of every file.")
     var bom = false
 
+    @Flag(
+        name: .customLong("messy-names"),
+        help: "A quarter of the drug names hold a comma, quotes and a line break (only drug_name changes).")
+    var messyNames = false
+
     func run() throws {
         guard let day = DateFormat.iso.parse(asOf) else { throw ValidationError("--as-of '\(asOf)' is not a date YYYY-MM-DD") }
         guard patients > 0 else { throw ValidationError("--patients must be positive") }
-        let options = SynthOptions(patients: patients, seed: seed, asOf: day, layout: layout, crlf: crlf, bom: bom)
+        let options = SynthOptions(
+            patients: patients, seed: seed, asOf: day, layout: layout, crlf: crlf, bom: bom, messyNames: messyNames)
         let counts = try Synth.write(options, to: out)
         for (name, rows) in counts.sorted(by: { $0.key < $1.key }) { print("\(name): \(rows) rows") }
     }

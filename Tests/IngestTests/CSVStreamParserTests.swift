@@ -211,6 +211,62 @@ func parse(
         Self.expectFastPathIsLibcsv(Self.quotedCSV, delimiter: delimiter, feeding: feeding, atLeast: 20)
     }
 
+    /// Records whose quoted fields hold line breaks (free text over several lines), mostly
+    /// well formed, some not: a CR inside the quotes, a stray quote, a field never closed, a
+    /// record longer than the raw text kept.
+    static func multiLineCSV(seed: UInt64, delimiter: UInt8) -> [UInt8] {
+        var rng = SplitMix64(seed: seed)
+        let inside: [UInt8] = Array("ab9 \n\n\"".utf8) + [delimiter, 0xC3, 0xA9]
+        var out: [UInt8] = []
+        // One record of an input in eight is longer than the raw text kept (64 KiB).
+        var long = seed % 8 == 0
+        for _ in 0..<200 {
+            let fields = 1 + Int(rng.next() % 5)
+            for f in 0..<fields {
+                if f > 0 { out.append(delimiter) }
+                let irregular = rng.next() % 40
+                let quoted = rng.next() % 3 != 0
+                if quoted { out.append(34) }
+                for _ in 0..<Int(rng.next() % 10) {
+                    let b = inside[Int(rng.next() % UInt64(inside.count))]
+                    if b == 34 {
+                        if quoted { out += [34, 34] } else if irregular == 1 { out.append(34) }
+                    } else if !quoted && (b == delimiter || b == 10) {
+                        out.append(UInt8(ascii: "x"))
+                    } else {
+                        out.append(b)
+                    }
+                }
+                if irregular == 2 && quoted { out.append(13) }  // a CR inside the quotes
+                if irregular == 3 && quoted && long {
+                    out += Array(repeating: 10, count: 3) + Array(repeating: 97, count: 70_000)
+                    long = false
+                }
+                if quoted && irregular != 4 { out.append(34) }  // 4: left open
+            }
+            out += rng.next() % 2 == 0 ? [13, 10] : [10]
+        }
+        return out
+    }
+
+    @Test(arguments: [UInt8(ascii: ","), UInt8(ascii: "|"), 9], [Feeding.whole, .randomChunks])
+    func multiLineRecordsSameAsLibcsv(delimiter: UInt8, feeding: Feeding) {
+        Self.expectFastPathIsLibcsv(Self.multiLineCSV, delimiter: delimiter, feeding: feeding, atLeast: 5)
+    }
+
+    @Test func aRecordOverSeveralLinesGivesItsFieldsAndFirstLine() {
+        let bytes = Array("h,n\r\n1,\"two\nlines, \"\"quoted\"\"\"\r\n2,\"\n\n\"\n3,x\n".utf8)
+        let records = parse(bytes, .whole)
+        #expect(
+            records == [
+                ParsedRecord(line: 1, fields: ["h", "n"], raw: "h,n"),
+                ParsedRecord(line: 2, fields: ["1", "two\nlines, \"quoted\""], raw: "1,\"two\nlines, \"\"quoted\"\"\""),
+                ParsedRecord(line: 4, fields: ["2", "\n\n"], raw: "2,\"\n\n\""),
+                ParsedRecord(line: 7, fields: ["3", "x"], raw: "3,x"),
+            ])
+        #expect(records == parse(bytes, .whole, fastPath: false))
+    }
+
     @Test func quotedLinesGiveTheirFields() {
         let bytes = Array("\"a\",\"b,\"\"c\"\"\",\"\"\r\n\"\"\n\"x\",,\"\",y\n\"1\" ,2\n\"3\"\"4\",5\n".utf8)
         let records = parse(bytes, .whole)
