@@ -44,6 +44,9 @@ let package = Package(
             path: "Sources/COpenSSL",
             providers: [.apt(["libssl-dev"])]
         ),
+        // zlib, for gzip-compressed extracts read as a stream (ZIPFoundation has its own zlib
+        // module for the workbooks, not one this package can depend on).
+        .systemLibrary(name: "CZlibStream", path: "Sources/CZlibStream", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // Header only: what Glibc's module leaves out (a cache prefetch hint, syncfs).
         .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
         .target(name: "CaseCore"),
@@ -54,7 +57,7 @@ let package = Package(
         ),
         .target(
             name: "Ingest",
-            dependencies: ["CaseCore", "CCSV", "ConfigFile", "Digest"],
+            dependencies: ["CaseCore", "CCSV", "CZlibStream", "ConfigFile", "Digest"],
             swiftSettings: hotPath
         ),
         .target(name: "Facts", dependencies: ["CaseCore", "CLinux", "Ingest"], swiftSettings: hotPath),

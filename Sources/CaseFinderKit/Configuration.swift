@@ -19,6 +19,9 @@ public struct Configuration {
     public var ndooClearedSHA256: String
     public var store: FactStore
     var extracts: ExtractSetReader
+    /// Files in the extracts folder that look like extracts but are not read (a `.zip`, a
+    /// `.bz2`, `admissions.txt`): each a sentence, for a warning and summary.json.
+    public var unreadFiles: [String] = []
     /// Seconds spent parsing the configuration files.
     var seconds: Double
 }

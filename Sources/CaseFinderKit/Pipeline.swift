@@ -30,9 +30,13 @@ public enum Pipeline {
         let extracts = ExtractSetReader(
             directory: options.extracts, mapping: mapping, missingBefore: criteria.missingBefore,
             caseloadLimits: criteria.caseloadLimits, optOuts: optOuts)
-        if requireExtracts {
-            for kind in ExtractKind.extracts where kind.isRequired && !extracts.exists(kind) {
-                throw ConfigurationError("required extract \(extracts.path(of: kind)) is missing")
+        // How each extract was delivered: one delivered twice, or a folder of parts with none,
+        // stops the run here, and so does a required extract delivered not at all.
+        for kind in ExtractKind.extracts {
+            let delivery = try extracts.delivery(of: kind)
+            if requireExtracts && kind.isRequired && delivery == nil {
+                throw ConfigurationError(
+                    "required extract \(extracts.path(of: kind)) is missing (nor is there a .gz of it or a folder of its parts)")
             }
         }
         if let path = options.ndooClearedPath {
@@ -44,12 +48,14 @@ public enum Pipeline {
         if !everyone { store.keepsActivityFromAge = criteria.population.minAge }
         let configured = Date()
         try extracts.readConfiguration(into: store)
-        return Configuration(
+        var configuration = Configuration(
             options: options, criteria: criteria, criteriaSHA256: SHA256Digest.hex(ofFile: options.criteriaPath), mapping: mapping,
             risk: risk,
             riskSHA256: criteria.risk.map { SHA256Digest.hex(ofFile: $0.tablePath) } ?? "", optOuts: optOuts,
             ndooClearedSHA256: options.ndooClearedPath.map { SHA256Digest.hex(ofFile: $0) } ?? "", store: store, extracts: extracts,
             seconds: configured.timeIntervalSince(start))
+        configuration.unreadFiles = extracts.unreadFiles()
+        return configuration
     }
 
     /// Reads every extract into the configuration's fact store.

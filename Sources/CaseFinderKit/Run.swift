@@ -76,6 +76,7 @@ public enum Run {
         let incidence = command == "incidence"
         // Configuration first: a configuration error never creates or touches the output folder.
         let configuration = try Pipeline.configure(options)
+        for file in configuration.unreadFiles { progress?.warn(file) }
         let folder = try OutputDirectory(path: out)
         let state = try StateStore(path: statePath ?? defaultStatePath(out: out))
         try state.lock()
@@ -178,6 +179,7 @@ public enum Run {
                 loaded, result, scoping: scoping, reservePercent: reserve, rejects: rejects, command: command,
                 incident: incidence ? placed.incident.count : nil, lapsed: placed.lapsed.count, forgotten: forgotten)
             summary.disclosure = RunSummary.Disclosure(settings.disclosure)
+            summary.unreadFiles = configuration.unreadFiles.isEmpty ? nil : configuration.unreadFiles
             try folder.write("summary.json", summary.json())
             // A state store that cannot take the run stops it before the files are committed.
             if let error = pending?.waitUntilInserted() { throw error }

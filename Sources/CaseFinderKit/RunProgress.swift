@@ -5,4 +5,7 @@ import Ingest
 public protocol RunProgress: ReadingObserver {
     /// A finished step, in a line of its own.
     func say(_ line: String)
+    /// Something the user must hear even when progress is not wanted (`--quiet`): an input
+    /// that is not read, for one.
+    func warn(_ line: String)
 }

@@ -15,7 +15,7 @@ public final class ExtractReader {
     public let people: PersonKeys
     /// Allowed caseload_max values.
     public let caseloadLimits: ClosedRange<Int>
-    public private(set) var stats: [ExtractKind: FileStats] = [:]
+    public internal(set) var stats: [ExtractKind: FileStats] = [:]
     /// When set, the next file is read only in this byte range (see `CSVSplit`); a part that
     /// does not start at 0 leaves the file's SHA-256 to the part that does.
     public var part: FilePart?
@@ -71,8 +71,13 @@ public final class ExtractReader {
 
     public func path(of kind: ExtractKind) -> String { Self.path(of: kind, in: directory, mapping: mapping) }
 
-    /// Whether the file is there to read.
-    public func exists(_ kind: ExtractKind) -> Bool { access(path(of: kind), R_OK) == 0 }
+    /// Whether the extract is there to read, as one file, a gzip file or parts.
+    public func exists(_ kind: ExtractKind) -> Bool { ((try? delivery(of: kind)) ?? nil) != nil }
+
+    /// How the extract was delivered (`ExtractDelivery`); nil when it is not there.
+    public func delivery(of kind: ExtractKind) throws(ConfigurationError) -> ExtractDelivery? {
+        try ExtractDelivery.find(kind, in: directory, mapping: mapping)
+    }
 
     /// Where an extract is read from: its mapped file name, else the contract's, in `directory`.
     public static func path(of kind: ExtractKind, in directory: String, mapping: ColumnMapping) -> String {
@@ -271,145 +276,5 @@ public final class ExtractReader {
             }
         }
         if let firstError { throw firstError }
-    }
-
-    // MARK: - the generic loop
-
-    /// Reads one file: resolves the header, then hands each data record to the row function
-    /// `prepare` returned. A row function returns nil when the row was rejected while reading
-    /// its fields (the reason is already recorded), or the consumer's outcome.
-    /// - Parameter finish: for rows handed on in batches, called once the last record is read:
-    ///   hands on what is left and returns how many of the accepted rows were unregistered.
-    func read(
-        _ kind: ExtractKind, finish: (() -> Int)? = nil, prepare: @escaping (HeaderColumns) -> (RowContext) -> RowOutcome?
-    ) throws(ConfigurationError) {
-        let fileMapping = mapping.file(kind)
-        let fileName = fileMapping.fileName ?? kind.defaultFileName
-        var stats = FileStats(kind: kind, fileName: fileName)
-        let path = self.path(of: kind)
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else {
-            if errno == ENOENT && !kind.isRequired {
-                self.stats[kind] = stats
-                return
-            }
-            throw ConfigurationError(
-                errno == ENOENT
-                    ? "required extract \(fileName) is missing from \(directory)"
-                    : "cannot open \(path): \(String(cString: strerror(errno)))")
-        }
-        defer { close(fd) }
-        stats.present = true
-        var info = stat()
-        var fileSize = fstat(fd, &info) == 0 ? Int(info.st_size) : 0
-        let digest = (part?.start ?? 0) == 0 ? (startedDigests[kind] ?? FileDigest(path: path)) : nil
-        var headerRead = false
-        var headerError: ConfigurationError?
-        let context = RowContext(file: fileName, kind: kind, reader: self, dateFormat: fileMapping.dateFormat)
-        let optOuts = self.optOuts
-        /// Every record after the header. `function` and `header` are constants of the closure:
-        /// looked up from a variable on every row, they were retained and released each time.
-        func records(_ function: @escaping (RowContext) -> RowOutcome?, _ header: HeaderColumns) -> (borrowing CSVRecord) -> Void {
-            { record in
-                stats.read += 1
-                context.begin(record)
-                if record.count != context.headerCount {
-                    // A malformed row of an excluded patient is dropped, not reported.
-                    if context.isExcluded() {
-                        stats.optedOut += 1
-                        return
-                    }
-                    context.reject("record has \(record.count) fields; the header has \(context.headerCount)", field: "", value: "")
-                }
-                var unregistered = false
-                if !context.rejected {
-                    let outcome = function(context)
-                    if context.optedOut {
-                        stats.optedOut += 1
-                        return
-                    }
-                    switch outcome {
-                    case nil, .accepted: break
-                    case .unregistered: unregistered = true
-                    case .reject(let reason, let field, let value):
-                        // The consumer names the field; the value is read from the record when not given.
-                        let shown = value.isEmpty && !field.isEmpty ? context.text(header.index(field)) ?? "" : value
-                        context.reject(reason, field: field, value: shown)
-                    }
-                }
-                if context.rejected {
-                    stats.rejected += 1
-                } else {
-                    stats.accepted += 1
-                    if unregistered { stats.unregistered += 1 }
-                    stats.warnings += context.flushWarnings()
-                }
-            }
-        }
-        var afterHeader: ((borrowing CSVRecord) -> Void)?
-        let parser = CSVStreamParser(delimiter: fileMapping.delimiter) { record in
-            // The records after the header in the chunk that held it; the parser is then
-            // handed `afterHeader` for the rest.
-            if let afterHeader {
-                afterHeader(record)
-                return
-            }
-            guard !headerRead else { return }
-            // The first record is the header.
-            headerRead = true
-            let resolved = HeaderColumns(record: record, kind: kind, mapping: fileMapping, fileName: fileName)
-            context.headerCount = record.count
-            if let optOuts, !optOuts.isEmpty, kind != .optOuts, kind.columns.contains(where: { $0.name == "nhs_number" }) {
-                context.optOutGate = (optOuts, resolved.index("nhs_number"))
-            }
-            do throws(ConfigurationError) {
-                try resolved.checkRequired()
-                afterHeader = records(prepare(resolved), resolved)
-            } catch { headerError = error }
-        }
-        var handedOver = false
-        func handOver() {
-            guard !handedOver, let afterHeader else { return }
-            parser.handRecords(to: afterHeader)
-            handedOver = true
-        }
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: ExtractReader.chunkSize, alignment: 16)
-        defer { buffer.deallocate() }
-        var remaining = Int.max
-        if let part {
-            if part.start > 0 {
-                // The header first, then the records from the cut, numbered from its line.
-                part.header.withUnsafeBytes { parser.feed($0) }
-                parser.setLine(part.firstLine)
-                guard lseek(fd, off_t(part.start), SEEK_SET) == off_t(part.start) else {
-                    throw ConfigurationError("cannot read \(path): \(String(cString: strerror(errno)))")
-                }
-            }
-            remaining = part.end - part.start
-            fileSize = remaining
-        }
-        while remaining > 0 {
-            let n = Glibc.read(fd, buffer.baseAddress, min(buffer.count, remaining))
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw ConfigurationError("cannot read \(path): \(String(cString: strerror(errno)))")
-            }
-            if n == 0 { break }
-            let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<n])
-            stats.bytes += n
-            remaining -= n
-            parser.feed(chunk)
-            handOver()
-            if let onChunk { onChunk(kind, stats.bytes, fileSize, stats.read) }
-            if let headerError { throw headerError }
-        }
-        parser.finish()
-        if let headerError { throw headerError }
-        if let finish { stats.unregistered += finish() }
-        if !headerRead {
-            throw ConfigurationError("\(fileName) has no header line", at: SourceLocation(file: fileName, line: 1))
-        }
-        stats.sha256 = digest?.wait() ?? ""
-        self.stats[kind] = stats
     }
 }

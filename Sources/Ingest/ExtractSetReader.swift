@@ -41,7 +41,21 @@ public final class ExtractSetReader {
 
     public func path(of kind: ExtractKind) -> String { ExtractReader.path(of: kind, in: directory, mapping: mapping) }
 
-    public func exists(_ kind: ExtractKind) -> Bool { access(path(of: kind), R_OK) == 0 }
+    public func exists(_ kind: ExtractKind) -> Bool { ((try? delivery(of: kind)) ?? nil) != nil }
+
+    /// How the extract was delivered (`ExtractDelivery`); nil when it is not there.
+    public func delivery(of kind: ExtractKind) throws(ConfigurationError) -> ExtractDelivery? {
+        try ExtractDelivery.find(kind, in: directory, mapping: mapping)
+    }
+
+    /// Files in the folder that look like extracts but that no delivery reads (a `.zip`, a
+    /// `.bz2`, `admissions.txt`), each as a sentence for a warning.
+    public func unreadFiles() -> [String] {
+        let kinds = ExtractKind.allCases
+        let deliveries = kinds.compactMap { (try? delivery(of: $0)) ?? nil }
+        return ExtractDelivery.unread(
+            in: directory, names: kinds.map { mapping.file($0).fileName ?? $0.defaultFileName }, read: deliveries)
+    }
 
     /// About how many lines a file has: its size over the mean line length of its first
     /// 256 KiB (exact for a smaller file). Nil when it cannot be read.
@@ -95,16 +109,19 @@ public final class ExtractSetReader {
         if let rows = Self.estimatedRows(main.path(of: .patients)) { consumer.reserve(patients: rows) }
         // Where to cut the big activity files for two threads: found on another core while the
         // spine is read here.
+        // Only an extract delivered as one plain file can be cut (a gzip file or a set of parts
+        // is read from its start on one thread).
+        var single: [ExtractKind: String?] = [:]
+        for kind in [ExtractKind.prescriptions, .admissions] { single[kind] = try main.delivery(of: kind)?.singlePlainFile }
         let prescriptionsCut = FileCut(
-            path: threads > 1 ? main.path(of: .prescriptions) : nil, delimiter: mapping.file(.prescriptions).delimiter)
-        let admissionsCut = FileCut(
-            path: threads > 1 ? main.path(of: .admissions) : nil, delimiter: mapping.file(.admissions).delimiter)
+            path: threads > 1 ? single[.prescriptions] ?? nil : nil, delimiter: mapping.file(.prescriptions).delimiter)
+        let admissionsCut = FileCut(path: threads > 1 ? single[.admissions] ?? nil : nil, delimiter: mapping.file(.admissions).delimiter)
         // The big activity files are hashed on another core while the spine is read, rather
         // than beside their own parsing, which has both cores.
         var digests: [ExtractKind: FileDigest] = [:]
         if threads > 1 {
-            let kinds = [ExtractKind.prescriptions, .admissions].filter { main.exists($0) }
-            digests = Dictionary(uniqueKeysWithValues: zip(kinds, FileDigest.sequence(kinds.map { main.path(of: $0) })))
+            let files = [ExtractKind.prescriptions, .admissions].compactMap { k in single[k].flatMap { $0 }.map { (k, $0) } }
+            digests = Dictionary(uniqueKeysWithValues: zip(files.map(\.0), FileDigest.sequence(files.map(\.1))))
         }
         func finished(_ kind: ExtractKind) {
             observer?.finished(main.stats[kind]!)

@@ -82,7 +82,8 @@ struct HeaderColumns {
 /// The record being read, with typed field accessors that record why a row is rejected or
 /// which field produced a warning. One instance is reused for every record of a file.
 final class RowContext {
-    let file: String
+    /// The file (or part of a delivery) being read, as messages name it.
+    var file: String
     let kind: ExtractKind
     let reader: ExtractReader
     let dateFormat: DateFormat

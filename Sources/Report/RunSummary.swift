@@ -44,8 +44,32 @@ public struct RunSummary: Codable, Sendable {
             self.warnings = warnings
         }
 
+        /// The parts of an extract delivered as several files (a folder of parts, a glob), in
+        /// the order read; nil for one file, plain or gzip (whose sha256 and bytes are the file's
+        /// as delivered). The extract's counts are the parts' totals, and its sha256 is over
+        /// theirs (`PartStats.combinedDigest`).
+        public var parts: [Part]?
+
+        /// One part: the file (relative to the extracts folder), the SHA-256 and bytes as
+        /// delivered, and its rows' counts.
+        public struct Part: Codable, Sendable {
+            public var file: String
+            public var sha256: String
+            public var bytes: Int
+            public var read: Int
+            public var accepted: Int
+            public var rejected: Int
+            public var unregistered: Int
+            public var warnings: Int
+            public var optedOut: Int
+
+            enum CodingKeys: String, CodingKey {
+                case file, sha256, bytes, read, accepted, rejected, unregistered, warnings, optedOut = "opted_out"
+            }
+        }
+
         enum CodingKeys: String, CodingKey {
-            case file, present, sha256, bytes, read, accepted, rejected, unregistered, warnings, optedOut = "opted_out"
+            case file, present, sha256, bytes, read, accepted, rejected, unregistered, warnings, optedOut = "opted_out", parts
         }
     }
 
@@ -110,6 +134,9 @@ public struct RunSummary: Codable, Sendable {
     public var optOuts: OptOuts?
     /// The disclosure control applied to the shared aggregates (summary.json's own counts are exact).
     public var disclosure = Disclosure(DisclosurePolicy.hes)
+    /// Files in the extracts folder that look like extracts but were not read, each as the
+    /// run's warning put it; nil when there were none.
+    public var unreadFiles: [String]?
     public init(
         casefindVersion: String, command: String, asOf: String, criteria: Criteria, mapping: String, inputs: [Input], registered: Int,
         unmappedPractice: Int, caseFound: Int, perPriority: [String: Int], perCriterion: [String: Int], perLocality: [String: Int],
@@ -143,6 +170,7 @@ public struct RunSummary: Codable, Sendable {
         case unmappedPractice = "unmapped_practice", caseFound = "case_found", perPriority = "per_priority"
         case perCriterion = "per_criterion", perLocality = "per_locality", rejects, warnings, exceptions, risk
         case reservePercent = "reserve_percent", incident, lapsed, capacity, optOuts = "opt_outs", disclosure
+        case unreadFiles = "unread_files"
     }
 
     public func json() -> [UInt8] {

@@ -32,6 +32,13 @@ final class Progress: RunProgress, @unchecked Sendable {
     }
 
     /// A finished step, as a line of its own.
+    func warn(_ line: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        clearBar()
+        write("casefind: warning: \(line)\n")
+    }
+
     func say(_ line: String) {
         guard style != .quiet else { return }
         lock.lock()

@@ -1,0 +1,222 @@
+import CaseCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The loop every typed reader runs: each part of the extract's delivery in turn (one file, a
+/// gzip file, or a folder's parts), its header checked, its records handed to the row function.
+extension ExtractReader {
+    /// Reads one extract: resolves the header of its first part (every other part's header
+    /// must be the same), then hands each data record to the row function `prepare` returned.
+    /// A row function returns nil when the row was rejected while reading its fields (the
+    /// reason is already recorded), or the consumer's outcome. Line numbers and rejects.csv's
+    /// file are each part's own.
+    /// - Parameter finish: for rows handed on in batches, called once each part's last record
+    ///   is read: hands on what is left and returns how many of the accepted rows so far were
+    ///   unregistered.
+    func read(
+        _ kind: ExtractKind, finish: (() -> Int)? = nil, prepare: @escaping (HeaderColumns) -> (RowContext) -> RowOutcome?
+    ) throws(ConfigurationError) {
+        let fileMapping = mapping.file(kind)
+        let fileName = fileMapping.fileName ?? kind.defaultFileName
+        var stats = FileStats(kind: kind, fileName: fileName)
+        guard let delivery = try delivery(of: kind) else {
+            if !kind.isRequired {
+                self.stats[kind] = stats
+                return
+            }
+            throw ConfigurationError("required extract \(fileName) is missing from \(directory)")
+        }
+        precondition(part == nil || delivery.singlePlainFile != nil, "only a single plain file is read in byte ranges")
+        stats.present = true
+        stats.fileName = delivery.name
+        let context = RowContext(file: delivery.parts[0].name, kind: kind, reader: self, dateFormat: fileMapping.dateFormat)
+        let optOuts = self.optOuts
+        /// Every record after a header. `function` and `header` are constants of the closure:
+        /// looked up from a variable on every row, they were retained and released each time.
+        func records(_ function: @escaping (RowContext) -> RowOutcome?, _ header: HeaderColumns) -> (borrowing CSVRecord) -> Void {
+            { record in
+                stats.read += 1
+                context.begin(record)
+                if record.count != context.headerCount {
+                    // A malformed row of an excluded patient is dropped, not reported.
+                    if context.isExcluded() {
+                        stats.optedOut += 1
+                        return
+                    }
+                    context.reject("record has \(record.count) fields; the header has \(context.headerCount)", field: "", value: "")
+                }
+                var unregistered = false
+                if !context.rejected {
+                    let outcome = function(context)
+                    if context.optedOut {
+                        stats.optedOut += 1
+                        return
+                    }
+                    switch outcome {
+                    case nil, .accepted: break
+                    case .unregistered: unregistered = true
+                    case .reject(let reason, let field, let value):
+                        // The consumer names the field; the value is read from the record when not given.
+                        let shown = value.isEmpty && !field.isEmpty ? context.text(header.index(field)) ?? "" : value
+                        context.reject(reason, field: field, value: shown)
+                    }
+                }
+                if context.rejected {
+                    stats.rejected += 1
+                } else {
+                    stats.accepted += 1
+                    if unregistered { stats.unregistered += 1 }
+                    stats.warnings += context.flushWarnings()
+                }
+            }
+        }
+        var afterHeader: ((borrowing CSVRecord) -> Void)?
+        var firstHeader: (part: String, fields: [String])?
+        var unregisteredSoFar = 0
+        // One file (plain or gzip) is the extract's line in summary.json; parts are listed.
+        let whole = delivery.parts.count == 1
+        for source in delivery.parts {
+            context.file = source.name
+            let before = stats
+            let (sha256, bytes) = try readPart(
+                source, of: delivery, kind: kind, delimiter: fileMapping.delimiter,
+                progress: { [onChunk] partBytes, size in onChunk?(kind, before.bytes + partBytes, size, stats.read) }
+            ) { record throws(ConfigurationError) in
+                // The part's first record: its header.
+                let fields = (0..<record.count).map { record.string($0).lowercased() }
+                if let first = firstHeader {
+                    guard fields == first.fields else { throw Self.headerMismatch(source.name, fields, first) }
+                    return afterHeader
+                }
+                firstHeader = (source.name, fields)
+                let resolved = HeaderColumns(record: record, kind: kind, mapping: fileMapping, fileName: source.name)
+                context.headerCount = record.count
+                if let optOuts, !optOuts.isEmpty, kind != .optOuts, kind.columns.contains(where: { $0.name == "nhs_number" }) {
+                    context.optOutGate = (optOuts, resolved.index("nhs_number"))
+                }
+                try resolved.checkRequired()
+                afterHeader = records(prepare(resolved), resolved)
+                return afterHeader
+            }
+            stats.bytes += bytes
+            if let finish {
+                let all = finish()
+                stats.unregistered += all - unregisteredSoFar
+                unregisteredSoFar = all
+            }
+            if !whole {
+                stats.parts.append(
+                    PartStats(
+                        name: source.name, sha256: sha256, bytes: stats.bytes - before.bytes, read: stats.read - before.read,
+                        accepted: stats.accepted - before.accepted, rejected: stats.rejected - before.rejected,
+                        unregistered: stats.unregistered - before.unregistered, warnings: stats.warnings - before.warnings,
+                        optedOut: stats.optedOut - before.optedOut))
+            }
+            if whole { stats.sha256 = sha256 }
+        }
+        if !whole { stats.sha256 = PartStats.combinedDigest(stats.parts) }
+        self.stats[kind] = stats
+    }
+
+    /// Reads one part into the parser: its first record goes to `header`, which checks it and
+    /// returns what takes the records after it; the rest go there. `progress` hears the bytes
+    /// read so far (as delivered: compressed for a gzip file) and the part's size after each
+    /// chunk. Returns the part's SHA-256 (empty for the second half of a file cut in two, whose
+    /// digest is the first half's) and its bytes as delivered.
+    private func readPart(
+        _ source: ExtractDelivery.Part, of delivery: ExtractDelivery, kind: ExtractKind, delimiter: UInt8,
+        progress: (Int, Int) -> Void,
+        header: @escaping (borrowing CSVRecord) throws(ConfigurationError) -> ((borrowing CSVRecord) -> Void)?
+    ) throws(ConfigurationError) -> (sha256: String, bytes: Int) {
+        let fd = open(source.path, O_RDONLY)
+        guard fd >= 0 else { throw ConfigurationError("cannot open \(source.path): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var info = stat()
+        var fileSize = fstat(fd, &info) == 0 ? Int(info.st_size) : 0
+        let digest: FileDigest?
+        if delivery.parts.count == 1 {
+            digest = (part?.start ?? 0) == 0 ? (startedDigests[kind] ?? FileDigest(path: source.path)) : nil
+        } else {
+            digest = FileDigest(path: source.path)
+        }
+        var headerSeen = false
+        var headerError: ConfigurationError?
+        var records: ((borrowing CSVRecord) -> Void)?
+        let parser = CSVStreamParser(delimiter: delimiter) { record in
+            if headerSeen {
+                // The records after the header in the chunk that held it; the parser is then
+                // handed `records` for the rest.
+                records?(record)
+                return
+            }
+            headerSeen = true
+            do throws(ConfigurationError) {
+                records = try header(record)
+            } catch {
+                headerError = error
+            }
+        }
+        var handedOver = false
+        func handOver() {
+            guard !handedOver, headerSeen, let records else { return }
+            parser.handRecords(to: records)
+            handedOver = true
+        }
+        let gzip = source.gzip ? try GzipInput(fd: fd, name: source.name) : nil
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: ExtractReader.chunkSize, alignment: 16)
+        defer { buffer.deallocate() }
+        var remaining = Int.max
+        var bytes = 0
+        if let part {
+            if part.start > 0 {
+                // The header first, then the records from the cut, numbered from its line.
+                part.header.withUnsafeBytes { parser.feed($0) }
+                parser.setLine(part.firstLine)
+                guard lseek(fd, off_t(part.start), SEEK_SET) == off_t(part.start) else {
+                    throw ConfigurationError("cannot read \(source.path): \(String(cString: strerror(errno)))")
+                }
+            }
+            remaining = part.end - part.start
+            fileSize = remaining
+        }
+        while remaining > 0 {
+            let n: Int
+            if let gzip {
+                n = try gzip.read(into: buffer)
+                bytes = gzip.compressedBytes
+            } else {
+                n = Glibc.read(fd, buffer.baseAddress, min(buffer.count, remaining))
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw ConfigurationError("cannot read \(source.path): \(String(cString: strerror(errno)))")
+                }
+                bytes += max(n, 0)
+                remaining -= max(n, 0)
+            }
+            if n == 0 { break }
+            parser.feed(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+            handOver()
+            progress(bytes, fileSize)
+            if let headerError { throw headerError }
+        }
+        parser.finish()
+        if let headerError { throw headerError }
+        guard headerSeen else {
+            throw ConfigurationError("\(source.name) has no header line", at: SourceLocation(file: source.name, line: 1))
+        }
+        return (digest?.wait() ?? "", bytes)
+    }
+
+    /// A part whose header is not the first part's: the first field that differs, named.
+    static func headerMismatch(_ part: String, _ fields: [String], _ first: (part: String, fields: [String])) -> ConfigurationError {
+        let i =
+            zip(fields, first.fields).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(fields.count, first.fields.count)
+        func shown(_ f: [String]) -> String { i < f.count ? "'\(f[i].prefix(64))'" : "nothing" }
+        return ConfigurationError(
+            "\(part) has another header than \(first.part): field \(i + 1) is \(shown(fields)), not \(shown(first.fields)) "
+                + "(every part of an extract needs the same header)",
+            at: SourceLocation(file: part, line: 1))
+    }
+}

@@ -1,0 +1,222 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Extracts as real deliveries arrive (issue 15): a folder of parts, gzip files, both. The same
+/// rows give the same outputs as one plain file, but for what names the files.
+@Suite struct DeliveryTests {
+    static let asOf = "2026-12-01"
+
+    /// sample-extracts/ with `name` (prescriptions.csv by default) taken out and laid out
+    /// again by `arrange(folder, text)`.
+    static func sample(_ name: String = "prescriptions.csv", _ arrange: (String, String) throws -> Void) throws -> String {
+        let copy = try sampleCopy()
+        let text = read(copy + "/" + name)
+        try FileManager.default.removeItem(atPath: copy + "/" + name)
+        try arrange(copy, text)
+        return copy
+    }
+
+    /// The text's header and records cut into `n` pieces at line breaks outside quotes, each
+    /// piece with the header first.
+    static func pieces(_ text: String, _ n: Int) -> [String] {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if lines.last == "" { lines.removeLast() }
+        let header = lines.removeFirst()
+        // Records as groups of lines: a line with an odd number of quotes opens or closes one.
+        var records: [[String]] = []
+        var open = false
+        for line in lines {
+            if open { records[records.count - 1].append(line) } else { records.append([line]) }
+            if line.filter({ $0 == "\"" }).count % 2 == 1 { open.toggle() }
+        }
+        let size = (records.count + n - 1) / n
+        return stride(from: 0, to: records.count, by: size).map { start in
+            ([header] + records[start..<min(records.count, start + size)].flatMap { $0 }).joined(separator: "\n") + "\n"
+        }
+    }
+
+    /// gzip (the system's) in place: `path` becomes `path.gz`.
+    static func gzip(_ path: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let (status, output) = try runProgram("/usr/bin/gzip", ["-n", path])
+        try #require(status == 0, "gzip \(path): \(output)", sourceLocation: sourceLocation)
+    }
+
+    /// A run's outputs with what names the prescriptions file made the same (the state store
+    /// and summary.json's inputs aside), and rejects.csv's rows without their file and line.
+    static func comparable(_ out: String, file: String) throws -> [String: String] {
+        var files = try snapshot(out)
+        files["summary.json"] = nil
+        files["rejects.csv"] = csvRecords(files["rejects.csv"] ?? "").map { r in
+            ["severity", "reason", "field", "value", "record"].map { r[$0] ?? "" }.joined(separator: "|")
+        }.sorted().joined(separator: "\n")
+        files["report.html"] = read(out + "/report.html").replacingOccurrences(of: "<td>\(file)</td>", with: "<td>prescriptions.csv</td>")
+        return files
+    }
+
+    static func inputs(_ out: String) throws -> [String: [String: Any]] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: out + "/summary.json"))
+        let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let inputs = try #require(json["inputs"] as? [[String: Any]])
+        return Dictionary(uniqueKeysWithValues: inputs.map { ($0["file"] as? String ?? "", $0) })
+    }
+
+    static func run(_ extracts: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> (out: String, result: CaseFind.Result)
+    {
+        let out = temporaryFolder("out", sourceLocation: sourceLocation)
+        return (out, try casefind("run", extracts, asOf: asOf, out: out))
+    }
+
+    @Test func partsInAFolderGiveWhatOneFileGives() throws {
+        let plain = try Self.run(try sampleCopy())
+        try #require(plain.result.status == 0, "\(plain.result.stderr)")
+        var texts: [String] = []
+        let extracts = try Self.sample { folder, text in
+            texts = Self.pieces(text, 3)
+            try FileManager.default.createDirectory(atPath: folder + "/prescriptions", withIntermediateDirectories: false)
+            for (i, piece) in texts.enumerated() {
+                try piece.write(toFile: folder + "/prescriptions/2026-0\(i + 1).csv", atomically: true, encoding: .utf8)
+            }
+            try Self.gzip(folder + "/prescriptions/2026-03.csv")  // a gzip part among plain ones
+        }
+        let parts = try Self.run(extracts)
+        try #require(parts.result.status == 0, "\(parts.result.stderr)")
+        #expect(try Self.comparable(parts.out, file: "prescriptions/") == Self.comparable(plain.out, file: "prescriptions.csv"))
+        #expect(!parts.result.stderr.contains("warning"), "\(parts.result.stderr)")
+
+        // summary.json: the extract's totals, and each part with the SHA-256 of its bytes as delivered.
+        let whole = try #require(try Self.inputs(plain.out)["prescriptions.csv"])
+        let folder = try #require(try Self.inputs(parts.out)["prescriptions/"])
+        for key in ["read", "accepted", "rejected", "unregistered", "warnings", "opted_out"] {
+            #expect(folder[key] as? Int == whole[key] as? Int, "\(key)")
+        }
+        let listed = try #require(folder["parts"] as? [[String: Any]])
+        #expect(
+            listed.map { $0["file"] as? String } == [
+                "prescriptions/2026-01.csv", "prescriptions/2026-02.csv", "prescriptions/2026-03.csv.gz",
+            ])
+        for part in listed {
+            let name = try #require(part["file"] as? String)
+            #expect(part["sha256"] as? String == (try sha256sum(extracts + "/" + name)), "\(name)")
+            let size = try FileManager.default.attributesOfItem(atPath: extracts + "/" + name)[.size] as? Int
+            #expect(part["bytes"] as? Int == size, "\(name)")
+        }
+        #expect(listed.reduce(0) { $0 + ($1["read"] as? Int ?? 0) } == whole["read"] as? Int)
+
+        // rejects.csv names the part and the line in it that holds the record.
+        let rejects = csvRecords(read(parts.out + "/rejects.csv")).filter { ($0["file"] ?? "").hasPrefix("prescriptions/") }
+        #expect(!rejects.isEmpty)
+        for r in rejects where r["file"] != "prescriptions/2026-03.csv.gz" {
+            let piece = texts[Int(String(r["file"]!.dropFirst("prescriptions/2026-0".count).prefix(1)))! - 1]
+            let line = try #require(Int(r["line"] ?? ""))
+            let lines = piece.split(separator: "\n", omittingEmptySubsequences: false)
+            #expect(parseCSV(lines[(line - 1)...].joined(separator: "\n")).first == parseCSV(r["record"] ?? "").first, "\(r)")
+        }
+    }
+
+    @Test func gzipFilesGiveWhatPlainFilesGive() throws {
+        let plain = try Self.run(try sampleCopy())
+        let extracts = try sampleCopy()
+        try Self.gzip(extracts + "/prescriptions.csv")
+        try Self.gzip(extracts + "/admissions.csv")
+        let zipped = try Self.run(extracts)
+        try #require(zipped.result.status == 0, "\(zipped.result.stderr)")
+        var a = try Self.comparable(zipped.out, file: "prescriptions.csv.gz")
+        a["report.html"] = a["report.html"]?.replacingOccurrences(of: "<td>admissions.csv.gz</td>", with: "<td>admissions.csv</td>")
+        #expect(a == (try Self.comparable(plain.out, file: "prescriptions.csv")))
+        let inputs = try Self.inputs(zipped.out)
+        let gz = try #require(inputs["prescriptions.csv.gz"])
+        #expect(gz["sha256"] as? String == (try sha256sum(extracts + "/prescriptions.csv.gz")))
+        #expect(gz["parts"] == nil)
+        #expect(
+            gz["bytes"] as? Int == (try FileManager.default.attributesOfItem(atPath: extracts + "/prescriptions.csv.gz")[.size] as? Int))
+        #expect(inputs["admissions.csv.gz"]?["read"] as? Int == (try Self.inputs(plain.out))["admissions.csv"]?["read"] as? Int)
+    }
+
+    @Test func aTruncatedGzipFileStopsTheRunNamingIt() throws {
+        let extracts = try sampleCopy()
+        try Self.gzip(extracts + "/prescriptions.csv")
+        let path = extracts + "/prescriptions.csv.gz"
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: path))
+        let (out, r) = try Self.run(extracts)
+        #expect(r.status == 65, "\(r.stderr)")
+        #expect(r.stderr.contains("prescriptions.csv.gz ends in the middle of its gzip data (truncated?)"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out + "/cases.csv"))
+    }
+
+    @Test func bytesThatAreNotGzipStopTheRun() throws {
+        let extracts = try sampleCopy()
+        try FileManager.default.moveItem(atPath: extracts + "/prescriptions.csv", toPath: extracts + "/prescriptions.csv.gz")
+        let (out, r) = try Self.run(extracts)
+        #expect(r.status == 65, "\(r.stderr)")
+        #expect(r.stderr.contains("prescriptions.csv.gz is not a readable gzip file"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out + "/cases.csv"))
+    }
+
+    @Test func partsWithAnotherHeaderAreRefused() throws {
+        let extracts = try Self.sample { folder, text in
+            var two = Self.pieces(text, 2)
+            two[1] = two[1].replacingOccurrences(of: "issue_date", with: "date_issued")
+            try FileManager.default.createDirectory(atPath: folder + "/prescriptions", withIntermediateDirectories: false)
+            for (i, piece) in two.enumerated() {
+                try piece.write(toFile: folder + "/prescriptions/part-\(i + 1).csv", atomically: true, encoding: .utf8)
+            }
+        }
+        let (out, r) = try Self.run(extracts)
+        #expect(r.status == 65, "\(r.stderr)")
+        #expect(
+            r.stderr.contains(
+                "prescriptions/part-2.csv has another header than prescriptions/part-1.csv: field 2 is 'date_issued', not 'issue_date'"),
+            "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out + "/cases.csv"))
+    }
+
+    @Test func anExtractDeliveredTwiceIsAConfigurationError() throws {
+        let extracts = try sampleCopy()
+        try Self.gzip(extracts + "/admissions.csv")
+        try "nhs_number\n".write(toFile: extracts + "/admissions.csv", atomically: true, encoding: .utf8)
+        let (out, r) = try Self.run(extracts)
+        #expect(r.status == 65, "\(r.stderr)")
+        #expect(r.stderr.contains("admissions is delivered more than once"), "\(r.stderr)")
+        #expect(r.stderr.contains("admissions.csv, admissions.csv.gz; keep one"), "\(r.stderr)")
+        #expect((try FileManager.default.contentsOfDirectory(atPath: out)).isEmpty, "a configuration error writes nothing")
+    }
+
+    @Test func aFolderWithNoPartIsAConfigurationError() throws {
+        let extracts = try Self.sample { folder, _ in
+            try FileManager.default.createDirectory(atPath: folder + "/prescriptions", withIntermediateDirectories: false)
+            try "x".write(toFile: folder + "/prescriptions/prescriptions.zip", atomically: true, encoding: .utf8)
+        }
+        let (_, r) = try Self.run(extracts)
+        #expect(r.status == 65, "\(r.stderr)")
+        #expect(r.stderr.contains("the folder prescriptions/ in"), "\(r.stderr)")
+        #expect(r.stderr.contains("holds no part (prescriptions/*.csv or *.csv.gz) to read"), "\(r.stderr)")
+    }
+
+    @Test func filesThatLookLikeExtractsButAreNotReadAreWarnedAbout() throws {
+        let extracts = try sampleCopy()
+        for name in ["admissions.zip", "prescriptions.csv.bz2", "nominations.txt"] {
+            try "x".write(toFile: extracts + "/" + name, atomically: true, encoding: .utf8)
+        }
+        let (out, r) = try Self.run(extracts)
+        try #require(r.status == 0, "\(r.stderr)")
+        for name in ["admissions.zip", "nominations.txt", "prescriptions.csv.bz2"] {
+            #expect(r.stderr.contains("casefind: warning: \(name) looks like an extract but is not read"), "\(r.stderr)")
+        }
+        let data = try Data(contentsOf: URL(fileURLWithPath: out + "/summary.json"))
+        let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let unread = try #require(json["unread_files"] as? [String])
+        #expect(unread.count == 3)
+        #expect(unread.first?.hasPrefix("admissions.zip looks like an extract but is not read: casefind reads admissions.csv") == true)
+    }
+
+    @Test func aRequiredExtractMissingStillStopsTheRun() throws {
+        let extracts = try Self.sample("patients.csv") { folder, text in
+            try text.write(toFile: folder + "/patients.csv.zip", atomically: true, encoding: .utf8)
+        }
+        let (_, r) = try Self.run(extracts)
+        #expect(r.status == 65, "\(r.stderr)")
+        #expect(r.stderr.contains("patients.csv is missing"), "\(r.stderr)")
+    }
+}
