@@ -30,6 +30,7 @@ public enum Screening {
             let reader = ExtractReader(
                 directory: (file as NSString).deletingLastPathComponent.isEmpty ? "." : (file as NSString).deletingLastPathComponent,
                 mapping: mapping, sink: rejects)
+            reader.namedFileOnly = true
             guard reader.exists(.screening) else { throw ConfigurationError("cannot read screening outcomes file \(file)") }
             let latest = try state.latestRun()
             var criteriaNow: [String: [String]] = [:]

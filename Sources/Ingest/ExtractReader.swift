@@ -76,8 +76,19 @@ public final class ExtractReader {
 
     /// How the extract was delivered (`ExtractDelivery`); nil when it is not there.
     public func delivery(of kind: ExtractKind) throws(ConfigurationError) -> ExtractDelivery? {
-        try ExtractDelivery.find(kind, in: directory, mapping: mapping)
+        if namedFileOnly {
+            let name = mapping.file(kind).fileName ?? kind.defaultFileName
+            let path = Self.path(of: kind, in: directory, mapping: mapping)
+            guard ExtractDelivery.isFile(path) else { return nil }
+            return ExtractDelivery(parts: [.init(path: path, name: name, gzip: name.hasSuffix(".gz"))], name: name)
+        }
+        return try ExtractDelivery.find(kind, in: directory, mapping: mapping)
     }
+
+    /// Read the file the mapping names and nothing else: no `.gz` beside it, no folder of parts
+    /// (a file given on the command line, such as `screening import`'s, whose folder may hold
+    /// anything).
+    public var namedFileOnly = false
 
     /// Where an extract is read from: its mapped file name, else the contract's, in `directory`.
     public static func path(of kind: ExtractKind, in directory: String, mapping: ColumnMapping) -> String {

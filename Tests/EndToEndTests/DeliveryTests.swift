@@ -219,4 +219,16 @@ import Testing
         #expect(r.status == 65, "\(r.stderr)")
         #expect(r.stderr.contains("patients.csv is missing"), "\(r.stderr)")
     }
+
+    /// A file named on the command line is read as it is: `screening import DIR/screening.csv
+    /// --out DIR/screening` has a folder of the file's name beside it, and that is no part folder.
+    @Test func aFileNamedOnTheCommandLineIsThatFile() throws {
+        let dir = temporaryFolder("screening")
+        try FileManager.default.createDirectory(atPath: dir + "/screening", withIntermediateDirectories: false)
+        try "nhs_number,outcome,date,case_manager_id\n\(nhs(1)),declined,2026-11-20,\n".write(
+            toFile: dir + "/screening.csv", atomically: true, encoding: .utf8)
+        let r = try CaseFind.run(["screening", "import", dir + "/screening.csv", "--out", dir + "/screening", "--state", dir + "/s.db"])
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+        #expect(FileManager.default.fileExists(atPath: dir + "/screening/screening-rejects.csv"))
+    }
 }
