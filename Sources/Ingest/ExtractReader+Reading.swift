@@ -164,7 +164,9 @@ extension ExtractReader {
             parser.handRecords(to: records)
             handedOver = true
         }
-        let gzip = source.gzip ? try GzipInput(fd: fd, name: source.name) : nil
+        // A gzip file is inflated on another thread, a few buffers ahead of the parsing.
+        let gzip = source.gzip ? GzipReadAhead(try GzipInput(fd: fd, name: source.name), size: ExtractReader.chunkSize) : nil
+        defer { gzip?.close() }
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: ExtractReader.chunkSize, alignment: 16)
         defer { buffer.deallocate() }
         var remaining = Int.max
@@ -182,20 +184,23 @@ extension ExtractReader {
             fileSize = remaining
         }
         while remaining > 0 {
-            let n: Int
             if let gzip {
-                n = try gzip.read(into: buffer)
+                guard let chunk = try gzip.read() else { break }
                 bytes = gzip.compressedBytes
-            } else {
-                n = Glibc.read(fd, buffer.baseAddress, min(buffer.count, remaining))
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw ConfigurationError("cannot read \(source.path): \(String(cString: strerror(errno)))")
-                }
-                bytes += max(n, 0)
-                remaining -= max(n, 0)
+                parser.feed(chunk)
+                handOver()
+                progress(bytes, fileSize)
+                if let headerError { throw headerError }
+                continue
+            }
+            let n = Glibc.read(fd, buffer.baseAddress, min(buffer.count, remaining))
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw ConfigurationError("cannot read \(source.path): \(String(cString: strerror(errno)))")
             }
             if n == 0 { break }
+            bytes += n
+            remaining -= n
             parser.feed(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
             handOver()
             progress(bytes, fileSize)

@@ -113,4 +113,34 @@ import Testing
         #expect(throws: ConfigurationError.self) { try Self.inflate(Data()) }
         #expect(throws: ConfigurationError.self) { try Self.inflate(Data("plain text, not gzip\n".utf8)) }
     }
+
+    /// Inflated on another thread a few small buffers ahead: the same bytes in the same order;
+    /// an error reaches the reader; closing early does not wait for the rest of the file.
+    @Test func gzipReadAheadGivesTheSameBytes() throws {
+        let text = (0..<5000).map { "row \($0)\n" }.joined()
+        let data = try Self.gzipped(text)
+        func open(_ bytes: Data) throws -> (GzipReadAhead, Int32) {
+            let path = temporaryFolder("gzip") + "/in.gz"
+            FileManager.default.createFile(atPath: path, contents: bytes)
+            let fd = Glibc.open(path, O_RDONLY)
+            return (GzipReadAhead(try GzipInput(fd: fd, name: "in.gz"), size: 100, count: 2), fd)
+        }
+        let (ahead, fd) = try open(data)
+        var out: [UInt8] = []
+        while let chunk = try ahead.read() { out += chunk }
+        #expect(String(decoding: out, as: UTF8.self) == text)
+        #expect(ahead.compressedBytes == data.count)
+        ahead.close()
+        close(fd)
+
+        let (cut, cutFD) = try open(data.prefix(data.count / 2))
+        #expect(throws: ConfigurationError.self) { while try cut.read() != nil {} }
+        cut.close()
+        close(cutFD)
+
+        let (early, earlyFD) = try open(data)
+        _ = try early.read()
+        early.close()  // the inflating thread is stopped while waiting for a free buffer
+        close(earlyFD)
+    }
 }
