@@ -17,8 +17,12 @@ public struct ColumnMapping: Sendable {
 
     /// How one file is read.
     public struct FileMapping: Sendable {
-        /// The file name inside the extracts folder.
+        /// The file name inside the extracts folder (or a glob of part files).
         public var fileName: String?
+        /// A file in the extracts folder holding the header line of parts that have none (a HES
+        /// delivery's `*_headers.txt`): each part is then read as that line and its own lines,
+        /// numbered from 1.
+        public var headerFile: String?
         public var delimiter: UInt8 = UInt8(ascii: ",")
         public var dateFormat: DateFormat = .iso
         /// Contract column -> source header names; two or more names make a composite key
@@ -74,6 +78,7 @@ public struct ColumnMapping: Sendable {
             let f = try files.map(key)
             var fm = FileMapping()
             fm.fileName = try f.optionalString("file")
+            fm.headerFile = try f.optionalString("header_file")
             if let d = try f.optionalString("delimiter") {
                 guard d.utf8.count == 1 else { throw f.error("delimiter must be one character, not '\(d)'", at: f.optional("delimiter")) }
                 fm.delimiter = d.utf8.first!

@@ -35,13 +35,15 @@ public struct ExtractDelivery: Sendable, Equatable {
     public static func find(
         _ kind: ExtractKind, in directory: String, mapping: ColumnMapping
     ) throws(ConfigurationError) -> ExtractDelivery? {
-        try find(named: mapping.file(kind).fileName ?? kind.defaultFileName, in: directory)
+        let file = mapping.file(kind)
+        return try find(named: file.fileName ?? kind.defaultFileName, in: directory, headerFile: file.headerFile)
     }
 
-    static func find(named name: String, in directory: String) throws(ConfigurationError) -> ExtractDelivery? {
+    /// - Parameter headerFile: the mapping's header file, never one of the parts a glob matches.
+    static func find(named name: String, in directory: String, headerFile: String? = nil) throws(ConfigurationError) -> ExtractDelivery? {
         func path(_ relative: String) -> String { directory.hasSuffix("/") ? directory + relative : directory + "/" + relative }
         if name.contains(where: { $0 == "*" || $0 == "?" || $0 == "[" }) {
-            let matches = glob(path(name)).filter { isFile($0) }
+            let matches = glob(path(name)).filter { isFile($0) && $0 != headerFile.map(path) }
             guard !matches.isEmpty else { return nil }
             let prefix = path("")
             return ExtractDelivery(

@@ -1,4 +1,5 @@
 import CaseCore
+import Foundation
 
 #if canImport(Glibc)
     import Glibc
@@ -72,6 +73,8 @@ extension ExtractReader {
                 }
             }
         }
+        // Headerless parts: each is read after the header file's line.
+        let headerLine = try fileMapping.headerFile.map { name throws(ConfigurationError) in try Self.headerLine(name, in: directory) }
         var afterHeader: ((borrowing CSVRecord) -> Void)?
         var firstHeader: (part: String, fields: [String])?
         var unregisteredSoFar = 0
@@ -81,7 +84,7 @@ extension ExtractReader {
             context.file = source.name
             let before = stats
             let (sha256, bytes) = try readPart(
-                source, of: delivery, kind: kind, delimiter: fileMapping.delimiter,
+                source, of: delivery, kind: kind, delimiter: fileMapping.delimiter, headerLine: headerLine,
                 progress: { [onChunk] partBytes, size in onChunk?(kind, before.bytes + partBytes, size, stats.read) }
             ) { record throws(ConfigurationError) in
                 // The part's first record: its header.
@@ -126,7 +129,7 @@ extension ExtractReader {
     /// chunk. Returns the part's SHA-256 (empty for the second half of a file cut in two, whose
     /// digest is the first half's) and its bytes as delivered.
     private func readPart(
-        _ source: ExtractDelivery.Part, of delivery: ExtractDelivery, kind: ExtractKind, delimiter: UInt8,
+        _ source: ExtractDelivery.Part, of delivery: ExtractDelivery, kind: ExtractKind, delimiter: UInt8, headerLine: [UInt8]?,
         progress: (Int, Int) -> Void,
         header: @escaping (borrowing CSVRecord) throws(ConfigurationError) -> ((borrowing CSVRecord) -> Void)?
     ) throws(ConfigurationError) -> (sha256: String, bytes: Int) {
@@ -171,6 +174,11 @@ extension ExtractReader {
         defer { buffer.deallocate() }
         var remaining = Int.max
         var bytes = 0
+        if let headerLine {
+            // The header file's line, then the part's own lines from line 1.
+            headerLine.withUnsafeBytes { parser.feed($0) }
+            parser.setLine(1)
+        }
         if let part {
             if part.start > 0 {
                 // The header first, then the records from the cut, numbered from its line.
@@ -212,6 +220,20 @@ extension ExtractReader {
             throw ConfigurationError("\(source.name) has no header line", at: SourceLocation(file: source.name, line: 1))
         }
         return (digest?.wait() ?? "", bytes)
+    }
+
+    /// The first line of a header file (`header_file:`), with its line break; at most 1 MiB.
+    static func headerLine(_ name: String, in directory: String) throws(ConfigurationError) -> [UInt8] {
+        let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
+        guard ExtractDelivery.isFile(path), let handle = FileHandle(forReadingAtPath: path) else {
+            throw ConfigurationError("header file \(name) is not in \(directory)")
+        }
+        defer { try? handle.close() }
+        let bytes = [UInt8]((try? handle.read(upToCount: 1 << 20)) ?? Data())
+        guard let end = bytes.firstIndex(of: 10) ?? (bytes.isEmpty ? nil : bytes.count) else {
+            throw ConfigurationError("header file \(name) is empty")
+        }
+        return Array(bytes[..<end]) + [10]
     }
 
     /// A part whose header is not the first part's: the first field that differs, named.

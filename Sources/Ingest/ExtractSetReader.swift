@@ -112,7 +112,10 @@ public final class ExtractSetReader {
         // Only an extract delivered as one plain file can be cut (a gzip file or a set of parts
         // is read from its start on one thread).
         var single: [ExtractKind: String?] = [:]
-        for kind in [ExtractKind.prescriptions, .admissions] { single[kind] = try main.delivery(of: kind)?.singlePlainFile }
+        for kind in [ExtractKind.prescriptions, .admissions] {
+            // A file whose header is in another file cannot be cut either.
+            single[kind] = mapping.file(kind).headerFile == nil ? try main.delivery(of: kind)?.singlePlainFile : nil
+        }
         let prescriptionsCut = FileCut(
             path: threads > 1 ? single[.prescriptions] ?? nil : nil, delimiter: mapping.file(.prescriptions).delimiter)
         let admissionsCut = FileCut(path: threads > 1 ? single[.admissions] ?? nil : nil, delimiter: mapping.file(.admissions).delimiter)

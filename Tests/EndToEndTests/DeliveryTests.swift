@@ -231,4 +231,46 @@ import Testing
         #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
         #expect(FileManager.default.fileExists(atPath: dir + "/screening/screening-rejects.csv"))
     }
+
+    /// Headerless parts matched by a mapping's glob, their header in a separate file (a HES
+    /// delivery's shape): the same outputs, lines numbered from 1 in each part.
+    @Test func headerlessPartsWithAHeaderFileAndAGlob() throws {
+        let plain = try Self.run(try sampleCopy())
+        var texts: [String] = []
+        let extracts = try Self.sample { folder, text in
+            texts = Self.pieces(text, 2).map { String($0.drop(while: { $0 != "\n" }).dropFirst()) }
+            try FileManager.default.createDirectory(atPath: folder + "/rx", withIntermediateDirectories: false)
+            try (String(text.prefix(while: { $0 != "\n" })) + "\n").write(
+                toFile: folder + "/rx/rx_headers.txt", atomically: true, encoding: .utf8)
+            for (i, piece) in texts.enumerated() {
+                try piece.write(toFile: folder + "/rx/rx_2526_0\(i + 1).txt", atomically: true, encoding: .utf8)
+            }
+            try Self.gzip(folder + "/rx/rx_2526_02.txt")
+        }
+        let mapping = temporaryFolder("mapping") + "/rx.yaml"
+        try """
+        mapping: rx-parts
+        version: 1
+        files:
+          prescriptions:
+            file: "rx/rx_*.txt*"
+            header_file: rx/rx_headers.txt
+        """.write(toFile: mapping, atomically: true, encoding: .utf8)
+        let out = temporaryFolder("out")
+        let r = try casefind("run", extracts, asOf: Self.asOf, out: out, extra: ["--mapping", mapping])
+        try #require(r.status == 0, "\(r.stderr)")
+        #expect(read(out + "/cases.csv") == read(plain.out + "/cases.csv"))
+        let inputs = try Self.inputs(out)
+        let parts = try #require(inputs["rx/rx_*.txt*"]?["parts"] as? [[String: Any]])
+        #expect(parts.map { $0["file"] as? String } == ["rx/rx_2526_01.txt", "rx/rx_2526_02.txt.gz"])
+        #expect(inputs["rx/rx_*.txt*"]?["read"] as? Int == (try Self.inputs(plain.out))["prescriptions.csv"]?["read"] as? Int)
+        // The first part's data begins at its line 1.
+        let inFirst = csvRecords(read(out + "/rejects.csv")).filter { $0["file"] == "rx/rx_2526_01.txt" }
+        #expect(!inFirst.isEmpty)
+        for reject in inFirst {
+            let line = try #require(Int(reject["line"] ?? ""))
+            let lines = texts[0].split(separator: "\n", omittingEmptySubsequences: false)
+            #expect(parseCSV(lines[(line - 1)...].joined(separator: "\n")).first == parseCSV(reject["record"] ?? "").first)
+        }
+    }
 }
