@@ -33,11 +33,19 @@ final class ActivityJobs: @unchecked Sendable {
     let split: Bool
     let splitAdmissions: Bool
 
+    /// How an activity extract is read on two threads: a plain file cut in two byte ranges, or
+    /// the parts of a delivery of several files shared out, the first run of parts on one
+    /// thread and the rest on the other.
+    enum Halves {
+        case bytes(FilePart, FilePart)
+        case parts(Range<Int>, Range<Int>)
+    }
+
     /// - Parameter reader: makes the reader of one job, writing to the buffer given or, when
     ///   nil, straight to the sink.
     init(
-        consumer: any ExtractConsumer, sink: DiagnosticSink, threads: Int, halves: (FilePart, FilePart)?,
-        admissionHalves: (FilePart, FilePart)?, reader: (DiagnosticCollector?) -> ExtractReader
+        consumer: any ExtractConsumer, sink: DiagnosticSink, threads: Int, halves: Halves?, admissionHalves: Halves?,
+        reader: (DiagnosticCollector?) -> ExtractReader
     ) {
         self.consumer = consumer
         self.sink = sink
@@ -45,11 +53,14 @@ final class ActivityJobs: @unchecked Sendable {
         var jobs: [Job] = []
         /// The two halves of a cut file: the first writes straight to the sink (it leads its
         /// phase), the second into a buffer passed on after it.
-        func appendHalves(_ kind: ExtractKind, _ parts: (FilePart, FilePart)) {
+        func appendHalves(_ kind: ExtractKind, _ halves: Halves) {
             let buffer = DiagnosticCollector()
-            for (part, sinkBuffer) in [(parts.0, nil), (parts.1, buffer)] as [(FilePart, DiagnosticCollector?)] {
+            for (second, sinkBuffer) in [(false, nil), (true, buffer)] as [(Bool, DiagnosticCollector?)] {
                 let r = reader(sinkBuffer)
-                r.part = part
+                switch halves {
+                case .bytes(let a, let b): r.part = second ? b : a
+                case .parts(let a, let b): r.partRange = second ? b : a
+                }
                 jobs.append(Job(kind: kind, reader: r, buffer: sinkBuffer))
             }
         }

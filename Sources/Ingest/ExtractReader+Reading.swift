@@ -76,11 +76,13 @@ extension ExtractReader {
         // Headerless parts: each is read after the header file's line.
         let headerLine = try fileMapping.headerFile.map { name throws(ConfigurationError) in try Self.headerLine(name, in: directory) }
         var afterHeader: ((borrowing CSVRecord) -> Void)?
-        var firstHeader: (part: String, fields: [String])?
+        // What every part's header must be: the delivery's first part's (read ahead for a
+        // reader of later parts, so the message is the same on one thread or two).
+        var firstHeader = try (partRange?.lowerBound ?? 0) > 0 ? Self.headerFields(of: delivery.parts[0], fileMapping, in: directory) : nil
         var unregisteredSoFar = 0
         // One file (plain or gzip) is the extract's line in summary.json; parts are listed.
         let whole = delivery.parts.count == 1
-        for source in delivery.parts {
+        for source in delivery.parts[partRange ?? delivery.parts.indices] {
             context.file = source.name
             let before = stats
             let (sha256, bytes) = try readPart(
@@ -91,9 +93,10 @@ extension ExtractReader {
                 let fields = (0..<record.count).map { record.string($0).lowercased() }
                 if let first = firstHeader {
                     guard fields == first.fields else { throw Self.headerMismatch(source.name, fields, first) }
-                    return afterHeader
+                    if afterHeader != nil { return afterHeader }
                 }
-                firstHeader = (source.name, fields)
+                if firstHeader == nil { firstHeader = (source.name, fields) }
+                self.headers[kind] = firstHeader
                 let resolved = HeaderColumns(record: record, kind: kind, mapping: fileMapping, fileName: source.name)
                 context.headerCount = record.count
                 if let optOuts, !optOuts.isEmpty, kind != .optOuts, kind.columns.contains(where: { $0.name == "nhs_number" }) {
@@ -119,7 +122,7 @@ extension ExtractReader {
             }
             if whole { stats.sha256 = sha256 }
         }
-        if !whole { stats.sha256 = PartStats.combinedDigest(stats.parts) }
+        if !whole && partRange == nil { stats.sha256 = PartStats.combinedDigest(stats.parts) }
         self.stats[kind] = stats
     }
 
@@ -220,6 +223,38 @@ extension ExtractReader {
             throw ConfigurationError("\(source.name) has no header line", at: SourceLocation(file: source.name, line: 1))
         }
         return (digest?.wait() ?? "", bytes)
+    }
+
+    /// A part's header as the header check compares it (its fields, lower-cased), read from
+    /// its first record alone; the header file's for headerless parts.
+    static func headerFields(
+        of source: ExtractDelivery.Part, _ file: ColumnMapping.FileMapping, in directory: String
+    ) throws(ConfigurationError) -> (part: String, fields: [String]) {
+        var fields: [String]?
+        let parser = CSVStreamParser(delimiter: file.delimiter) { record in
+            if fields == nil { fields = (0..<record.count).map { record.string($0).lowercased() } }
+        }
+        if let name = file.headerFile {
+            try headerLine(name, in: directory).withUnsafeBytes { parser.feed($0) }
+        } else {
+            let fd = open(source.path, O_RDONLY)
+            guard fd >= 0 else { throw ConfigurationError("cannot open \(source.path): \(String(cString: strerror(errno)))") }
+            defer { close(fd) }
+            let gzip = source.gzip ? try GzipInput(fd: fd, name: source.name) : nil
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
+            defer { buffer.deallocate() }
+            var total = 0
+            while fields == nil && total < 1 << 20 {
+                let n =
+                    try gzip.map { g throws(ConfigurationError) in try g.read(into: buffer) }
+                    ?? Glibc.read(fd, buffer.baseAddress, buffer.count)
+                if n <= 0 { break }
+                total += n
+                parser.feed(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+            }
+        }
+        parser.finish()
+        return (source.name, fields ?? [])
     }
 
     /// The first line of a header file (`header_file:`), with its line break; at most 1 MiB.

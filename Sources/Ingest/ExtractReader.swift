@@ -19,6 +19,12 @@ public final class ExtractReader {
     /// When set, the next file is read only in this byte range (see `CSVSplit`); a part that
     /// does not start at 0 leaves the file's SHA-256 to the part that does.
     public var part: FilePart?
+    /// When set, only these parts of a delivery of several files are read (the rest on another
+    /// thread); the extract's digest over all its parts is then left to whoever joins them.
+    public var partRange: Range<Int>?
+    /// Each extract's first header as read (its part, and its fields lower-cased): readers of
+    /// the parts of one delivery on two threads check theirs are the same when joined.
+    public internal(set) var headers: [ExtractKind: (part: String, fields: [String])] = [:]
     /// SHA-256 digests already under way (`FileDigest.sequence`), used instead of starting one
     /// when the file is read.
     public var startedDigests: [ExtractKind: FileDigest] = [:]
@@ -46,6 +52,7 @@ public final class ExtractReader {
         s.unregistered += other.unregistered
         s.warnings += other.warnings
         s.optedOut += other.optedOut
+        s.parts += other.parts
         if s.sha256.isEmpty { s.sha256 = other.sha256 }
         stats[other.kind] = s
     }

@@ -73,6 +73,30 @@ public final class ExtractSetReader {
         return Int(Double(info.st_size) * Double(max(lines, 1)) / Double(n))
     }
 
+    /// The parts of a delivery of several files in two runs of about equal work for two
+    /// threads (a gzip part counted as four times its size, about what it inflates to); nil for
+    /// one file.
+    static func shareOut(_ delivery: ExtractDelivery) -> ActivityJobs.Halves? {
+        guard delivery.parts.count > 1 else { return nil }
+        let weights = delivery.parts.map { p -> Int in
+            var info = stat()
+            let size = stat(p.path, &info) == 0 ? Int(info.st_size) : 0
+            return p.gzip ? size * 4 : size
+        }
+        let total = weights.reduce(0, +)
+        var sum = 0
+        var k = 1
+        for (i, w) in weights.enumerated() {
+            sum += w
+            if sum * 2 >= total {
+                k = i + 1
+                break
+            }
+        }
+        k = min(max(k, 1), delivery.parts.count - 1)
+        return .parts(0..<k, k..<delivery.parts.count)
+    }
+
     /// Reads case_managers.csv into the consumer. A caseload_max outside the limits stops the
     /// run here, before any output is created; the file's other findings are passed to `read`'s
     /// sink, first, as if read there.
@@ -109,12 +133,15 @@ public final class ExtractSetReader {
         if let rows = Self.estimatedRows(main.path(of: .patients)) { consumer.reserve(patients: rows) }
         // Where to cut the big activity files for two threads: found on another core while the
         // spine is read here.
-        // Only an extract delivered as one plain file can be cut (a gzip file or a set of parts
-        // is read from its start on one thread).
+        // Only an extract delivered as one plain file can be cut (a gzip file is read from its
+        // start on one thread); a delivery of several files has its parts shared out instead.
         var single: [ExtractKind: String?] = [:]
+        var partHalves: [ExtractKind: ActivityJobs.Halves] = [:]
         for kind in [ExtractKind.prescriptions, .admissions] {
+            let delivery = try main.delivery(of: kind)
             // A file whose header is in another file cannot be cut either.
-            single[kind] = mapping.file(kind).headerFile == nil ? try main.delivery(of: kind)?.singlePlainFile : nil
+            single[kind] = mapping.file(kind).headerFile == nil ? delivery?.singlePlainFile : nil
+            if threads > 1, let delivery, let halves = Self.shareOut(delivery) { partHalves[kind] = halves }
         }
         let prescriptionsCut = FileCut(
             path: threads > 1 ? single[.prescriptions] ?? nil : nil, delimiter: mapping.file(.prescriptions).delimiter)
@@ -139,8 +166,11 @@ public final class ExtractSetReader {
         try main.readPatients { consumer.add($0) }
         finished(.patients)
         consumer.spineComplete()
+        let cuts = (prescriptionsCut.wait(), admissionsCut.wait())
         let activity = ActivityJobs(
-            consumer: consumer, sink: sink, threads: threads, halves: prescriptionsCut.wait(), admissionHalves: admissionsCut.wait()
+            consumer: consumer, sink: sink, threads: threads,
+            halves: cuts.0.map { ActivityJobs.Halves.bytes($0.0, $0.1) } ?? partHalves[.prescriptions],
+            admissionHalves: cuts.1.map { ActivityJobs.Halves.bytes($0.0, $0.1) } ?? partHalves[.admissions]
         ) { buffer in
             let r = self.reader(sink: buffer ?? sink, people: main.people)
             r.startedDigests = digests
@@ -152,8 +182,17 @@ public final class ExtractSetReader {
         for job in activity.jobs {
             if let part = job.reader.part, part.start > 0 {
                 main.absorb(job.reader.stats[job.kind]!)
+            } else if let range = job.reader.partRange, range.lowerBound > 0 {
+                // The second thread's parts (whose headers it checked against the first part's),
+                // then one digest over every part.
+                main.absorb(job.reader.stats[job.kind]!)
+                if var s = main.stats[job.kind] {
+                    s.sha256 = PartStats.combinedDigest(s.parts)
+                    main.stats[job.kind] = s
+                }
             } else {
                 main.adopt(job.reader)
+                if let h = job.reader.headers[job.kind] { main.headers[job.kind] = h }
             }
             timings["read_" + job.kind.rawValue] = max(timings["read_" + job.kind.rawValue] ?? 0, job.seconds)
         }

@@ -27,7 +27,10 @@ final class GzipReadAhead: @unchecked Sendable {
         buffers = (0..<count).map { _ in .allocate(byteCount: size, alignment: 16) }
         sizes = Array(repeating: 0, count: count)
         compressedAt = Array(repeating: 0, count: count)
-        free = DispatchSemaphore(value: count)
+        // Made at 0 and signalled up: libdispatch traps on freeing a semaphore whose value is
+        // below the one it was made with, as this one's is when the reader stops early.
+        free = DispatchSemaphore(value: 0)
+        for _ in 0..<count { free.signal() }
         Thread.detachNewThread { [self] in produce() }
     }
 

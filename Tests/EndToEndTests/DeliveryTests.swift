@@ -273,4 +273,37 @@ import Testing
             #expect(parseCSV(lines[(line - 1)...].joined(separator: "\n")).first == parseCSV(reject["record"] ?? "").first)
         }
     }
+
+    /// Parts shared out between two threads give what one thread gives, byte for byte,
+    /// rejects.csv and summary.json included; a part on the second thread with another header
+    /// is refused as on one.
+    @Test func partsOnTwoThreadsGiveWhatOneGives() throws {
+        let extracts = try Self.sample { folder, text in
+            try FileManager.default.createDirectory(atPath: folder + "/prescriptions", withIntermediateDirectories: false)
+            for (i, piece) in Self.pieces(text, 5).enumerated() {
+                try piece.write(toFile: folder + "/prescriptions/m\(i + 1).csv", atomically: true, encoding: .utf8)
+            }
+            try Self.gzip(folder + "/prescriptions/m4.csv")
+        }
+        var outputs: [[String: String]] = []
+        for threads in ["1", "2"] {
+            let out = temporaryFolder("out")
+            let r = try casefind("run", extracts, asOf: Self.asOf, out: out, extra: ["--threads", threads])
+            try #require(r.status == 0, "\(r.stderr)")
+            outputs.append(try snapshot(out).merging(["report.html": read(out + "/report.html")]) { a, _ in a })
+        }
+        #expect(outputs[0] == outputs[1])
+        let rejected = Set(csvRecords(outputs[0]["rejects.csv"] ?? "").compactMap(\.["file"]).filter { $0.hasPrefix("prescriptions/") })
+        #expect(rejected.contains("prescriptions/m1.csv") && rejected.contains("prescriptions/m4.csv.gz"), "\(rejected)")
+
+        let last = extracts + "/prescriptions/m5.csv"
+        try read(last).replacingOccurrences(of: "bnf_code", with: "bnf").write(toFile: last, atomically: true, encoding: .utf8)
+        for threads in ["1", "2"] {
+            let out = temporaryFolder("out")
+            let r = try casefind("run", extracts, asOf: Self.asOf, out: out, extra: ["--threads", threads])
+            #expect(r.status == 65, "\(threads) threads: \(r.stderr)")
+            #expect(r.stderr.contains("prescriptions/m5.csv has another header than prescriptions/m1.csv: field 3 is 'bnf'"), "\(r.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: out + "/cases.csv"))
+        }
+    }
 }
