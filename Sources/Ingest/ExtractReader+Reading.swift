@@ -113,16 +113,21 @@ extension ExtractReader {
                 unregisteredSoFar = all
             }
             if !whole {
-                stats.parts.append(
-                    PartStats(
-                        name: source.name, sha256: sha256, bytes: stats.bytes - before.bytes, read: stats.read - before.read,
-                        accepted: stats.accepted - before.accepted, rejected: stats.rejected - before.rejected,
-                        unregistered: stats.unregistered - before.unregistered, warnings: stats.warnings - before.warnings,
-                        optedOut: stats.optedOut - before.optedOut))
+                var own = FileStats(kind: kind, fileName: source.name)
+                own.present = true
+                own.sha256 = sha256
+                own.bytes = stats.bytes - before.bytes
+                own.read = stats.read - before.read
+                own.accepted = stats.accepted - before.accepted
+                own.rejected = stats.rejected - before.rejected
+                own.unregistered = stats.unregistered - before.unregistered
+                own.warnings = stats.warnings - before.warnings
+                own.optedOut = stats.optedOut - before.optedOut
+                stats.parts.append(own)
             }
             if whole { stats.sha256 = sha256 }
         }
-        if !whole && partRange == nil { stats.sha256 = PartStats.combinedDigest(stats.parts) }
+        if !whole && partRange == nil { stats.sha256 = FileStats.combinedDigest(stats.parts) }
         self.stats[kind] = stats
     }
 

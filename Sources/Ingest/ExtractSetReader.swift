@@ -187,7 +187,7 @@ public final class ExtractSetReader {
                 // then one digest over every part.
                 main.absorb(job.reader.stats[job.kind]!)
                 if var s = main.stats[job.kind] {
-                    s.sha256 = PartStats.combinedDigest(s.parts)
+                    s.sha256 = FileStats.combinedDigest(s.parts)
                     main.stats[job.kind] = s
                 }
             } else {

@@ -42,27 +42,16 @@ public struct FileStats: Sendable, Equatable {
     public var optedOut = 0
     /// Each part of an extract delivered as several files (a folder of parts, a glob), in the
     /// order read; empty for one file, plain or gzip. The counts above are then their totals,
-    /// and `sha256` is `PartStats.combinedDigest`.
-    public var parts: [PartStats] = []
+    /// and `sha256` is `combinedDigest`. Each part's own statistics, its `fileName` the part's
+    /// file relative to the extracts folder.
+    public var parts: [FileStats] = []
 }
 
-/// One part of an extract's delivery: its file (relative to the extracts folder), the SHA-256
-/// and size of its bytes as delivered (compressed, for a gzip file), and its rows' counts.
-public struct PartStats: Sendable, Equatable {
-    public var name: String
-    public var sha256: String
-    public var bytes: Int
-    public var read: Int
-    public var accepted: Int
-    public var rejected: Int
-    public var unregistered: Int
-    public var warnings: Int
-    public var optedOut: Int
-
+extension FileStats {
     /// An extract's digest over its parts: the SHA-256 of one line a part, `SHA256  NAME`, as
     /// `sha256sum` prints them, in the order read. Any part's bytes, name or order changes it.
-    public static func combinedDigest(_ parts: [PartStats]) -> String {
-        SHA256Digest.hex(ofText: parts.map { "\($0.sha256)  \($0.name)\n" }.joined())
+    public static func combinedDigest(_ parts: [FileStats]) -> String {
+        SHA256Digest.hex(ofText: parts.map { "\($0.sha256)  \($0.fileName)\n" }.joined())
     }
 }
 

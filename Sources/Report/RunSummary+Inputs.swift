@@ -8,11 +8,7 @@ extension RunSummary.Input {
             file: s.fileName, present: s.present, sha256: s.present ? s.sha256 : nil, bytes: s.bytes, read: s.read,
             accepted: s.accepted, rejected: s.rejected, unregistered: s.unregistered, warnings: s.warnings, optedOut: s.optedOut)
         if !s.parts.isEmpty {
-            parts = s.parts.map {
-                Part(
-                    file: $0.name, sha256: $0.sha256, bytes: $0.bytes, read: $0.read, accepted: $0.accepted, rejected: $0.rejected,
-                    unregistered: $0.unregistered, warnings: $0.warnings, optedOut: $0.optedOut)
-            }
+            parts = s.parts.map(Self.init)
         }
     }
 }

@@ -47,26 +47,9 @@ public struct RunSummary: Codable, Sendable {
         /// The parts of an extract delivered as several files (a folder of parts, a glob), in
         /// the order read; nil for one file, plain or gzip (whose sha256 and bytes are the file's
         /// as delivered). The extract's counts are the parts' totals, and its sha256 is over
-        /// theirs (`PartStats.combinedDigest`).
-        public var parts: [Part]?
-
-        /// One part: the file (relative to the extracts folder), the SHA-256 and bytes as
-        /// delivered, and its rows' counts.
-        public struct Part: Codable, Sendable {
-            public var file: String
-            public var sha256: String
-            public var bytes: Int
-            public var read: Int
-            public var accepted: Int
-            public var rejected: Int
-            public var unregistered: Int
-            public var warnings: Int
-            public var optedOut: Int
-
-            enum CodingKeys: String, CodingKey {
-                case file, sha256, bytes, read, accepted, rejected, unregistered, warnings, optedOut = "opted_out"
-            }
-        }
+        /// theirs (`FileStats.combinedDigest`). Each part is a line of the same shape, its file
+        /// relative to the extracts folder.
+        public var parts: [Input]?
 
         enum CodingKeys: String, CodingKey {
             case file, present, sha256, bytes, read, accepted, rejected, unregistered, warnings, optedOut = "opted_out", parts
