@@ -182,10 +182,24 @@ extension ExtractReader {
         defer { buffer.deallocate() }
         var remaining = Int.max
         var bytes = 0
+        // A headerless part's own bytes may open with a byte-order mark, which the parser (a
+        // mark only at the start of its input, here the header file's line) would read as data.
+        var atPartStart = false
+        func feed(_ chunk: UnsafeRawBufferPointer) {
+            if atPartStart {
+                atPartStart = false
+                if chunk.count >= 3 && chunk[0] == 0xEF && chunk[1] == 0xBB && chunk[2] == 0xBF {
+                    parser.feed(UnsafeRawBufferPointer(rebasing: chunk[3...]))
+                    return
+                }
+            }
+            parser.feed(chunk)
+        }
         if let headerLine {
             // The header file's line, then the part's own lines from line 1.
             headerLine.withUnsafeBytes { parser.feed($0) }
             parser.setLine(1)
+            atPartStart = true
         }
         if let part {
             if part.start > 0 {
@@ -203,7 +217,7 @@ extension ExtractReader {
             if let gzip {
                 guard let chunk = try gzip.read() else { break }
                 bytes = gzip.compressedBytes
-                parser.feed(chunk)
+                feed(chunk)
                 handOver()
                 progress(bytes, fileSize)
                 if let headerError { throw headerError }
@@ -217,7 +231,7 @@ extension ExtractReader {
             if n == 0 { break }
             bytes += n
             remaining -= n
-            parser.feed(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+            feed(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
             handOver()
             progress(bytes, fileSize)
             if let headerError { throw headerError }
