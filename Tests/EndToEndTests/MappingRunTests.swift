@@ -7,46 +7,7 @@ import Testing
     /// PROVSPNO, ADMIDATE, DIAG_4_01 ...) and DD/MM/YYYY dates, read through a mapping: the same
     /// case list as the contract's layout.
     @Test func hesHeadersAndDayMonthYearDatesGiveTheSameList() throws {
-        let extracts = try sampleCopy(rewriting: [
-            "admissions.csv": { text in
-                var rows = parseCSV(text)
-                let header = rows.removeFirst()
-                let renamed: [String: String] = [
-                    "nhs_number": "NEWNHSNO", "episode_number": "EPIORDER", "admission_date": "ADMIDATE", "discharge_date": "DISDATE",
-                    "admission_method": "ADMIMETH", "patient_classification": "CLASSPAT", "admission_source": "ADMISORC",
-                    "discharge_destination": "DISDEST", "discharge_method": "DISMETH",
-                ]
-                var out = [
-                    header.flatMap { h -> [String] in
-                        if h == "spell_id" { return ["PROCODE3", "PROVSPNO"] }
-                        if h.hasPrefix("diag_") { return ["DIAG_4_" + h.dropFirst(5)] }
-                        return [renamed[h] ?? h]
-                    }
-                ]
-                for r in rows {
-                    var fields: [String] = []
-                    for (h, v) in zip(header, r) {
-                        if h == "spell_id" {
-                            let parts = v.split(separator: ":", maxSplits: 1).map(String.init)
-                            fields += parts.count == 2 ? parts : ["", v]  // a blank provider stays a missing key
-                        } else if h == "admission_date" || h == "discharge_date", v.count == 10, v.dropFirst(4).first == "-" {
-                            let p = v.split(separator: "-")
-                            fields.append("\(p[2])/\(p[1])/\(p[0])")
-                        } else {
-                            fields.append(v)
-                        }
-                    }
-                    if r.count != header.count { fields = r }  // keep malformed rows malformed
-                    out.append(fields)
-                }
-                return out.map {
-                    $0.map { f in
-                        f.contains(",") || f.contains("\"") || f.contains("\n")
-                            ? "\"" + f.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : f
-                    }.joined(separator: ",")
-                }.joined(separator: "\n") + "\n"
-            }
-        ])
+        let extracts = try sampleCopy(rewriting: ["admissions.csv": { Self.hesAdmissions($0, delimiter: ",", dayMonthYear: true) }])
         let mapping = temporaryFolder("mapping") + "/hes.yaml"
         try read(repositoryRoot() + "/mappings/hes-apc.yaml").replacingOccurrences(
             of: "date_format: YYYY-MM-DD", with: "date_format: DD/MM/YYYY"
@@ -58,6 +19,77 @@ import Testing
         let r = try casefind("run", extracts, asOf: "2026-11-22", out: hes, extra: ["--mapping", mapping])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(read(hes + "/cases.csv") == read(plain + "/cases.csv"))
+    }
+
+    /// sample-extracts/' admissions.csv as HES APC names it (NEWNHSNO, PROCODE3 + PROVSPNO,
+    /// ADMIDATE, DIAG_4_01 ...), fields between `delimiter`s (quoted where they hold one, a
+    /// quote or a line break), dates DD/MM/YYYY when `dayMonthYear`.
+    static func hesAdmissions(_ text: String, delimiter: String, dayMonthYear: Bool) -> String {
+        var rows = parseCSV(text)
+        let header = rows.removeFirst()
+        let renamed: [String: String] = [
+            "nhs_number": "NEWNHSNO", "episode_number": "EPIORDER", "admission_date": "ADMIDATE", "discharge_date": "DISDATE",
+            "admission_method": "ADMIMETH", "patient_classification": "CLASSPAT", "admission_source": "ADMISORC",
+            "discharge_destination": "DISDEST", "discharge_method": "DISMETH",
+        ]
+        var out = [
+            header.flatMap { h -> [String] in
+                if h == "spell_id" { return ["PROCODE3", "PROVSPNO"] }
+                if h.hasPrefix("diag_") { return ["DIAG_4_" + h.dropFirst(5)] }
+                return [renamed[h] ?? h]
+            }
+        ]
+        for r in rows {
+            var fields: [String] = []
+            for (h, v) in zip(header, r) {
+                if h == "spell_id" {
+                    let parts = v.split(separator: ":", maxSplits: 1).map(String.init)
+                    fields += parts.count == 2 ? parts : ["", v]  // a blank provider stays a missing key
+                } else if dayMonthYear, h == "admission_date" || h == "discharge_date", v.count == 10, v.dropFirst(4).first == "-" {
+                    let p = v.split(separator: "-")
+                    fields.append("\(p[2])/\(p[1])/\(p[0])")
+                } else {
+                    fields.append(v)
+                }
+            }
+            if r.count != header.count { fields = r }  // keep malformed rows malformed
+            out.append(fields)
+        }
+        return out.map {
+            $0.map { f in
+                f.contains(delimiter) || f.contains("\"") || f.contains("\n")
+                    ? "\"" + f.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : f
+            }.joined(separator: delimiter)
+        }.joined(separator: "\n") + "\n"
+    }
+
+    /// HES APC as delivered (mappings/hes-apc-delivery.yaml): headerless pipe-delimited parts,
+    /// one of them gzip, matched by the preset's glob, with the header line in its own file.
+    /// The same case list as the contract's layout.
+    @Test func theHESDeliveryPresetReadsHeaderlessPipeParts() throws {
+        let extracts = try sampleCopy()
+        let text = Self.hesAdmissions(read(extracts + "/admissions.csv"), delimiter: "|", dayMonthYear: false)
+        try FileManager.default.removeItem(atPath: extracts + "/admissions.csv")
+        try FileManager.default.createDirectory(atPath: extracts + "/hes", withIntermediateDirectories: false)
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let header = lines.removeFirst()
+        try (header + "\n").write(toFile: extracts + "/hes/hes_apc_headers.txt", atomically: true, encoding: .utf8)
+        // Cut where no quoted field is open (an even number of quotes before the cut).
+        var cut = lines.count / 2
+        while lines[..<cut].joined().filter({ $0 == "\"" }).count % 2 == 1 { cut += 1 }
+        try (lines[..<cut].joined(separator: "\n") + "\n").write(
+            toFile: extracts + "/hes/hes_apc_2526_01.txt", atomically: true, encoding: .utf8)
+        try lines[cut...].joined(separator: "\n").write(toFile: extracts + "/hes/hes_apc_2526_02.txt", atomically: true, encoding: .utf8)
+        let (status, output) = try runProgram("/usr/bin/gzip", ["-n", extracts + "/hes/hes_apc_2526_02.txt"])
+        try #require(status == 0, "\(output)")
+        let plain = temporaryFolder()
+        let hes = temporaryFolder()
+        #expect(try casefind("run", repositoryRoot() + "/sample-extracts", asOf: "2026-11-22", out: plain).status == 0)
+        let r = try casefind(
+            "run", extracts, asOf: "2026-11-22", out: hes, extra: ["--mapping", repositoryRoot() + "/mappings/hes-apc-delivery.yaml"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(read(hes + "/cases.csv") == read(plain + "/cases.csv"))
+        #expect(read(hes + "/summary.json").contains("\"file\" : \"hes/hes_apc_2526_02.txt.gz\""))
     }
 
     /// A pseudonymised extract: opaque person keys on the spine and in activity, no Modulus 11.
