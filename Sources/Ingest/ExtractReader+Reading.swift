@@ -112,7 +112,9 @@ extension ExtractReader {
                 stats.unregistered += all - unregisteredSoFar
                 unregisteredSoFar = all
             }
-            if !whole {
+            if whole {
+                stats.sha256 = sha256
+            } else {
                 var own = FileStats(kind: kind, fileName: source.name)
                 own.present = true
                 own.sha256 = sha256
@@ -125,7 +127,6 @@ extension ExtractReader {
                 own.optedOut = stats.optedOut - before.optedOut
                 stats.parts.append(own)
             }
-            if whole { stats.sha256 = sha256 }
         }
         if !whole && partRange == nil { stats.sha256 = FileStats.combinedDigest(stats.parts) }
         self.stats[kind] = stats
