@@ -96,7 +96,6 @@ extension ExtractReader {
                     if afterHeader != nil { return afterHeader }
                 }
                 if firstHeader == nil { firstHeader = (source.name, fields) }
-                self.headers[kind] = firstHeader
                 let resolved = HeaderColumns(record: record, kind: kind, mapping: fileMapping, fileName: source.name)
                 context.headerCount = record.count
                 if let optOuts, !optOuts.isEmpty, kind != .optOuts, kind.columns.contains(where: { $0.name == "nhs_number" }) {

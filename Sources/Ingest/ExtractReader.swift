@@ -22,9 +22,6 @@ public final class ExtractReader {
     /// When set, only these parts of a delivery of several files are read (the rest on another
     /// thread); the extract's digest over all its parts is then left to whoever joins them.
     public var partRange: Range<Int>?
-    /// Each extract's first header as read (its part, and its fields lower-cased): readers of
-    /// the parts of one delivery on two threads check theirs are the same when joined.
-    public internal(set) var headers: [ExtractKind: (part: String, fields: [String])] = [:]
     /// SHA-256 digests already under way (`FileDigest.sequence`), used instead of starting one
     /// when the file is read.
     public var startedDigests: [ExtractKind: FileDigest] = [:]

@@ -131,26 +131,24 @@ public final class ExtractSetReader {
         observer?.finished(main.stats[.caseManagers]!)
         // Reserve the index once rather than growing it.
         if let rows = Self.estimatedRows(main.path(of: .patients)) { consumer.reserve(patients: rows) }
-        // Where to cut the big activity files for two threads: found on another core while the
-        // spine is read here.
-        // Only an extract delivered as one plain file can be cut (a gzip file is read from its
-        // start on one thread); a delivery of several files has its parts shared out instead.
-        var single: [ExtractKind: String?] = [:]
+        // Where to cut the big activity files for two threads, found on another core while the
+        // spine is read here. Only an extract delivered as one plain file with its own header
+        // can be cut (a gzip file is read from its start on one thread); a delivery of several
+        // files has its parts shared out instead.
+        var single: [ExtractKind: String] = [:]
         var partHalves: [ExtractKind: ActivityJobs.Halves] = [:]
         for kind in [ExtractKind.prescriptions, .admissions] {
             let delivery = try main.delivery(of: kind)
-            // A file whose header is in another file cannot be cut either.
-            single[kind] = mapping.file(kind).headerFile == nil ? delivery?.singlePlainFile : nil
+            if mapping.file(kind).headerFile == nil, let file = delivery?.singlePlainFile { single[kind] = file }
             if threads > 1, let delivery, let halves = Self.shareOut(delivery) { partHalves[kind] = halves }
         }
-        let prescriptionsCut = FileCut(
-            path: threads > 1 ? single[.prescriptions] ?? nil : nil, delimiter: mapping.file(.prescriptions).delimiter)
-        let admissionsCut = FileCut(path: threads > 1 ? single[.admissions] ?? nil : nil, delimiter: mapping.file(.admissions).delimiter)
+        let prescriptionsCut = FileCut(path: threads > 1 ? single[.prescriptions] : nil, delimiter: mapping.file(.prescriptions).delimiter)
+        let admissionsCut = FileCut(path: threads > 1 ? single[.admissions] : nil, delimiter: mapping.file(.admissions).delimiter)
         // The big activity files are hashed on another core while the spine is read, rather
         // than beside their own parsing, which has both cores.
         var digests: [ExtractKind: FileDigest] = [:]
         if threads > 1 {
-            let files = [ExtractKind.prescriptions, .admissions].compactMap { k in single[k].flatMap { $0 }.map { (k, $0) } }
+            let files = [ExtractKind.prescriptions, .admissions].compactMap { k in single[k].map { (k, $0) } }
             digests = Dictionary(uniqueKeysWithValues: zip(files.map(\.0), FileDigest.sequence(files.map(\.1))))
         }
         func finished(_ kind: ExtractKind) {
@@ -192,7 +190,6 @@ public final class ExtractSetReader {
                 }
             } else {
                 main.adopt(job.reader)
-                if let h = job.reader.headers[job.kind] { main.headers[job.kind] = h }
             }
             timings["read_" + job.kind.rawValue] = max(timings["read_" + job.kind.rawValue] ?? 0, job.seconds)
         }
