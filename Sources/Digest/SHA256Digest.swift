@@ -6,7 +6,16 @@ import COpenSSL
 public final class SHA256Digest {
     private let context: OpaquePointer
 
+    /// libcrypto started without its exit handler. The digests of the big extracts run on
+    /// their own threads, and a run that stops early (a bad header, a configuration error) exits
+    /// while one may still be hashing: the handler freed libcrypto's tables under it, and the
+    /// process died of a segfault instead of exiting 65. The memory is the process's to the end.
+    private static let started: Bool = {
+        OPENSSL_init_crypto(UInt64(OPENSSL_INIT_NO_ATEXIT), nil) == 1
+    }()
+
     public init() {
+        _ = Self.started
         context = EVP_MD_CTX_new()
         EVP_DigestInit_ex(context, EVP_sha256(), nil)
     }
