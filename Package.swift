@@ -89,7 +89,7 @@ let package = Package(
         ),
         .target(name: "TestSupport", dependencies: ["CaseCore"], path: "Tests/TestSupport"),
         .testTarget(name: "CaseCoreTests", dependencies: ["CaseCore"]),
-        .testTarget(name: "IngestTests", dependencies: ["Ingest", "CaseCore", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "IngestTests", dependencies: ["Ingest", "CaseCore", "Digest", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Facts", "Ingest", "CaseCore", "TestSupport"]),
         .testTarget(name: "StratifyTests", dependencies: ["Stratify", "Rules", "Facts", "Ingest", "CaseCore", "TestSupport"]),
         .testTarget(name: "AllocateTests", dependencies: ["Allocate", "CaseCore"]),

@@ -4,6 +4,10 @@ public struct Substance: Hashable, Comparable, Sendable, CustomStringConvertible
 
     public init(packed: UInt64) { self.packed = packed }
 
+    /// No substance: a prescription whose dm+d id the BNF map does not know. Kept as a row (it
+    /// was issued), it counts towards no drug. No nine characters pack to it (36^9 < 2^64 - 1).
+    @inlinable public static var none: Substance { Substance(packed: UInt64.max) }
+
     public static func < (a: Substance, b: Substance) -> Bool { a.packed < b.packed }
 
     /// Reads a BNF presentation (15) or substance (9+) code, upper-casing it. Nil when shorter

@@ -17,6 +17,8 @@ public struct Configuration {
     public var optOuts: OptOutRegister
     /// SHA-256 of the `--ndoo-cleared` list ("" without one).
     public var ndooClearedSHA256: String
+    /// NHSBSA's BNF SNOMED mapping (`--bnf-map` or the mapping's `bnf_map`), if one was given.
+    public var bnfMap: BNFMap?
     public var store: FactStore
     var extracts: ExtractSetReader
     /// Files in the extracts folder that look like extracts but are not read (a `.zip`, a

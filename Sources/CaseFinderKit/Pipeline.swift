@@ -27,9 +27,13 @@ public enum Pipeline {
             throw ConfigurationError("extracts folder '\(options.extracts)' does not exist")
         }
         let optOuts = OptOutRegister(policy: options.optOutPolicy(criteria))
+        let bnfMap = try (options.bnfMapPath ?? mapping.bnfMapPath).map { path throws(ConfigurationError) in
+            try BNFMap.load(path: path, columns: mapping.bnfMapColumns)
+        }
         let extracts = ExtractSetReader(
             directory: options.extracts, mapping: mapping, missingBefore: criteria.missingBefore,
             caseloadLimits: criteria.caseloadLimits, optOuts: optOuts)
+        extracts.bnfMap = bnfMap
         // How each extract was delivered: one delivered twice, or a folder of parts with none,
         // stops the run here, and so does a required extract delivered not at all.
         for kind in ExtractKind.extracts {
@@ -39,6 +43,8 @@ public enum Pipeline {
                     "required extract \(extracts.path(of: kind)) is missing (nor is there a .gz of it or a folder of its parts)")
             }
         }
+        // A header without a required column stops the run now, not once reading has begun.
+        try extracts.checkHeaders()
         if let path = options.ndooClearedPath {
             optOuts.setCleared(try ClearedList.read(path: path, personID: mapping.personID))
         }
@@ -52,8 +58,8 @@ public enum Pipeline {
             options: options, criteria: criteria, criteriaSHA256: SHA256Digest.hex(ofFile: options.criteriaPath), mapping: mapping,
             risk: risk,
             riskSHA256: criteria.risk.map { SHA256Digest.hex(ofFile: $0.tablePath) } ?? "", optOuts: optOuts,
-            ndooClearedSHA256: options.ndooClearedPath.map { SHA256Digest.hex(ofFile: $0) } ?? "", store: store, extracts: extracts,
-            seconds: configured.timeIntervalSince(start))
+            ndooClearedSHA256: options.ndooClearedPath.map { SHA256Digest.hex(ofFile: $0) } ?? "", bnfMap: bnfMap, store: store,
+            extracts: extracts, seconds: configured.timeIntervalSince(start))
         configuration.unreadFiles = extracts.unreadFiles()
         return configuration
     }

@@ -84,6 +84,9 @@ public enum Run {
         do {
             let rejects = RejectsFile(handle: try folder.create("rejects.csv"))
             let loaded = try Pipeline.load(configuration, sink: rejects, threads: settings.threads, observer: progress)
+            if let map = loaded.bnfMap, let warning = RunSummary.BNFMapUse(map, loaded.reader.stats[.prescriptions]).warning {
+                progress?.warn(warning)
+            }
             // Nothing after the search reads the patients' activity but the report's measures
             // against a baseline: without one, the search gives its memory back as it goes,
             // and its records take it (at 3 million patients the facts and the records were
@@ -216,9 +219,10 @@ public enum Run {
     static func writePracticeLists(_ cases: [CaseRecord], loaded: LoadedExtracts, threads: Int, to folder: OutputDirectory) throws {
         var names: [String: String] = [:]
         for m in loaded.store.caseManagers { if let n = m.name { names[m.id] = n } }
-        let settings = PracticeLists.Settings(
+        var settings = PracticeLists.Settings(
             knownPractices: Set(loaded.store.practices.keys), caseManagerNames: names, opaque: loaded.mapping.personID == .opaque,
             workbook: ReviewWorkbook.bytes)
+        settings.noRegisteredPractice = loaded.mapping.noRegisteredPractice
         try PracticeLists.write(cases, settings: settings, threads: threads, into: folder)
     }
 
@@ -229,15 +233,25 @@ public enum Run {
             String(watermark), loaded.optOuts.policy.description, loaded.ndooClearedSHA256,
         ]
         for kind in ExtractKind.extracts { parts.append(loaded.reader.stats[kind]?.sha256 ?? "-") }
+        // Only with a map, so that runs without one keep their fingerprints.
+        if let map = loaded.bnfMap { parts.append("bnf_map " + map.sha256) }
         return SHA256Digest.hex(ofText: parts.joined(separator: "\n"))
     }
 
     static func inputsJSON(_ loaded: LoadedExtracts) -> String {
         let pairs = ExtractKind.extracts.compactMap { kind -> String? in
             guard let s = loaded.reader.stats[kind], s.present else { return nil }
-            return "\"\(s.fileName)\": \"\(s.sha256)\""
+            return "\(quoted(s.fileName)): \"\(s.sha256)\""
         }
-        return "{" + pairs.joined(separator: ", ") + "}"
+        let map = loaded.bnfMap.map { ["\(quoted("bnf_map " + $0.fileName)): \"\($0.sha256)\""] } ?? []
+        return "{" + (pairs + map).joined(separator: ", ") + "}"
+    }
+
+    /// A JSON string literal (a file name may hold a quote or a backslash).
+    static func quoted(_ text: String) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .withoutEscapingSlashes
+        return (try? encoder.encode(text)).flatMap { String(data: $0, encoding: .utf8) } ?? "\"\""
     }
 
     /// Seconds per stage as a JSON object, to the millisecond, keys sorted.
@@ -270,6 +284,8 @@ public enum Run {
             policy: o.policy.description, excluded: o.excludedOnSpine, type1: o.excludedOnSpineByType[.type1] ?? 0,
             ndoo: o.excludedOnSpineByType[.ndoo] ?? 0, ndooClearedSHA256: loaded.ndooClearedSHA256.isEmpty ? nil : loaded.ndooClearedSHA256,
             removedFromState: forgotten.people, removedFromCaseloads: forgotten.onCaseload)
+        summary.noRegisteredPractice = result.noRegisteredPractice
+        summary.bnfMap = loaded.bnfMap.map { RunSummary.BNFMapUse($0, loaded.reader.stats[.prescriptions]) }
         return summary
     }
 }

@@ -14,6 +14,8 @@ public struct SearchResult {
     /// The funnel: registered, alive, aged N+, each criterion, any criterion.
     public var attrition: [(step: String, patients: Int)]
     public var unmappedPractice: Int
+    /// Registered patients at a practice code that means "no registered practice".
+    public var noRegisteredPractice = 0
     public var timings: [String: Double]
 }
 
@@ -28,7 +30,7 @@ extension Pipeline {
         let criteria = loaded.criteria
         var found = CaseSearch.run(
             store: loaded.store, people: loaded.reader.people, criteria: criteria, risk: loaded.risk, asOf: loaded.options.asOf,
-            threads: threads, releasing: releasingFacts)
+            threads: threads, releasing: releasingFacts, noRegisteredPractice: loaded.mapping.noRegisteredPractice)
         var cases = found.cases
         found.cases = []
         var candidates = cases.map {
@@ -52,7 +54,7 @@ extension Pipeline {
         attrition.append(("any_criterion", cases.count))
         return SearchResult(
             cases: cases, candidates: candidates, exceptions: found.exceptions, attrition: attrition,
-            unmappedPractice: found.unmappedPractice,
+            unmappedPractice: found.unmappedPractice, noRegisteredPractice: found.noRegisteredPractice,
             timings: ["search": Date().timeIntervalSince(start)])
     }
 }

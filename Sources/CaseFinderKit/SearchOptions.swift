@@ -13,6 +13,8 @@ public struct SearchOptions: Sendable {
     /// `--ndoo-cleared`: the national data opt-out service's list of NHS numbers that may be
     /// processed; spine patients missing from it are excluded when the policy names ndoo.
     public var ndooClearedPath: String?
+    /// `--bnf-map`: NHSBSA's BNF SNOMED mapping, overriding the mapping file's `bnf_map`.
+    public var bnfMapPath: String?
 
     public init(
         extracts: String, criteriaPath: String, mappingPath: String? = nil, asOf: Day, optOuts: OptOutPolicy? = nil,

@@ -90,7 +90,8 @@ extension FactStore {
                     unregistered += 1
                     continue
                 }
-                guard r.issueDate > horizon && r.issueDate <= asOf else { continue }
+                // A row without a substance (a dm+d id the map does not know) counts towards no drug.
+                guard r.issueDate > horizon && r.issueDate <= asOf && r.substance != .none else { continue }
                 places[i].position = p
                 casefind_prefetch(kept + p)
             }

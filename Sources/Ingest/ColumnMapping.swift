@@ -33,8 +33,21 @@ public struct ColumnMapping: Sendable {
         /// Or one column holding a list of codes (`DIAG_4_CONCAT`, SUS `Der_Diagnosis_All`),
         /// separated by commas, `||` or spaces.
         public var diagnosisListColumn: String?
+        /// Contract column -> values that mean "not recorded" (SUS's `-1` spell id): such a
+        /// value is read as blank. In patients' gp_practice they mean "no registered practice"
+        /// (SUS and HES use V81997, V81998 and V81999, the default): the patient is kept, and
+        /// is on no practice's list. Compared trimmed and case-insensitively.
+        public var missingValues: [String: [String]] = [:]
 
         public init() {}
+
+        /// How a file not named in the mapping is read: the contract's layout, with SUS's
+        /// placeholder practices declared in patients.csv.
+        public static func defaults(for kind: ExtractKind) -> FileMapping {
+            var m = FileMapping()
+            if kind == .patients { m.missingValues["gp_practice"] = PlaceholderPractice.codes.sorted() }
+            return m
+        }
 
         /// The source header names for a contract column.
         public func sources(for column: String) -> [String] { columns[column] ?? [column] }
@@ -43,13 +56,22 @@ public struct ColumnMapping: Sendable {
     public var name: String
     public var personID: PersonID = .nhsNumber
     public var files: [ExtractKind: FileMapping] = [:]
+    /// NHSBSA's BNF SNOMED mapping for prescriptions coded by dm+d id (`bnf_map:` under
+    /// prescriptions), its path resolved against the mapping file's folder; `--bnf-map`
+    /// overrides the path.
+    public var bnfMapPath: String?
+    public var bnfMapColumns = BNFMap.Columns()
 
     /// The contract's own layout.
     public static let contract = ColumnMapping(name: "contract")
 
     public init(name: String) { self.name = name }
 
-    public func file(_ kind: ExtractKind) -> FileMapping { files[kind] ?? FileMapping() }
+    public func file(_ kind: ExtractKind) -> FileMapping { files[kind] ?? FileMapping.defaults(for: kind) }
+
+    /// The practice codes that mean "no registered practice" (upper-cased): patients.csv's
+    /// declared missing values of gp_practice.
+    public var noRegisteredPractice: Set<String> { Set((file(.patients).missingValues["gp_practice"] ?? []).map { $0.uppercased() }) }
 
     /// Reads a mapping file (YAML). Unknown keys, unknown contract columns, files or date
     /// formats are refused with their line.
@@ -76,7 +98,7 @@ public struct ColumnMapping: Sendable {
                     at: files.optional(key))
             }
             let f = try files.map(key)
-            var fm = FileMapping()
+            var fm = FileMapping.defaults(for: kind)
             fm.fileName = try f.optionalString("file")
             fm.headerFile = try f.optionalString("header_file")
             if let d = try f.optionalString("delimiter") {
@@ -102,6 +124,29 @@ public struct ColumnMapping: Sendable {
                     fm.columns[c] = try cols.strings(c).map(\.0)
                 }
                 try cols.finish()
+            }
+            if let missing = try f.optionalMap("missing_values") {
+                let known = Set(kind.columns.map(\.name))
+                for c in missing.keys {
+                    guard known.contains(c) else {
+                        throw missing.error("'\(c)' is not a column of \(kind.rawValue)", at: missing.optional(c))
+                    }
+                    let values = try missing.strings(c)
+                    if let blank = values.first(where: { $0.0.trimmingCharacters().isEmpty }) {
+                        throw missing.error("a missing value of \(c) must not be blank (a blank field is missing already)", at: blank.1)
+                    }
+                    fm.missingValues[c] = values.map { $0.0.trimmingCharacters() }
+                }
+                try missing.finish(allowing: Set(missing.keys))
+            }
+            if let map = try f.optionalMap("bnf_map") {
+                guard kind == .prescriptions else { throw map.error("only prescriptions have a bnf_map", at: nil) }
+                let file = try map.string("file")
+                let folder = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
+                mapping.bnfMapPath = file.hasPrefix("/") ? file : folder + "/" + file
+                if let s = try map.optionalString("snomed_column") { mapping.bnfMapColumns.snomed = s }
+                if let b = try map.optionalString("bnf_column") { mapping.bnfMapColumns.bnf = b }
+                try map.finish()
             }
             if let diag = try f.optionalMap("diagnoses") {
                 guard kind == .admissions else { throw diag.error("only admissions have diagnoses", at: nil) }

@@ -30,6 +30,12 @@ public enum ExtractKind: String, CaseIterable, Sendable, Hashable, Comparable {
     /// Whether a run refuses to start without this file.
     public var isRequired: Bool { self == .patients || self == .practices }
 
+    /// The column that may stand in for a required one: prescriptions coded by dm+d (SNOMED CT)
+    /// id need no bnf_code column (the BNF map gives the code).
+    public func alternative(to column: String) -> String? {
+        self == .prescriptions && column == "bnf_code" ? "dmd_code" : nil
+    }
+
     /// The contract's columns: name and whether a row without it is rejected.
     public var columns: [(name: String, required: Bool)] {
         switch self {
@@ -42,7 +48,10 @@ public enum ExtractKind: String, CaseIterable, Sendable, Hashable, Comparable {
                 ("admission_source", false), ("discharge_destination", false), ("discharge_method", false),
             ]
         case .prescriptions:
-            return [("nhs_number", true), ("issue_date", true), ("bnf_code", true), ("drug_name", false), ("quantity", false)]
+            return [
+                ("nhs_number", true), ("issue_date", true), ("bnf_code", true), ("drug_name", false), ("quantity", false),
+                ("dmd_code", false),
+            ]
         case .residence:
             return [("nhs_number", true), ("care_home_code", true), ("care_home_type", false), ("from_date", true), ("to_date", false)]
         case .nominations:

@@ -17,7 +17,8 @@ extension ExtractReader {
     ///   is read: hands on what is left and returns how many of the accepted rows so far were
     ///   unregistered.
     func read(
-        _ kind: ExtractKind, finish: (() -> Int)? = nil, prepare: @escaping (HeaderColumns) -> (RowContext) -> RowOutcome?
+        _ kind: ExtractKind, finish: (() -> Int)? = nil,
+        prepare: @escaping (HeaderColumns) throws(ConfigurationError) -> (RowContext) -> RowOutcome?
     ) throws(ConfigurationError) {
         let fileMapping = mapping.file(kind)
         let fileName = fileMapping.fileName ?? kind.defaultFileName
@@ -102,7 +103,7 @@ extension ExtractReader {
                     context.optOutGate = (optOuts, resolved.index("nhs_number"))
                 }
                 try resolved.checkRequired()
-                afterHeader = records(prepare(resolved), resolved)
+                afterHeader = records(try prepare(resolved), resolved)
                 return afterHeader
             }
             stats.bytes += bytes

@@ -30,6 +30,8 @@ public final class ExtractReader {
     /// Who is excluded under the opt-out policy: their rows are dropped and counted, never
     /// used or rejected. Shared by every reader of a run.
     public let optOuts: OptOutRegister?
+    /// NHSBSA's BNF SNOMED mapping, for prescriptions coded by dm+d id.
+    public var bnfMap: BNFMap?
 
     /// Takes over another reader's file statistics (after a concurrent read).
     public func adopt(_ other: ExtractReader) {
@@ -50,6 +52,8 @@ public final class ExtractReader {
         s.warnings += other.warnings
         s.optedOut += other.optedOut
         s.parts += other.parts
+        s.dmdRows += other.dmdRows
+        for (id, n) in other.unmappedDMD { s.unmappedDMD[id, default: 0] += n }
         if s.sha256.isEmpty { s.sha256 = other.sha256 }
         stats[other.kind] = s
     }
@@ -150,16 +154,83 @@ public final class ExtractReader {
     /// Reads prescriptions.csv, handing on its good rows in file order a batch at a time
     /// (`PrescriptionBatch`): `body` returns how many of a batch's rows were for patients not
     /// on the spine. A prescription is never rejected by whoever takes it.
+    ///
+    /// A row is read by its bnf_code; with a `dmd_code` column and a BNF map, a row whose
+    /// bnf_code is blank (or absent) is read by its dm+d id through the map. An id the map does
+    /// not give a BNF code is kept as no substance and counted (`FileStats.unmappedDMD`).
     public func readPrescriptions(_ body: @escaping (UnsafeBufferPointer<PrescriptionRow>) -> Int) throws(ConfigurationError) {
         let batch = PrescriptionBatch(body)
-        try read(.prescriptions, finish: batch.finish) { cols in
+        let map = bnfMap
+        var coded = DMDCounts()
+        try read(.prescriptions, finish: batch.finish) { cols throws(ConfigurationError) in
             let nhs = cols.index("nhs_number"), issued = cols.index("issue_date"), bnf = cols.index("bnf_code")
+            guard cols.has("dmd_code") else { return Self.byBNFCode(nhs, issued, bnf, batch) }
+            let dmd = cols.index("dmd_code")
+            guard let map else {
+                if cols.has("bnf_code") { return Self.byBNFCode(nhs, issued, bnf, batch, unreadDMD: dmd) }
+                throw Self.dmdWithoutMap(cols.fileName)
+            }
             return { row in
-                guard let person = row.person(nhs), let day = row.date(issued, required: true), let substance = row.substance(bnf)
-                else { return nil }
+                guard let person = row.person(nhs), let day = row.date(issued, required: true) else { return nil }
+                let substance: Substance
+                if !row.bytes(bnf).isEmpty {
+                    guard let s = row.substance(bnf) else { return nil }
+                    substance = s
+                } else {
+                    guard let id = row.dmdID(dmd) else { return nil }
+                    coded.rows += 1
+                    if let s = map.substance(id) {
+                        substance = s
+                    } else {
+                        coded.unmapped[id, default: 0] += 1
+                        substance = .none
+                    }
+                }
                 batch.append(PrescriptionRow(person: person, issueDate: day, substance: substance))
                 return .accepted
             }
+        }
+        stats[.prescriptions]?.dmdRows += coded.rows
+        for (id, n) in coded.unmapped { stats[.prescriptions]?.unmappedDMD[id, default: 0] += n }
+    }
+
+    /// Prescriptions coded by dm+d id alone, and no map to read them with.
+    static func dmdWithoutMap(_ file: String) -> ConfigurationError {
+        ConfigurationError(
+            "\(file) gives dm+d ids (dmd_code) and no bnf_code: name NHSBSA's BNF SNOMED mapping with --bnf-map FILE or bnf_map: in the mapping",
+            at: SourceLocation(file: file, line: 1))
+    }
+
+    /// Checks the header of an extract's first part before anything is read or written: a
+    /// required column missing, or dm+d ids alone without a map, stops the run here. (Every
+    /// part's header is checked again as it is read.)
+    public func checkHeader(_ kind: ExtractKind) throws(ConfigurationError) {
+        guard let delivery = try delivery(of: kind) else { return }
+        let file = mapping.file(kind)
+        let first = try Self.headerFields(of: delivery.parts[0], file, in: directory)
+        guard !first.fields.isEmpty else { return }  // an empty file: reported when it is read
+        let header = HeaderColumns(names: first.fields, kind: kind, mapping: file, fileName: first.part)
+        try header.checkRequired()
+        if kind == .prescriptions && bnfMap == nil && header.has("dmd_code") && !header.has("bnf_code") {
+            throw Self.dmdWithoutMap(first.part)
+        }
+    }
+
+    /// The row function of a file read by bnf_code alone; `unreadDMD`, a dmd_code column read
+    /// only to say why a row with a dm+d id and no BNF code is rejected (no map was given).
+    private static func byBNFCode(
+        _ nhs: Column, _ issued: Column, _ bnf: Column, _ batch: PrescriptionBatch, unreadDMD: Column? = nil
+    ) -> (RowContext) -> RowOutcome? {
+        { row in
+            guard let person = row.person(nhs), let day = row.date(issued, required: true) else { return nil }
+            if let unreadDMD, row.bytes(bnf).isEmpty, !row.bytes(unreadDMD).isEmpty {
+                row.reject(
+                    "missing required field (the row has a dmd_code, but no --bnf-map was given to read it)", field: bnf.name, value: "")
+                return nil
+            }
+            guard let substance = row.substance(bnf) else { return nil }
+            batch.append(PrescriptionRow(person: person, issueDate: day, substance: substance))
+            return .accepted
         }
     }
 

@@ -18,6 +18,8 @@ public final class ExtractSetReader {
     public let missingBefore: Day
     public let caseloadLimits: ClosedRange<Int>
     public let optOuts: OptOutRegister
+    /// NHSBSA's BNF SNOMED mapping, for prescriptions coded by dm+d id; every reader shares it.
+    public var bnfMap: BNFMap?
     /// Seconds per file read (`read_KIND`) and for finding the cuts (`split`).
     public private(set) var timings: [String: Double] = [:]
     /// case_managers.csv as read by `readConfiguration`, with its findings held for the sink.
@@ -34,9 +36,17 @@ public final class ExtractSetReader {
     }
 
     func reader(sink: DiagnosticSink, people: PersonKeys? = nil) -> ExtractReader {
-        ExtractReader(
+        let reader = ExtractReader(
             directory: directory, mapping: mapping, missingBefore: missingBefore, caseloadLimits: caseloadLimits, sink: sink,
             people: people, optOuts: optOuts)
+        reader.bnfMap = bnfMap
+        return reader
+    }
+
+    /// Checks every extract's header (`ExtractReader.checkHeader`) before anything is written.
+    public func checkHeaders() throws(ConfigurationError) {
+        let reader = reader(sink: DiagnosticCollector())
+        for kind in ExtractKind.extracts { try reader.checkHeader(kind) }
     }
 
     public func path(of kind: ExtractKind) -> String { ExtractReader.path(of: kind, in: directory, mapping: mapping) }

@@ -45,6 +45,16 @@ public struct FileStats: Sendable, Equatable {
     /// and `sha256` is `combinedDigest`. Each part's own statistics, its `fileName` the part's
     /// file relative to the extracts folder.
     public var parts: [FileStats] = []
+    /// Prescriptions: accepted rows read by dm+d id, and of those, the rows per id the BNF map
+    /// does not give a BNF code (kept as no substance).
+    public var dmdRows = 0
+    public var unmappedDMD: [UInt64: Int] = [:]
+}
+
+/// What the rows read by dm+d id gave, while a prescriptions file is read.
+struct DMDCounts {
+    var rows = 0
+    var unmapped: [UInt64: Int] = [:]
 }
 
 extension FileStats {

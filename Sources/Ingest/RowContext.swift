@@ -1,84 +1,5 @@
 import CaseCore
 
-/// Where a contract column is in a file's records.
-enum ColumnRef {
-    /// The file has no such column (an optional column).
-    case missing
-    case single(Int)
-    /// A key composed of several columns, joined with `:`.
-    case composite([Int])
-    /// One column holding a list of diagnosis codes.
-    case list(Int)
-}
-
-/// A contract column and where it is: `name` is the contract's name, reported in rejects.csv.
-struct Column {
-    let name: String
-    let ref: ColumnRef
-}
-
-/// A file's header, resolved against the contract's columns through the mapping.
-struct HeaderColumns {
-    let kind: ExtractKind
-    let mapping: ColumnMapping.FileMapping
-    let fileName: String
-    /// Header names, trimmed and lower-cased, in file order.
-    let names: [String]
-
-    init(record: borrowing CSVRecord, kind: ExtractKind, mapping: ColumnMapping.FileMapping, fileName: String) {
-        self.kind = kind
-        self.mapping = mapping
-        self.fileName = fileName
-        var names: [String] = []
-        for i in 0..<record.count { names.append(record.string(i).lowercased()) }
-        self.names = names
-    }
-
-    /// Finds a contract column (`missing` when the header lacks it).
-    func index(_ column: String) -> Column {
-        let sources = mapping.sources(for: column)
-        var found: [Int] = []
-        for s in sources {
-            guard let i = names.firstIndex(of: s.lowercased()) else { return Column(name: column, ref: .missing) }
-            found.append(i)
-        }
-        return Column(name: column, ref: found.count == 1 ? .single(found[0]) : .composite(found))
-    }
-
-    /// Refuses a header that lacks a required column: that stops the run before any output.
-    func checkRequired() throws(ConfigurationError) {
-        for (column, required) in kind.columns where required {
-            if case .missing = index(column).ref {
-                let wanted = mapping.sources(for: column).joined(separator: " + ")
-                throw ConfigurationError(
-                    "\(fileName) has no column '\(wanted)' for the required field \(column) (header: \(names.joined(separator: ",")))",
-                    at: SourceLocation(file: fileName, line: 1))
-            }
-        }
-    }
-
-    /// The diagnosis columns: a list column if the mapping names one, else every column named
-    /// a diagnosis prefix followed by digits only (`diag_01`, `DIAG_4_12`), in file order.
-    func diagnosisColumns() -> [Column] {
-        if let list = mapping.diagnosisListColumn, let i = names.firstIndex(of: list.lowercased()) {
-            return [Column(name: list, ref: .list(i))]
-        }
-        var out: [Column] = []
-        for (i, name) in names.enumerated() {
-            for prefix in mapping.diagnosisPrefixes {
-                let p = prefix.lowercased()
-                guard name.hasPrefix(p) else { continue }
-                let rest = name.dropFirst(p.count)
-                if !rest.isEmpty && rest.allSatisfy({ $0.isASCII && $0.isNumber }) {
-                    out.append(Column(name: name, ref: .single(i)))
-                    break
-                }
-            }
-        }
-        return out
-    }
-}
-
 /// The record being read, with typed field accessors that record why a row is rejected or
 /// which field produced a warning. One instance is reused for every record of a file.
 final class RowContext {
@@ -160,12 +81,35 @@ final class RowContext {
         return kind == .patients ? gate.register.screenSpine(key) : gate.register.excludes(key)
     }
 
-    /// The bytes of a single-column field (empty when the column is missing or the record short).
+    /// The bytes of a single-column field (empty when the column is missing, the record short,
+    /// or the value one the mapping declares missing).
     func bytes(_ column: Column) -> UnsafeBufferPointer<UInt8> {
         switch column.ref {
-        case .single(let i), .list(let i): return i < record.count ? record[i] : UnsafeBufferPointer(start: nil, count: 0)
+        case .single(let i), .list(let i):
+            guard i < record.count else { return UnsafeBufferPointer(start: nil, count: 0) }
+            let b = record[i]
+            if let m = column.missing, m.matches(b) { return UnsafeBufferPointer(start: nil, count: 0) }
+            return b
         default: return UnsafeBufferPointer(start: nil, count: 0)
         }
+    }
+
+    /// Rejects the row for a required field that is blank, or holds a declared missing value
+    /// (then named, so the reject says why a field with text in it counts as missing).
+    func rejectMissing(_ column: Column) {
+        var ids: [Int] = []
+        switch column.ref {
+        case .single(let i), .list(let i): ids = [i]
+        case .composite(let parts): ids = parts
+        case .missing: break
+        }
+        let declared = column.missing.map { m in ids.contains { $0 < record.count && m.matches(record[$0]) } } ?? false
+        guard declared else {
+            reject("missing required field", field: column.name, value: "")
+            return
+        }
+        let given = ids.map { $0 < record.count ? String(decoding: record[$0], as: UTF8.self) : "" }.joined(separator: ":")
+        reject("missing required field (the mapping declares this value missing)", field: column.name, value: given)
     }
 
     /// A text field; nil when empty. A required empty field rejects the row.
@@ -175,11 +119,14 @@ final class RowContext {
         case .missing: value = ""
         case .single, .list: value = String(decoding: bytes(column), as: UTF8.self)
         case .composite(let ids):
-            let parts = ids.map { $0 < record.count ? String(decoding: record[$0], as: UTF8.self) : "" }
+            let parts = ids.map { i -> String in
+                guard i < record.count, !(column.missing?.matches(record[i]) ?? false) else { return "" }
+                return String(decoding: record[i], as: UTF8.self)
+            }
             value = parts.contains(where: \.isEmpty) ? "" : parts.joined(separator: ":")
         }
         if value.isEmpty {
-            if required { reject("missing required field", field: column.name, value: "") }
+            if required { rejectMissing(column) }
             return nil
         }
         return value
@@ -190,7 +137,7 @@ final class RowContext {
     private func required<T>(_ column: Column, invalid reason: String, _ parse: (UnsafeBufferPointer<UInt8>) -> T?) -> T? {
         let b = bytes(column)
         if b.isEmpty {
-            reject("missing required field", field: column.name, value: "")
+            rejectMissing(column)
             return nil
         }
         guard let value = parse(b) else {
@@ -207,7 +154,7 @@ final class RowContext {
         // keys on every row.
         let b = bytes(column)
         if b.isEmpty {
-            reject("missing required field", field: column.name, value: "")
+            rejectMissing(column)
             return nil
         }
         guard let key = registers ? people.key(b) : people.find(b) else {
@@ -230,7 +177,7 @@ final class RowContext {
         let b = bytes(column)
         let field = column.name
         if b.isEmpty {
-            if required { reject("missing required field", field: field, value: "") }
+            if required { rejectMissing(column) }
             return nil
         }
         guard let day = dateFormat.parse(b) else {
@@ -255,7 +202,7 @@ final class RowContext {
         let b = bytes(column)
         let field = column.name
         if b.isEmpty {
-            if required { reject("missing required field", field: field, value: "") }
+            if required { rejectMissing(column) }
             return nil
         }
         guard let v = Int(String(decoding: b, as: UTF8.self)) else {
@@ -284,6 +231,11 @@ final class RowContext {
     /// A BNF code's substance; a missing or malformed code rejects the row.
     func substance(_ column: Column) -> Substance? {
         required(column, invalid: "BNF code must be at least 9 characters, A-Z and 0-9 only", Substance.read)
+    }
+
+    /// A dm+d (SNOMED CT) product id; a missing or malformed one rejects the row.
+    func dmdID(_ column: Column) -> UInt64? {
+        required(column, invalid: "not a dm+d id (a SNOMED CT id: 6 to 18 digits)", BNFMap.id)
     }
 
     /// Appends the valid codes of a diagnosis field; a non-code is a warning.

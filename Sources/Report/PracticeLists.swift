@@ -11,9 +11,6 @@ import Synchronization
 /// With pseudonymised person keys the lists carry the key, no date of birth, and neither the
 /// import nor the Accurx files: the practice re-identifies the patients first.
 public enum PracticeLists {
-    /// ODS codes that stand for "no registered practice" (SUS): nobody's list.
-    public static let placeholders = PlaceholderPractice.codes
-
     /// Accurx takes at most this many patients a file.
     public static let accurxBatch = 250
 
@@ -24,6 +21,10 @@ public enum PracticeLists {
         public var caseManagerNames: [String: String]
         /// Person keys are pseudonyms, not NHS numbers.
         public var opaque: Bool
+        /// Practice codes that mean "no registered practice" (the mapping's missing values of
+        /// gp_practice; SUS's V81997-V81999 by default): nobody's list, even if practices.csv
+        /// lists one.
+        public var noRegisteredPractice: Set<String> = PlaceholderPractice.codes
         /// Builds the review workbook's bytes (nil: no workbook).
         public var workbook: (@Sendable (ReviewSheet) throws -> [UInt8])?
 
@@ -60,7 +61,7 @@ public enum PracticeLists {
 
     /// The practices that get lists, in code order.
     public static func practices(_ cases: [CaseRecord], settings: Settings) -> [String] {
-        Set(cases.map(\.practice)).filter { settings.knownPractices.contains($0) && !placeholders.contains($0) }.sorted()
+        Set(cases.map(\.practice)).filter { settings.knownPractices.contains($0) && !settings.noRegisteredPractice.contains($0) }.sorted()
     }
 
     /// Every file of every practice: name (under `practices/`) and bytes, practice by practice

@@ -98,6 +98,8 @@ public struct RunSummary: Codable, Sendable {
     public var inputs: [Input]
     public var registered: Int
     public var unmappedPractice: Int
+    /// Registered patients at a practice code that means "no registered practice" (V81997...).
+    public var noRegisteredPractice = 0
     public var caseFound: Int
     public var perPriority: [String: Int]
     public var perCriterion: [String: Int]
@@ -120,6 +122,8 @@ public struct RunSummary: Codable, Sendable {
     /// Files in the extracts folder that look like extracts but were not read, each as the
     /// run's warning put it; nil when there were none.
     public var unreadFiles: [String]?
+    /// The BNF map dm+d ids were read through; nil when none was given.
+    public var bnfMap: BNFMapUse?
     public init(
         casefindVersion: String, command: String, asOf: String, criteria: Criteria, mapping: String, inputs: [Input], registered: Int,
         unmappedPractice: Int, caseFound: Int, perPriority: [String: Int], perCriterion: [String: Int], perLocality: [String: Int],
@@ -150,10 +154,11 @@ public struct RunSummary: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case casefindVersion = "casefind_version", command, asOf = "as_of", criteria, mapping, inputs, registered
-        case unmappedPractice = "unmapped_practice", caseFound = "case_found", perPriority = "per_priority"
+        case unmappedPractice = "unmapped_practice", noRegisteredPractice = "no_registered_practice", caseFound = "case_found",
+            perPriority = "per_priority"
         case perCriterion = "per_criterion", perLocality = "per_locality", rejects, warnings, exceptions, risk
         case reservePercent = "reserve_percent", incident, lapsed, capacity, optOuts = "opt_outs", disclosure
-        case unreadFiles = "unread_files"
+        case unreadFiles = "unread_files", bnfMap = "bnf_map"
     }
 
     public func json() -> [UInt8] {

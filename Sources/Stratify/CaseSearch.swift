@@ -21,6 +21,8 @@ public enum CaseSearch {
         public var perCriterion: [Int]
         /// Spine patients whose practice is not in practices.csv.
         public var unmappedPractice = 0
+        /// Spine patients at a practice code that means "no registered practice".
+        public var noRegisteredPractice = 0
     }
 
     /// - Parameters:
@@ -31,9 +33,11 @@ public enum CaseSearch {
     ///     held per patient at the end (`FactStore.releasePatients`), for a run that needs the
     ///     facts for nothing else: the search's records take the memory the facts give back
     ///     rather than adding to it.
+    ///   - noRegisteredPractice: practice codes that mean "no registered practice" (the
+    ///     mapping's missing values of gp_practice): a case-found patient at one is an exception.
     public static func run(
         store: FactStore, people: PersonKeys, criteria: CriteriaSet, risk: RiskModel?, asOf: Day, threads: Int = 2,
-        releasing: Bool = false
+        releasing: Bool = false, noRegisteredPractice: Set<String> = PlaceholderPractice.codes
     ) -> Result {
         let evaluator = Evaluator(criteria: criteria, asOf: asOf)
         let minAge = criteria.population.minAge
@@ -60,12 +64,14 @@ public enum CaseSearch {
             }
             var exceptions: [ExceptionRow] = []
             var unmapped = 0
+            var noPractice = 0
             init(criteria: Int) { perCriterion = Array(repeating: 0, count: criteria) }
         }
         // Practices looked up once per distinct code, not once per patient; only the case-found
         // copy a practice row (its strings): a copy per patient cost a tenth of the search.
         let practiceOf = store.spineTexts.map { store.practices[$0] }
         let mapped = practiceOf.map { $0 != nil }
+        let placeholder = store.spineTexts.map { noRegisteredPractice.contains($0) }
         if releasing { store.releaseIndex() }
         @Sendable func evaluate(_ range: Range<Int>, into part: Part) {
             // Releasing, the spine rows already evaluated are given back every so often.
@@ -77,6 +83,7 @@ public enum CaseSearch {
                 }
                 let practiceNumber = store.practiceNumber(at: i)
                 if !mapped[practiceNumber] { part.unmapped += 1 }
+                if placeholder[practiceNumber] { part.noPractice += 1 }
                 // Most of the spine is under the minimum age: count it without building its facts.
                 let screen = store.screen(at: i, asOf: asOf, bornBy: bornBy)
                 if screen.nothingMore {
@@ -118,7 +125,7 @@ public enum CaseSearch {
                     row.riskScore = score.description
                     row.riskBand = risk.band(score)
                 }
-                if PlaceholderPractice.codes.contains(p.practice) {
+                if noRegisteredPractice.contains(p.practice) {
                     part.exceptions.append(
                         ExceptionRow(
                             nhsNumber: row.nhsNumber, reason: "no_registered_practice",
@@ -155,6 +162,7 @@ public enum CaseSearch {
             }
             result.exceptions += part.exceptions
             result.unmappedPractice += part.unmapped
+            result.noRegisteredPractice += part.noPractice
         }
         result.exceptions.sort { ($0.nhsNumber, $0.reason) < ($1.nhsNumber, $1.reason) }
         return result

@@ -15,6 +15,13 @@ struct InputOptions: ParsableArguments {
     @Option(help: "Column mapping for the extracts' headers, e.g. mappings/hes-apc.yaml (default: the contract's names).")
     var mapping: String?
 
+    @Option(
+        name: .customLong("bnf-map"),
+        help:
+            "NHSBSA's BNF SNOMED mapping saved as CSV (or .csv.gz), for prescriptions coded by dm+d id in dmd_code (overrides the mapping's bnf_map file)."
+    )
+    var bnfMap: String?
+
     @Option(name: .customLong("as-of"), help: "Evaluate at this date, YYYY-MM-DD (default: today).")
     var asOf: String?
 
@@ -49,8 +56,10 @@ struct InputOptions: ParsableArguments {
             }
             policy = p
         }
-        return SearchOptions(
+        var options = SearchOptions(
             extracts: extracts, criteriaPath: criteria, mappingPath: mapping, asOf: day, optOuts: policy, ndooClearedPath: ndooCleared)
+        options.bnfMapPath = bnfMap
+        return options
     }
 }
 

@@ -22,6 +22,14 @@ enum ValidateText {
                 lines.append("\(s.fileName): absent (no such data)")
             }
         }
+        if let map = findings.bnfMap {
+            let rx = stats.first { $0.kind == .prescriptions }
+            let unmapped = (rx?.unmappedDMD ?? [:]).sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+            lines.append(
+                "BNF map \(map.fileName) (sha256 \(map.sha256)): \(map.ids) ids with a BNF code; \(rx?.dmdRows ?? 0) prescription row(s) read by dm+d id, \(unmapped.reduce(0) { $0 + $1.value }) of them by \(unmapped.count) id(s) it does not map"
+                    + (unmapped.isEmpty ? "" : ": " + unmapped.prefix(10).map { "\($0.key) (\($0.value))" }.joined(separator: ", "))
+                    + (unmapped.count > 10 ? ", ..." : ""))
+        }
         let rejected = stats.reduce(0) { $0 + $1.rejected }
         lines.append(rejected == 0 ? "valid: no row would be rejected" : "\(rejected) row(s) would be rejected")
         return lines.joined(separator: "\n")

@@ -85,7 +85,7 @@ import Testing
             Self.row(4, practice: "A81001"),
         ])
         #expect(f.keys.allSatisfy { $0.hasPrefix("A81001") })
-        #expect(PracticeLists.placeholders == ["V81997", "V81998", "V81999"])
+        #expect(Self.settings.noRegisteredPractice == ["V81997", "V81998", "V81999"])
     }
 
     /// With pseudonymised keys: the key, no date of birth, no import or Accurx file.
