@@ -322,7 +322,8 @@ public final class ExtractReader {
             let locality = cols.index("locality"), pct = cols.index("pct")
             let expected = cols.index("expected_patients"), weighted = cols.index("weighted_capitation")
             return { row in
-                guard let l = row.text(locality, required: true), let e = row.int(expected, required: true) else { return nil }
+                guard let l = row.text(locality, required: true), let e = row.int(expected, required: true, in: LocalityRow.expectedRange)
+                else { return nil }
                 return body(LocalityRow(locality: l, pct: row.text(pct), expectedPatients: e, weightedCapitation: row.text(weighted)))
             }
         }

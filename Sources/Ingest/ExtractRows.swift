@@ -83,6 +83,9 @@ public struct PracticeRow: Sendable {
 
 /// A locality's scoping figure (localities.csv).
 public struct LocalityRow: Sendable {
+    /// The expected_patients a row may give: a locality's older population, at most 100 million.
+    public static let expectedRange = 0...100_000_000
+
     public var locality: String
     public var pct: String?
     public var expectedPatients: Int

@@ -198,19 +198,23 @@ final class RowContext {
     }
 
     /// A whole number. Optional: an unreadable one is a warning and read as blank.
-    func int(_ column: Column, required: Bool = false) -> Int? {
+    /// Outside `range` (when given) it is as unreadable: a reject or a warning saying the range.
+    func int(_ column: Column, required: Bool = false, in range: ClosedRange<Int>? = nil) -> Int? {
         let b = bytes(column)
         let field = column.name
         if b.isEmpty {
             if required { rejectMissing(column) }
             return nil
         }
-        guard let v = Int(String(decoding: b, as: UTF8.self)) else {
+        let parsed = Int(String(decoding: b, as: UTF8.self))
+        guard let v = parsed, range?.contains(v) ?? true else {
             let value = String(decoding: b, as: UTF8.self)
+            var reason = "not a whole number"
+            if let range, parsed != nil { reason = "out of range: a whole number from \(range.lowerBound) to \(range.upperBound)" }
             if required {
-                reject("not a whole number", field: field, value: value)
+                reject(reason, field: field, value: value)
             } else {
-                warn("not a whole number: read as blank", field: field, value: value)
+                warn(reason + ": read as blank", field: field, value: value)
             }
             return nil
         }

@@ -63,9 +63,10 @@ extension CriteriaSet {
         if let capacity = try root.optionalMap("capacity") {
             reservePercent = try capacity.optionalInt("reserve_percent", in: 0...100) ?? 10
             if let limits = try capacity.optionalStrings("caseload_limits") {
-                guard limits.count == 2, let lo = Int(limits[0].0), let hi = Int(limits[1].0), lo >= 1, lo <= hi else {
+                guard limits.count == 2, let lo = Int(limits[0].0), let hi = Int(limits[1].0), lo >= 1, lo <= hi, hi <= 10_000 else {
                     throw capacity.error(
-                        "caseload_limits must be two whole numbers [lowest, highest]", at: capacity.optional("caseload_limits"))
+                        "caseload_limits must be two whole numbers [lowest, highest], from 1 to 10000",
+                        at: capacity.optional("caseload_limits"))
                 }
                 caseloadLimits = lo...hi
             }
@@ -135,16 +136,31 @@ extension CriteriaSet {
         }
     }
 
-    /// `window: 12 months` or `window: 84 days` (the kinds' parsers use it too).
+    /// The longest window a criteria file may give: 100 years, so that no date arithmetic on it
+    /// can leave the calendar (a window longer than a life looks back to before anyone's birth).
+    static let longestWindow = (years: 100, months: 1_200, days: 36_525)
+
+    /// `window: 12 months` or `window: 84 days` (the kinds' parsers use it too), at most
+    /// `longestWindow`.
     static func window(_ map: YAMLMap) throws(ConfigurationError) -> Window {
         let text = try map.string("window")
         let parts = text.split(separator: " ")
         if parts.count == 2, let n = Int(parts[0]), n > 0 {
-            switch parts[1] {
-            case "months", "month": return .months(n)
-            case "days", "day": return .days(n)
-            case "years", "year": return .months(12 * n)
-            default: break
+            let longest = longestWindow
+            let window: (Window, Bool)? =
+                switch parts[1] {
+                case "months", "month": (.months(n), n <= longest.months)
+                case "days", "day": (.days(n), n <= longest.days)
+                case "years", "year": (.months(12 * min(n, longest.years + 1)), n <= longest.years)
+                default: nil
+                }
+            if let (w, inRange) = window {
+                guard inRange else {
+                    throw map.error(
+                        "window must be at most \(longest.years) years (\(longest.months) months, \(longest.days) days), not '\(text)'",
+                        at: map.optional("window"))
+                }
+                return w
             }
         }
         throw map.error("window must be a number and a unit, like '12 months' or '84 days', not '\(text)'", at: map.optional("window"))

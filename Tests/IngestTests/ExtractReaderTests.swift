@@ -150,6 +150,22 @@ func readPatients(_ text: String, mapping: ColumnMapping = .contract, sourceLoca
         }
     }
 
+    /// expected_patients is at most 100 million and not negative: a figure near 2^63 once
+    /// overflowed the scoping arithmetic (a crash), and a negative one was printed.
+    @Test(arguments: [("0", true), ("100000000", true), ("100000001", false), ("-1", false), ("9223372036854775000", false)])
+    func expectedPatientsHaveARange(value: String, ok: Bool) throws {
+        let sink = DiagnosticCollector()
+        let text = "locality,expected_patients\nColchester,\(value)\n"
+        let reader = ExtractReader(directory: extractsFolder(["localities.csv": text]), sink: sink)
+        var rows: [LocalityRow] = []
+        try reader.readLocalities {
+            rows.append($0)
+            return .accepted
+        }
+        #expect(rows.map(\.expectedPatients) == (ok ? [Int(value)!] : []))
+        #expect(sink.diagnostics.map(\.reason) == (ok ? [] : ["out of range: a whole number from 0 to 100000000"]))
+    }
+
     @Test func unregisteredActivityIsCounted() throws {
         let text = "nhs_number,nominated_on\n\(nhs(1)),2026-01-01\n\(nhs(2)),2026-01-01\n"
         let reader = ExtractReader(directory: extractsFolder(["nominations.csv": text]), sink: DiagnosticCollector())

@@ -58,6 +58,13 @@ import Testing
         ("    rank: 2\n", "    rank: 1\n", 51, "rank 1 is used twice"),
         ("  min_age: 65", "  min_age: sixty-five", 13, "must be a whole number"),
         ("    window: 12 months\n    min_count", "    window: 12 moons\n    min_count", 54, "'12 months' or '84 days'"),
+        // Windows are bounded (at most 100 years), so no date arithmetic on them can trap.
+        ("    window: 12 months\n    min_count", "    window: 101 years\n    min_count", 54, "at most 100 years"),
+        ("    window: 12 months\n    min_count", "    window: 10000000 years\n    min_count", 54, "at most 100 years"),
+        ("    window: 12 months\n    min_count", "    window: 1201 months\n    min_count", 54, "at most 100 years"),
+        ("    window: 12 months\n    min_count", "    window: 36526 days\n    min_count", 54, "(1200 months, 36525 days)"),
+        ("    window: 12 months\n    min_count", "    window: 3000000000 days\n    min_count", 54, "at most 100 years"),
+        ("    window: 12 months\n    min_count", "    window: 99999999999999999999 days\n    min_count", 54, "a number and a unit"),
     ])
     func errorsNameTheLine(old: String, new: String, line: Int, message: String) throws {
         let essex = try CriteriaFileTests.essexText()
@@ -71,6 +78,21 @@ import Testing
             #expect(error.description.hasPrefix("criteria/essex.yaml:\(line): error: "), "\(error.description)")
             #expect(error.description.contains(message), "\(error.description)")
         }
+    }
+
+    /// The longest windows allowed are read as given.
+    @Test(arguments: [("100 years", "1200 months"), ("1200 months", "1200 months"), ("36525 days", "36525 days")])
+    func theLongestWindows(given: String, read: String) throws {
+        let essex = try CriteriaFileTests.essexText()
+        let old = "    window: 12 months\n    min_count"
+        let text = essex.replacingOccurrences(
+            of: old, with: "    window: \(given)\n    min_count", options: [], range: essex.range(of: old))
+        let c = try CriteriaSet.parse(text, path: "criteria/essex.yaml")
+        let windows = c.criteria.compactMap { criterion -> String? in
+            if case .admissions(let window, _) = criterion.kind { return window.description }
+            return nil
+        }
+        #expect(windows == [read])
     }
 
     /// The rendered message shows the line and a caret under the problem.

@@ -37,6 +37,14 @@ and Accurx bytes); privacy: no excluded NHS number in any byte under --out (xlsx
 SQLite cells too), no formula-like CSV cell; and the suppressed scoping.csv's patient counts.
 The plain modes run the engine with --disclosure none.
 
+    compare.py --delivery [--seeds 1-3] [--dates ...] [--encodings lf,crlf-bom]
+               [--shapes hes,monthly,dmd,dmd-only] [--delivery-mutant NAME]
+
+Delivery mode (redeliver.py): the same rows re-delivered as HES pipe parts with a header file and
+a mapping, as monthly gzip prescription parts and admissions.csv.gz, and with dm+d ids and a BNF
+map (--bnf-map); the engine on each shape against the reference on the plain files, rejects
+mapped back to the plain file and line; see redeliver.py's docstring.
+
 Before the runs, the reference's own transcription of the HFRS table is checked against the
 engine's criteria/hfrs-gilbert-2018.yaml (a difference is printed and counted).
 """
@@ -641,6 +649,13 @@ def main():
     ap.add_argument("--governance", action="store_true",
                     help="opt-outs under each policy, placeholder practices, practice lists, "
                     "formula injection, disclosure control, and the privacy checks")
+    ap.add_argument("--delivery", action="store_true",
+                    help="re-deliver the rows as HES parts, monthly gzip parts and dm+d ids "
+                    "(redeliver.py) and compare each shape against the reference")
+    ap.add_argument("--shapes", default="hes,monthly,dmd,dmd-only",
+                    help="with --delivery: which shapes")
+    ap.add_argument("--delivery-mutant", choices=["part-lines", "drop-row", "map-wrong-bnf"],
+                    help="with --delivery: a deliberate mistake that must show differences")
     args = ap.parse_args()
 
     if not os.path.exists(args.engine):
@@ -652,6 +667,11 @@ def main():
         args.seeds = args.seeds or "1-4"
         args.encodings = args.encodings or "lf"
         return run_incidence(args, crit)
+    if args.delivery:  # (with --governance: the governance extracts, re-delivered)
+        args.seeds = args.seeds or "1-3"
+        args.encodings = args.encodings or "lf,crlf-bom"
+        import redeliver
+        return redeliver.run_delivery(args, crit, sys.modules[__name__])
     if args.governance:
         args.seeds = args.seeds or "1-3"
         args.encodings = args.encodings or "lf,crlf-bom"
