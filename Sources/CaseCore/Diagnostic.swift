@@ -44,7 +44,7 @@ public struct Diagnostic: Sendable, Equatable {
     /// `file:line: severity: reason [field=value]`, the form printed by `validate`.
     public var rendered: String {
         var s = "\(location): \(severity.rawValue): \(reason)"
-        if !field.isEmpty { s += " [\(field)=\(value)]" }
+        if !field.isEmpty { s += " [\(Shown.value(field, limit: 64))=\(Shown.value(value))]" }
         return s
     }
 }

@@ -133,7 +133,8 @@ private final class BNFMapReading {
             let hint =
                 value.contains(where: { $0 == "E" || $0 == "e" || $0 == "." })
                 ? " (a spreadsheet wrote it as a number: save the column as text)" : ""
-            error = ConfigurationError("\(columns.snomed) must be a SNOMED CT id, 6 to 18 digits, not '\(value)'\(hint)", at: at)
+            error = ConfigurationError(
+                "\(columns.snomed) must be a SNOMED CT id, 6 to 18 digits, not '\(Shown.value(value))'\(hint)", at: at)
             return
         }
         if codeBytes.isEmpty {
@@ -142,7 +143,7 @@ private final class BNFMapReading {
         }
         guard let substance = Substance.read(codeBytes) else {
             error = ConfigurationError(
-                "\(columns.bnf) must be a BNF code (at least 9 characters, A-Z and 0-9 only), not '\(String(decoding: codeBytes, as: UTF8.self))'",
+                "\(columns.bnf) must be a BNF code (at least 9 characters, A-Z and 0-9 only), not '\(Shown.value(String(decoding: codeBytes, as: UTF8.self)))'",
                 at: at)
             return
         }
@@ -162,19 +163,13 @@ private final class BNFMapReading {
         for i in 0..<record.count { names.append(record.string(i).lowercased()) }
         let at = SourceLocation(file: file, line: record.line)
         guard let s = names.firstIndex(of: columns.snomed.lowercased()) else {
-            error = ConfigurationError("the BNF map has no column '\(columns.snomed)' (header: \(Self.shown(names)))", at: at)
+            error = ConfigurationError("the BNF map has no column '\(columns.snomed)' (\(Shown.header(names)))", at: at)
             return
         }
         guard let b = names.firstIndex(of: columns.bnf.lowercased()) else {
-            error = ConfigurationError("the BNF map has no column '\(columns.bnf)' (header: \(Self.shown(names)))", at: at)
+            error = ConfigurationError("the BNF map has no column '\(columns.bnf)' (\(Shown.header(names)))", at: at)
             return
         }
         header = (s, b)
-    }
-
-    /// A header for a message: at most 300 characters of it.
-    private static func shown(_ names: [String]) -> String {
-        let all = names.joined(separator: ",")
-        return all.count <= 300 ? all : String(all.prefix(300)) + "..."
     }
 }

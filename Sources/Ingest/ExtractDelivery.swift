@@ -97,14 +97,15 @@ public struct ExtractDelivery: Sendable, Equatable {
             guard !stem.isEmpty else { continue }
             for entry in entries where entry.hasPrefix(stem + ".") && !taken.contains(entry) && entry != stem {
                 warnings.append(
-                    "\(entry) looks like an extract but is not read: casefind reads \(name), \(name).gz or a folder \(stem)/ of "
+                    "\(Shown.value(entry, limit: 100)) looks like an extract but is not read: casefind reads \(name), \(name).gz or a folder \(stem)/ of "
                         + "*.\(ext) and *.\(ext).gz parts")
             }
             let folder = (directory as NSString).appendingPathComponent(stem)
             guard isDirectory(folder) else { continue }
             let inside = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted()
             for entry in inside where !entry.hasPrefix(".") && !taken.contains(stem + "/" + entry) {
-                warnings.append("\(stem)/\(entry) is not read: the parts of \(stem)/ are its *.\(ext) and *.\(ext).gz files")
+                warnings.append(
+                    "\(stem)/\(Shown.value(entry, limit: 100)) is not read: the parts of \(stem)/ are its *.\(ext) and *.\(ext).gz files")
             }
         }
         return warnings

@@ -295,7 +295,13 @@ extension ExtractReader {
     static func headerMismatch(_ part: String, _ fields: [String], _ first: (part: String, fields: [String])) -> ConfigurationError {
         let i =
             zip(fields, first.fields).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(fields.count, first.fields.count)
-        func shown(_ f: [String]) -> String { i < f.count ? "'\(f[i].prefix(64))'" : "nothing" }
+        func shown(_ f: [String]) -> String { i < f.count ? "'\(Shown.value(f[i], limit: 64))'" : "nothing" }
+        if Shown.looksLikeData(fields) {
+            return ConfigurationError(
+                "\(part) has another header than \(first.part): its first line has \(fields.count) field(s) and looks like data (not shown); "
+                    + "is its header line missing? (every part of an extract needs the same header)",
+                at: SourceLocation(file: part, line: 1))
+        }
         return ConfigurationError(
             "\(part) has another header than \(first.part): field \(i + 1) is \(shown(fields)), not \(shown(first.fields)) "
                 + "(every part of an extract needs the same header)",

@@ -346,7 +346,7 @@ public final class ExtractReader {
                 guard let m = Int(raw), limits.contains(m) else {
                     if firstError == nil {
                         firstError = ConfigurationError(
-                            "caseload_max '\(raw)' for case manager \(i) must be a whole number from \(limits.lowerBound) to \(limits.upperBound) (set capacity.caseload_limits in the criteria file to allow another range)",
+                            "caseload_max '\(Shown.value(raw))' for case manager \(Shown.value(i, limit: 64)) must be a whole number from \(limits.lowerBound) to \(limits.upperBound) (set capacity.caseload_limits in the criteria file to allow another range)",
                             at: location)
                     }
                     return .reject(reason: "caseload_max out of range", field: "caseload_max", value: raw)

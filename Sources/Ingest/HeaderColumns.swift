@@ -95,7 +95,7 @@ struct HeaderColumns {
                 let wanted = mapping.sources(for: column).joined(separator: " + ")
                 let or = kind.alternative(to: column).map { " (nor \(mapping.sources(for: $0).joined(separator: " + ")) for \($0))" } ?? ""
                 throw ConfigurationError(
-                    "\(fileName) has no column '\(wanted)' for the required field \(column)\(or) (header: \(names.joined(separator: ",")))",
+                    "\(fileName) has no column '\(wanted)' for the required field \(column)\(or) (\(Shown.header(names)))",
                     at: SourceLocation(file: fileName, line: 1))
             }
         }

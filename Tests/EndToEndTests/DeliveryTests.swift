@@ -172,6 +172,29 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: out + "/cases.csv"))
     }
 
+    /// A part without its header line: refused without quoting its first row (a patient's).
+    @Test func aPartWithoutItsHeaderIsNotQuoted() throws {
+        var first = ""
+        let extracts = try Self.sample { folder, text in
+            var two = Self.pieces(text, 2)
+            two[1] = String(two[1].drop { $0 != "\n" }.dropFirst())
+            first = String(two[1].prefix { $0 != "\n" })
+            try FileManager.default.createDirectory(atPath: folder + "/prescriptions", withIntermediateDirectories: false)
+            for (i, piece) in two.enumerated() {
+                try piece.write(toFile: folder + "/prescriptions/part-\(i + 1).csv", atomically: true, encoding: .utf8)
+            }
+        }
+        let (_, r) = try Self.run(extracts)
+        #expect(r.status == 65, "\(r.stderr)")
+        #expect(
+            r.stderr.contains(
+                "prescriptions/part-2.csv has another header than prescriptions/part-1.csv: its first line has 5 field(s) and looks like data"
+            ), "\(r.stderr)")
+        let nhsNumber = try #require(first.split(separator: ",").first)
+        #expect(nhsNumber.count == 10)
+        #expect(!r.stderr.contains(nhsNumber))
+    }
+
     @Test func anExtractDeliveredTwiceIsAConfigurationError() throws {
         let extracts = try sampleCopy()
         try Self.gzip(extracts + "/admissions.csv")

@@ -78,6 +78,21 @@ func readPatients(_ text: String, mapping: ColumnMapping = .contract, sourceLoca
         }
     }
 
+    /// A file delivered without its header line: the message says so and never quotes the first
+    /// row, which is a patient's (a cron log is read outside direct care).
+    @Test func aMissingHeaderLineIsNotQuoted() throws {
+        let row = "\(nhs(1)),1940-01-01,F,F81001,"
+        do {
+            _ = try readPatients(row + "\n" + row + "\n")
+            Issue.record("accepted")
+        } catch {
+            let error = try #require(error as? ConfigurationError)
+            #expect(error.description.contains("the first line has 5 field(s) and looks like data, not a header (not shown)"))
+            #expect(!error.description.contains(nhs(1)))
+            #expect(!error.description.contains("1940"))
+        }
+    }
+
     @Test func nhsNumbersWithSpacesAndHyphens() throws {
         let (rows, diagnostics, _) = try readPatients("nhs_number,date_of_birth,gp_practice\n943 476 5919,1940-01-01,F1\n")
         #expect(diagnostics.isEmpty)
