@@ -96,7 +96,8 @@ let package = Package(
         .testTarget(
             name: "WarehouseTests", dependencies: ["Warehouse", "Rules", "Stratify", "CaseCore", "TestSupport"],
             resources: [.copy("Golden")]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "CaseCore", "TestSupport"]),
+        .testTarget(
+            name: "StoreTests", dependencies: ["Store", "CaseCore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "WorkbookTests", dependencies: ["Workbook", "TestSupport"]),
         .testTarget(
             name: "EndToEndTests",

@@ -76,6 +76,7 @@ public enum Run {
         let incidence = command == "incidence"
         // Configuration first: a configuration error never creates or touches the output folder.
         let configuration = try Pipeline.configure(options)
+        if let path = settings.timingsPath { try checkTimingsPath(path) }
         for file in configuration.unreadFiles { progress?.warn(file) }
         let folder = try OutputDirectory(path: out)
         let state = try StateStore(path: statePath ?? defaultStatePath(out: out))
@@ -192,8 +193,10 @@ public enum Run {
             if let path = settings.timingsPath {
                 timings["record"] = Date().timeIntervalSince(written)
                 timings["total"] = Date().timeIntervalSince(started)
-                FileManager.default.createFile(
+                let written = FileManager.default.createFile(
                     atPath: path, contents: Data(timingsJSON(timings).utf8), attributes: [.posixPermissions: 0o600])
+                // The run is committed by now: a timings file that cannot be written is said, not fatal.
+                if !written { progress?.warn("cannot write the timings to \(path): the run itself is complete") }
             }
             progress?.say(
                 String(
@@ -227,6 +230,21 @@ public enum Run {
     }
 
     /// What makes two runs the same run (hex SHA-256).
+    /// `--timings FILE` must be writable where it is: checked before any work, so that a run
+    /// does not do everything and then write nothing there (a folder that does not exist).
+    static func checkTimingsPath(_ path: String) throws(ConfigurationError) {
+        let folder = (path as NSString).deletingLastPathComponent
+        let dir = folder.isEmpty ? "." : folder
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ConfigurationError("--timings \(path): the folder \(dir) does not exist")
+        }
+        guard access(dir, W_OK) == 0 else { throw ConfigurationError("--timings \(path): the folder \(dir) cannot be written") }
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw ConfigurationError("--timings \(path) is a folder, not a file")
+        }
+    }
+
     static func fingerprint(_ loaded: LoadedExtracts, command: String, reserve: Int, watermark: Int64) -> String {
         var parts = [
             command, loaded.options.asOf.description, loaded.criteriaSHA256, loaded.riskSHA256, loaded.mapping.name, String(reserve),

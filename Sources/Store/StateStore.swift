@@ -17,10 +17,15 @@ public final class StateStore {
     private let queue: DatabaseQueue
     private var lockFD: Int32 = -1
 
-    /// The schema version this build writes.
+    /// The schema version this build writes (also in SQLite's `user_version`).
     public static let schemaVersion = 4
 
-    /// Opens (creating if needed, mode 0600) and migrates the store.
+    /// SQLite's `application_id` of a casefind state store: "CFnd".
+    public static let applicationID: Int32 = 0x4346_6E64
+
+    /// Opens (creating if needed, mode 0600) and migrates the store. A database that is not
+    /// casefind's (another application's id, or tables of its own and no casefind migrations),
+    /// or one a newer casefind wrote, is refused and left untouched.
     public init(path: String) throws(StateError) {
         self.path = path
         let fd = open(path, O_RDWR | O_CREAT, 0o600)
@@ -32,7 +37,14 @@ public final class StateStore {
             // Deleted rows (patients who opted out) are overwritten, not left in free pages.
             config.prepareDatabase { db in try db.execute(sql: "PRAGMA secure_delete = ON") }
             queue = try DatabaseQueue(path: path, configuration: config)
+            try Self.checkOwnership(queue, path: path)
             try StateStore.migrator.migrate(queue)
+            try queue.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA application_id = \(Self.applicationID)")
+                try db.execute(sql: "PRAGMA user_version = \(Self.schemaVersion)")
+            }
+        } catch let error as StateError {
+            throw error
         } catch let error as DatabaseError {
             throw StateError("state store \(path): \(error.message ?? error.description)")
         } catch {
@@ -42,6 +54,32 @@ public final class StateStore {
 
     deinit {
         if lockFD >= 0 { close(lockFD) }
+    }
+
+    /// Refuses, before anything is written, a database that is not a casefind state store or
+    /// that a newer casefind wrote. A store made before `application_id` was set (id 0, casefind's
+    /// migrations and nothing else) is casefind's.
+    private static func checkOwnership(_ queue: DatabaseQueue, path: String) throws {
+        let (id, version, tables, superseded) = try queue.read { db in
+            let id = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+            let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+            let tables = try String.fetchAll(
+                db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+            let superseded = tables.contains("grdb_migrations") ? try migrator.hasBeenSuperseded(db) : false
+            return (id, version, tables, superseded)
+        }
+        let ours = tables.isEmpty || id == applicationID || (id == 0 && tables.contains("grdb_migrations") && tables.contains("run"))
+        guard ours else {
+            let shown = tables.prefix(5).map { Shown.value($0, limit: 40) }.joined(separator: ", ") + (tables.count > 5 ? ", ..." : "")
+            throw StateError(
+                "\(path) is not a casefind state store (SQLite application_id \(id), tables \(shown)): it is left untouched; give --state a file of casefind's own"
+            )
+        }
+        guard !superseded && version <= schemaVersion else {
+            throw StateError(
+                "the state store \(path) was written by a newer casefind (schema \(version)); this one reads schema \(schemaVersion) and leaves it untouched"
+            )
+        }
     }
 
     /// Takes the store's run lock without waiting: throws `isLocked` when another process holds it.

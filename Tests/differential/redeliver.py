@@ -55,6 +55,7 @@ import generate as G  # noqa: E402
 import reference as R  # noqa: E402
 
 TRIM = R.TRIM
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # neutralised with a leading '
 SHAPES = ["hes", "monthly", "dmd", "dmd-only"]
 MUTANTS = {
     "part-lines": "the HES parts' lines are mapped back one too far (as if the header file's "
@@ -183,6 +184,19 @@ def lines_of(items, first_line):
     return out
 
 
+def texts_of(items, first_line):
+    """{line in the new file: the record's text} for the one-line records among items."""
+    out, at = {}, first_line
+    for x in items:
+        if isinstance(x, Rec):
+            if "\n" not in x.text:
+                out[at] = x.text
+            at += x.nlines
+        else:
+            at += 1
+    return out
+
+
 def gz(data, rng, members=True):
     """gzip bytes (mtime 0); sometimes several members cut at arbitrary bytes, as `cat a.gz
     b.gz` or parallel gzip write them."""
@@ -304,6 +318,9 @@ class Delivery:
         self.notes = []
         self.no_map_exit = False
         self.reasons = {}      # (plain file, line) -> the reject's reason, where it is known
+        self.texts = {}        # (file as delivered, line) -> a one-line record's text
+        self.record_diffs = []  # rejects whose record is not the delivered line's text
+        self.records_checked = 0
 
 
 def copy_others(plain_dir, ext, skip):
@@ -404,6 +421,7 @@ def shape_hes(plain_dir, ext, rng, crlf_bom, mutant):
         m = lines_of(chunk, 1)
         for a, b in m.items():
             d.lines[(name, a + (1 if mutant == "part-lines" else 0))] = ("admissions.csv", b)
+        d.texts.update({(name, a): t for a, t in texts_of(chunk, 1).items()})
         plist.append((name, data, sorted(m.values())))
     write(os.path.join(ext, "hes", "hes_apc_headers.txt"),
           (b"\xef\xbb\xbf" if crlf_bom else b"") + (header_text + nl).encode())
@@ -452,6 +470,7 @@ def shape_monthly(plain_dir, ext, rng, crlf_bom, mutant):
     write(os.path.join(ext, "admissions.csv.gz"), data)
     for r in A.records():
         d.lines[("admissions.csv.gz", r.line)] = ("admissions.csv", r.line)
+    d.texts.update({("admissions.csv.gz", a): t for a, t in texts_of(A.items, 2).items()})
     d.rename["admissions.csv.gz"] = "admissions.csv"
     d.single = {"admissions.csv": ("admissions.csv.gz", data)}
 
@@ -497,6 +516,7 @@ def shape_monthly(plain_dir, ext, rng, crlf_bom, mutant):
         m = lines_of(chunk, 2)
         for a, b in m.items():
             d.lines[(name, a)] = ("prescriptions.csv", b)
+        d.texts.update({(name, a): t for a, t in texts_of(chunk, 2).items()})
         plist.append((name, data, sorted(m.values())))
     write(os.path.join(ext, "prescriptions", "README.txt"),
           b"Monthly ePACT2 extract, one file a month by issue date.\n")
@@ -520,10 +540,13 @@ class Ids:
     def __init__(self, rng):
         self.rng, self.used = rng, set()
 
-    def new(self, digits=None):
+    def new(self, digits=None, first=None):
         while True:
             n = digits or self.rng.choice([8, 9, 9, 15, 16, 16, 17])
-            s = str(self.rng.randint(10 ** (n - 1), 10 ** n - 1))
+            lo, hi = 10 ** (n - 1), 10 ** n - 1
+            if first:  # the leading digit
+                lo, hi = first * 10 ** (n - 1), (first + 1) * 10 ** (n - 1) - 1
+            s = str(self.rng.randint(lo, hi))
             if s not in self.used:
                 self.used.add(s)
                 return s
@@ -573,11 +596,13 @@ def shape_dmd(plain_dir, ext, rng, crlf_bom, mutant, ref_rejects, spine, only, e
             "SNOMED Code": sid, "DM+D: Product Description": "Unlicensed special, oral liquid"})
     rng.shuffle(map_rows)
 
-    # the ids planted on accepted rows that are not in the map, with their row counts: two
-    # ties of ids of different lengths (numeric order differs from string order), the 6- and
-    # 18-digit edges, and some ids whose map row has no BNF code
-    plan = [(ids.new(6), 3), (ids.new(7), 3), (ids.new(18), 1), (ids.new(12), rng.randint(1, 6)),
-            (blank_ids[0], rng.randint(2, 7)), (blank_ids[1], 1), (ids.new(9), 2)]
+    # the ids planted on accepted rows that are not in the map, with their row counts: a tie
+    # of a 6-digit id 9xxxxx and a 7-digit id 1xxxxxx (numeric order puts the 6-digit one
+    # first, string order the other), the 6- and 18-digit edges, and ids whose map row has no
+    # BNF code
+    plan = [(ids.new(6, 9), 3), (ids.new(7, 1), 3), (ids.new(18), 1),
+            (ids.new(12), rng.randint(1, 6)), (blank_ids[0], rng.randint(2, 7)),
+            (blank_ids[1], 1), (ids.new(9), 2)]
     def opted_out(x):
         return nhs_at < len(x.fields) and R.nhs_valid(x.fields[nhs_at].strip(TRIM)) in excluded
 
@@ -715,6 +740,7 @@ def shape_dmd(plain_dir, ext, rng, crlf_bom, mutant, ref_rejects, spine, only, e
     write(os.path.join(ext, "prescriptions.csv"), data)
     for x in P.records():
         d.lines[("prescriptions.csv", x.line)] = ("prescriptions.csv", x.line)
+    d.texts.update({("prescriptions.csv", a): t for a, t in texts_of(items[1:], 2).items()})
     for x in d.extra_rows:
         d.left_out["prescriptions.csv"].append((x.line, "valid dm+d id not in the map: no "
                                                 "substance (added back to the counts)"))
@@ -822,6 +848,12 @@ def engine_mapped(d, eng, out):
         w.writeheader()
         for x in rows:
             k = (x["file"], int(x["line"]))
+            want = d.texts.get(k)
+            d.records_checked += want is not None
+            if want is not None and x.get("record") != want and not (
+                    want[:1] in FORMULA_START and x.get("record") == "'" + want):
+                d.record_diffs.append(f"{k[0]}:{k[1]} record {x.get('record', '')[:70]!r}, "
+                                      f"the delivered line is {want[:70]!r}")
             if k in d.lines:
                 x["file"], ln = d.lines[k]
                 x["line"] = str(ln)
@@ -870,7 +902,10 @@ def expected_ref(d, ref, out):
 
 
 def delivery_checks(d, summary, exp, plain_dir, spine, say, mapped, excluded):
-    """Parts, digests, unread files, mapping name, bnf_map, known reject reasons."""
+    """Parts, digests, unread files, mapping name, bnf_map, known reject reasons, and each
+    reject's record against the delivered line (one-line records)."""
+    for m in d.record_diffs:
+        say("reject_record", m)
     if d.reasons:
         got = {(x["file"], int(x["line"])): x["reason"]
                for x in read_csv(os.path.join(mapped, "rejects.csv")) if x["severity"] == "reject"}
@@ -1048,9 +1083,11 @@ def run_delivery(args, crit, C):
                     delivery_checks(d, summary, exp, plain, spine,
                                     lambda kind, msg: more[kind].append(msg), mapped,
                                     excluded)
+                    nparts = sum(len(v) for v in d.parts.values())
+                    print(f"   delivery checks: {sum(len(v) for v in more.values())} "
+                          f"difference(s) ({nparts} parts, {d.records_checked} rejects' records "
+                          "checked" + (", bnf_map" if d.bnf_map else "") + ")")
                     if more:
-                        print(f"   delivery checks: {sum(len(v) for v in more.values())} "
-                              "difference(s)")
                         for kind in sorted(more):
                             print(f"  -- {kind}: {len(more[kind])}")
                             for m in more[kind][:args.max]:
