@@ -105,7 +105,24 @@ public enum RunFiles {
         return candidate
     }
 
+    /// The longest file name stem made from a name: with `-2`... and `-accurx-01.csv` after
+    /// it, well inside the 255 bytes a file name may have.
+    static let longestStem = 100
+
+    /// A name as a file name: ASCII letters, digits, `-`, `_` and `.`, other runs as one `-`;
+    /// a longer one than `longestStem` is cut and given a hash of the whole name, so that a
+    /// locality named at length is a file, not a failed run ("file name too long").
     public static func safeFileName(_ locality: String) -> String {
+        let stem = plainFileName(locality)
+        guard stem.utf8.count > longestStem else { return stem }
+        // FNV-1a over the name's bytes: names cut to the same prefix still differ.
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for b in locality.utf8 { hash = (hash ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+        let hex = String(hash, radix: 16)
+        return String(stem.prefix(longestStem - 17)) + "-" + String(repeating: "0", count: 16 - hex.count) + hex
+    }
+
+    private static func plainFileName(_ locality: String) -> String {
         var out = ""
         var pendingDash = false
         for ch in locality.replacingOccurrences(of: "&", with: " and ").unicodeScalars {

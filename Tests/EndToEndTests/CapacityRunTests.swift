@@ -64,6 +64,28 @@ import Testing
     func safeFileNames(locality: String, name: String) {
         #expect(RunFiles.safeFileName(locality) == name)
     }
+
+    /// A name longer than a file name may be is cut, with a hash of the whole name: a locality
+    /// of 300 letters once failed the run with 73 (file name too long).
+    @Test func longNamesAreCutWithAHash() throws {
+        let a = String(repeating: "Essex ", count: 50) + "North"
+        let b = String(repeating: "Essex ", count: 50) + "South"
+        let ra = RunFiles.safeFileName(a)
+        #expect(ra.utf8.count == 100)
+        #expect(ra.hasPrefix("Essex-Essex-"))
+        #expect(ra != RunFiles.safeFileName(b))
+        #expect(ra == RunFiles.safeFileName(a))
+        #expect(RunFiles.safeFileName(String(repeating: "x", count: 100)) == String(repeating: "x", count: 100))
+        // End to end: the locality's caseload file is written.
+        let extracts = try sampleCopy(rewriting: [
+            "practices.csv": { $0.replacingOccurrences(of: ",Colchester", with: ",\(a)") },
+            "case_managers.csv": { $0.replacingOccurrences(of: ",Colchester,", with: ",\(a),") },
+        ])
+        let out = temporaryFolder()
+        let r = try casefind("run", extracts, asOf: "2026-11-22", out: out)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(FileManager.default.fileExists(atPath: out + "/caseloads/\(ra).csv"))
+    }
 }
 
 @Suite struct ProgressTests {

@@ -2,7 +2,8 @@
 """Re-delivery of generated contract extracts in real delivery shapes (compare.py --delivery).
 
     compare.py --delivery [--seeds 1-3] [--dates ...] [--patients 3000] [--encodings lf,crlf-bom]
-               [--shapes hes,monthly,dmd,dmd-only] [--delivery-mutant NAME] [--engine PATH]
+               [--shapes hes,monthly,dmd,dmd-only] [--governance] [--delivery-mutant NAME]
+               [--engine PATH]
 
 For every seed x date x encoding, generate.py writes contract extracts and reference.py runs on
 them. Then the same rows are written again, into a fresh extracts folder per shape, and the
@@ -10,8 +11,9 @@ engine runs on each:
 
   hes       admissions as headerless, pipe-delimited HES parts hes/hes_apc_2526_NNN.txt (some
             .txt.gz, some of those several gzip members), header line in hes/hes_apc_headers.txt,
-            HES column names, DD/MM/YYYY dates, read through a mapping this module writes
-            (`file:` a glob, `header_file:`); the spell key is PROCODE3+PROVSPNO or one column.
+            HES column names, DD/MM/YYYY (or YYYYMMDD) dates, read through a mapping this
+            module writes (`file:` a glob, `header_file:`); the spell key is PROCODE3+PROVSPNO
+            or one column.
   monthly   prescriptions as prescriptions/YYYY-MM.csv.gz parts (one plain .csv), each with its
             own header, rows split by issue month (unreadable dates into some month), and a
             README.txt that must be reported unread; admissions as one admissions.csv.gz.
@@ -26,14 +28,16 @@ Every record keeps its physical line structure (quoted line breaks, blank lines,
 quoting), and the converter keeps a table from (part, line) back to (plain file, line): the
 engine's rejects.csv is mapped back through it and compared with the reference's exactly as the
 plain mode compares (compare.compare_run), with summary.json's inputs renamed to the plain file
-names. On top: each part's sha256, bytes, read, accepted, rejected, unregistered and warnings;
-the extract's sha256 (sha256sum of its parts' lines); unread_files; the mapping's name; for dmd,
-summary.json's bnf_map exactly as planted. A row that cannot be carried into a shape is left
-out: the reference then runs on an "equivalent" copy of the plain folder where that record's
-lines are blank lines (line numbers unchanged), and the row is reported. The dmd shapes' valid
-ids not in the map are such rows: the engine accepts them but reads no substance, so the
-equivalent leaves them out and the expected per-file counts add them back (read, accepted,
-unregistered).
+names. On top: each part's sha256, bytes, read, accepted, rejected, unregistered, opted_out and
+warnings; the extract's sha256 (sha256sum of its parts' lines); unread_files; the mapping's
+name; each reject's record against the delivered line; for dmd, summary.json's bnf_map exactly
+as planted. With --governance the extracts are generate.py --governance's (opt-outs under the
+default policy) and the governance checks of compare.py run too. A row that cannot be carried
+into a shape is left out: the reference then runs on an "equivalent" copy of the plain folder
+where that record's lines are blank lines (line numbers unchanged), and the row is reported.
+The dmd shapes' valid ids not in the map are such rows: the engine accepts them but reads no
+substance, so the equivalent leaves them out and the expected per-file counts add them back
+(read, accepted, unregistered).
 """
 import collections
 import csv
