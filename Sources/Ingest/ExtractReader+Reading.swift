@@ -186,7 +186,12 @@ extension ExtractReader {
         // A headerless part's own bytes may open with a byte-order mark, which the parser (a
         // mark only at the start of its input, here the header file's line) would read as data.
         var atPartStart = false
-        func feed(_ chunk: UnsafeRawBufferPointer) {
+        var firstChunk = true
+        func feed(_ chunk: UnsafeRawBufferPointer) throws(ConfigurationError) {
+            if firstChunk {
+                firstChunk = false
+                if Self.endsLinesWithBareCR(chunk) { throw Self.bareCR(source.name) }
+            }
             if atPartStart {
                 atPartStart = false
                 if chunk.count >= 3 && chunk[0] == 0xEF && chunk[1] == 0xBB && chunk[2] == 0xBF {
@@ -218,7 +223,7 @@ extension ExtractReader {
             if let gzip {
                 guard let chunk = try gzip.read() else { break }
                 bytes = gzip.compressedBytes
-                feed(chunk)
+                try feed(chunk)
                 handOver()
                 progress(bytes, fileSize)
                 if let headerError { throw headerError }
@@ -232,7 +237,7 @@ extension ExtractReader {
             if n == 0 { break }
             bytes += n
             remaining -= n
-            feed(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+            try feed(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
             handOver()
             progress(bytes, fileSize)
             if let headerError { throw headerError }
@@ -269,12 +274,36 @@ extension ExtractReader {
                     try gzip.map { g throws(ConfigurationError) in try g.read(into: buffer) }
                     ?? Glibc.read(fd, buffer.baseAddress, buffer.count)
                 if n <= 0 { break }
+                if total == 0 && endsLinesWithBareCR(UnsafeRawBufferPointer(rebasing: buffer[0..<n])) { throw bareCR(source.name) }
                 total += n
                 parser.feed(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
             }
         }
         parser.finish()
         return (source.name, fields ?? [])
+    }
+
+    /// Whether a file's first line break outside quotes is a carriage return alone (an old Mac
+    /// export): such a file is one physical line, so its rejects would all be line 1, each with
+    /// the file's first bytes as its raw text. It is refused whole rather than misnumbered.
+    /// Undecided (false) when the chunk ends before a line break is certain.
+    static func endsLinesWithBareCR(_ chunk: UnsafeRawBufferPointer) -> Bool {
+        var quoted = false
+        for i in 0..<chunk.count {
+            switch chunk[i] {
+            case 34: quoted.toggle()
+            case 10 where !quoted: return false
+            case 13 where !quoted: return i + 1 < chunk.count && chunk[i + 1] != 10
+            default: continue
+            }
+        }
+        return false
+    }
+
+    static func bareCR(_ name: String) -> ConfigurationError {
+        ConfigurationError(
+            "\(name) ends its lines with a carriage return alone (an old Mac export), which casefind does not read: convert it to LF or CRLF line ends first (tr '\\r' '\\n' < old > new)",
+            at: SourceLocation(file: name, line: 1))
     }
 
     /// The first line of a header file (`header_file:`), with its line break; at most 1 MiB.

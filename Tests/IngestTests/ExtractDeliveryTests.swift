@@ -45,6 +45,15 @@ import Testing
         #expect(try ExtractDelivery.find(named: "hes/none_*.txt", in: dir) == nil)
     }
 
+    @Test(arguments: [
+        ("a,b\rc,d\r", true), ("a,b\r\nc,d\r\n", false), ("a,b\nc\rd\n", false), ("\"a\rb\",c\nd\n", false),
+        ("\"a\nb\",c\rd\r", true), ("a,b\r", false), ("a,b", false),
+    ])
+    func bareCarriageReturnLineEnds(text: String, bare: Bool) {
+        let bytes = Array(text.utf8)
+        #expect(bytes.withUnsafeBytes { ExtractReader.endsLinesWithBareCR($0) } == bare)
+    }
+
     @Test func twoDeliveriesOfOneExtractAreRefused() throws {
         let dir = try Self.folder(["admissions.csv", "admissions/p1.csv"])
         #expect(throws: ConfigurationError.self) { try ExtractDelivery.find(named: "admissions.csv", in: dir) }
