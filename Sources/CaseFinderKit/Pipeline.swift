@@ -34,6 +34,7 @@ public enum Pipeline {
             directory: options.extracts, mapping: mapping, missingBefore: criteria.missingBefore,
             caseloadLimits: criteria.caseloadLimits, optOuts: optOuts)
         extracts.bnfMap = bnfMap
+        extracts.maxRecordBytes = options.maxRecordBytes
         // How each extract was delivered: one delivered twice, or a folder of parts with none,
         // stops the run here, and so does a required extract delivered not at all.
         for kind in ExtractKind.extracts {

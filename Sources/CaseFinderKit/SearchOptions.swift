@@ -1,4 +1,5 @@
 import CaseCore
+import Ingest
 import Rules
 
 /// What a search reads and at which date.
@@ -15,6 +16,8 @@ public struct SearchOptions: Sendable {
     public var ndooClearedPath: String?
     /// `--bnf-map`: NHSBSA's BNF SNOMED mapping, overriding the mapping file's `bnf_map`.
     public var bnfMapPath: String?
+    /// `--max-record-bytes`: the longest record read; a longer one is rejected unread.
+    public var maxRecordBytes = CSVStreamParser.defaultMaxRecordBytes
 
     public init(
         extracts: String, criteriaPath: String, mappingPath: String? = nil, asOf: Day, optOuts: OptOutPolicy? = nil,

@@ -115,6 +115,12 @@ private final class BNFMapReading {
 
     func take(_ record: borrowing CSVRecord) {
         guard error == nil else { return }
+        if record.tooLong {
+            error = ConfigurationError(
+                "a line longer than \(CSVStreamParser.defaultMaxRecordBytes) bytes: is this NHSBSA's map saved as CSV?",
+                at: SourceLocation(file: file, line: record.line))
+            return
+        }
         guard let header else {
             readHeader(record)
             return

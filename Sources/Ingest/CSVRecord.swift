@@ -10,6 +10,9 @@ public struct CSVRecord {
     let ends: UnsafeBufferPointer<Int>
     /// The record's raw text, without its final line break (capped at 64 KiB).
     public let raw: UnsafeBufferPointer<UInt8>
+    /// The record was longer than the parser's `maxRecordBytes`: its fields were not kept
+    /// (`count` is 0), only its line and the first bytes of its raw text.
+    public internal(set) var tooLong = false
 
     init(line: Int, fieldBytes: UnsafeBufferPointer<UInt8>, ends: UnsafeBufferPointer<Int>, raw: UnsafeBufferPointer<UInt8>) {
         self.line = line
@@ -44,6 +47,8 @@ struct ByteBuffer {
     private(set) var base: UnsafeMutablePointer<UInt8>
     private(set) var count = 0
     private var capacity: Int
+    /// Bytes allocated.
+    var allocated: Int { capacity }
 
     init(capacity: Int) {
         self.capacity = capacity

@@ -17,6 +17,9 @@ struct ParserState {
     var endCapacity = 64
     var raw = ByteBuffer(capacity: 4096)
     var recordLine = 1
+    /// The record being read has gone over the length limit: its fields are dropped as libcsv
+    /// hands them over, and its end delivers a `tooLong` record.
+    var skipping = false
     var onRecord: (borrowing CSVRecord) -> Void
 
     init(onRecord: @escaping (borrowing CSVRecord) -> Void) {
@@ -46,6 +49,7 @@ struct ParserState {
 
 private func fieldCallback(_ data: UnsafeMutableRawPointer?, _ length: Int, _ context: UnsafeMutableRawPointer?) {
     let state = context!.assumingMemoryBound(to: ParserState.self)
+    if state.pointee.skipping { return }
     if length > 0, let data { state.pointee.fieldBytes.append(data, length) }
     state.pointee.endField()
     var separator: UInt8 = 0
@@ -57,12 +61,15 @@ private func rowCallback(_ terminator: Int32, _ context: UnsafeMutableRawPointer
     var rawCount = state.pointee.raw.count
     let rawBase = state.pointee.raw.base
     while rawCount > 0 && (rawBase[rawCount - 1] == 10 || rawBase[rawCount - 1] == 13) { rawCount -= 1 }
-    let record = CSVRecord(
+    let skipped = state.pointee.skipping
+    var record = CSVRecord(
         line: state.pointee.recordLine, fieldBytes: state.pointee.fieldBytes.buffer,
-        ends: UnsafeBufferPointer(start: state.pointee.ends, count: state.pointee.endCount),
+        ends: UnsafeBufferPointer(start: state.pointee.ends, count: skipped ? 0 : state.pointee.endCount),
         raw: UnsafeBufferPointer(start: rawBase, count: rawCount))
+    record.tooLong = skipped
+    state.pointee.skipping = false
     // A line holding nothing but spaces is a blank line, not a record.
-    if !(record.count == 1 && record[0].isEmpty) { state.pointee.onRecord(record) }
+    if skipped || !(record.count == 1 && record[0].isEmpty) { state.pointee.onRecord(record) }
     state.pointee.fieldBytes.removeAll()
     state.pointee.endCount = 0
 }
@@ -88,16 +95,28 @@ public final class CSVStreamParser {
     private let plainLines: Bool
     /// Raw bytes kept per record for rejects.csv; a longer record is cut there.
     static let rawCap = 65_536
+    /// The longest record read (1 MiB unless given): a longer one is handed on `tooLong`,
+    /// without its fields, and what it holds is never kept, so memory does not grow with it.
+    let maxRecordBytes: Int
+    public static let defaultMaxRecordBytes = 1 << 20
+    /// The limits a caller may set: at least the raw cap (the multi-line fast path's own
+    /// limit), at most 1 GiB.
+    public static let maxRecordRange = rawCap...(1 << 30)
+    /// Bytes of the record being read by libcsv so far.
+    private var recordBytes = 0
 
     /// - Parameters:
     ///   - delimiter: the field separator byte (`,` unless a mapping declares another).
     ///   - onRecord: called once per record, header included, in file order.
     ///   - plainLineFastPath: split quote-free lines without libcsv (the default); tests turn it
     ///     off to check that both paths give the same records.
+    ///   - maxRecordBytes: the longest record read (`maxRecordRange`).
     public init(
-        delimiter: UInt8 = UInt8(ascii: ","), plainLineFastPath: Bool = true,
+        delimiter: UInt8 = UInt8(ascii: ","), plainLineFastPath: Bool = true, maxRecordBytes: Int = CSVStreamParser.defaultMaxRecordBytes,
         onRecord: @escaping (borrowing CSVRecord) -> Void
     ) {
+        precondition(Self.maxRecordRange.contains(maxRecordBytes), "maxRecordBytes outside \(Self.maxRecordRange)")
+        self.maxRecordBytes = maxRecordBytes
         state = UnsafeMutablePointer<ParserState>.allocate(capacity: 1)
         state.initialize(to: ParserState(onRecord: onRecord))
         // Not strict: a stray quote is kept as data, and the record then fails the field-count check.
@@ -121,6 +140,10 @@ public final class CSVStreamParser {
     public func handRecords(to onRecord: @escaping (borrowing CSVRecord) -> Void) {
         state.pointee.onRecord = onRecord
     }
+
+    /// Bytes the parser holds for the record being read (libcsv's field buffer and the fields
+    /// so far): what `maxRecordBytes` bounds.
+    var heldBytes: Int { parser.entry_size + state.pointee.fieldBytes.allocated + state.pointee.endCapacity * MemoryLayout<Int>.stride }
 
     /// Physical lines started so far (1-based number of the current line).
     public var currentLine: Int { line }
@@ -155,6 +178,17 @@ public final class CSVStreamParser {
         feedLines(chunk)
     }
 
+    /// While a record too long to keep is read, libcsv still follows its quotes and
+    /// delimiters (so it ends where libcsv would end it), but the field it is building is
+    /// forgotten after each line: only what the next characters' meaning depends on is kept,
+    /// whether trailing spaces follow (`spaces` > 0) and the one byte a closing quote takes.
+    private func forgetField() {
+        guard parser.pstate == 2 || parser.pstate == 3 else { return }  // FIELD_BEGUN, FIELD_MIGHT_HAVE_ENDED
+        let spaces = min(parser.spaces, 1)
+        parser.spaces = spaces
+        if parser.entry_pos > spaces + 1 { parser.entry_pos = spaces + 1 }
+    }
+
     /// Ends the input: a last record without a final line break is delivered now.
     public func finish() {
         guard !finished else { return }
@@ -183,7 +217,9 @@ public final class CSVStreamParser {
                 end = n
             }
             let segment = UnsafeRawBufferPointer(start: base + start, count: end - start)
-            if plainLines && atLineStart && parser.pstate == 0 && base.load(fromByteOffset: end - 1, as: UInt8.self) == 10 {
+            if plainLines && atLineStart && parser.pstate == 0 && base.load(fromByteOffset: end - 1, as: UInt8.self) == 10
+                && end - start <= maxRecordBytes
+            {
                 if splitPlainLine(segment, onRecord) {
                     line += 1
                     start = end
@@ -202,10 +238,15 @@ public final class CSVStreamParser {
             if atLineStart && parser.pstate == 0 {  // ROW_NOT_BEGUN: a record may start here
                 state.pointee.raw.removeAll()
                 state.pointee.recordLine = line
+                recordBytes = 0
             }
             let room = CSVStreamParser.rawCap - state.pointee.raw.count
             if room > 0 { state.pointee.raw.append(segment.baseAddress!, min(room, segment.count)) }
+            // A record that reaches the limit is read on, but not kept (`forgetField`).
+            recordBytes += segment.count
+            if recordBytes > maxRecordBytes { state.pointee.skipping = true }
             _ = csv_parse(&parser, segment.baseAddress, segment.count, fieldCallback, rowCallback, UnsafeMutableRawPointer(state))
+            if state.pointee.skipping { forgetField() }
             atLineStart = segment[segment.count - 1] == 10
             if atLineStart { line += 1 }
             start = end

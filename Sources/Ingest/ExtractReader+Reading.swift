@@ -35,13 +35,19 @@ extension ExtractReader {
         stats.fileName = delivery.name
         let context = RowContext(file: delivery.parts[0].name, kind: kind, reader: self, dateFormat: fileMapping.dateFormat)
         let optOuts = self.optOuts
+        let maxRecord = maxRecordBytes
         /// Every record after a header. `function` and `header` are constants of the closure:
         /// looked up from a variable on every row, they were retained and released each time.
         func records(_ function: @escaping (RowContext) -> RowOutcome?, _ header: HeaderColumns) -> (borrowing CSVRecord) -> Void {
             { record in
                 stats.read += 1
                 context.begin(record)
-                if record.count != context.headerCount {
+                if record.tooLong {
+                    // Its fields were not kept, so whose it is cannot be known: it is rejected.
+                    context.reject(
+                        "record longer than \(maxRecord) bytes (--max-record-bytes): not read, only its first bytes shown", field: "",
+                        value: "")
+                } else if record.count != context.headerCount {
                     // A malformed row of an excluded patient is dropped, not reported.
                     if context.isExcluded() {
                         stats.optedOut += 1
@@ -79,7 +85,9 @@ extension ExtractReader {
         var afterHeader: ((borrowing CSVRecord) -> Void)?
         // What every part's header must be: the delivery's first part's (read ahead for a
         // reader of later parts, so the message is the same on one thread or two).
-        var firstHeader = try (partRange?.lowerBound ?? 0) > 0 ? Self.headerFields(of: delivery.parts[0], fileMapping, in: directory) : nil
+        var firstHeader =
+            try (partRange?.lowerBound ?? 0) > 0
+            ? Self.headerFields(of: delivery.parts[0], fileMapping, in: directory, maxRecordBytes: maxRecord) : nil
         var unregisteredSoFar = 0
         // One file (plain or gzip) is the extract's line in summary.json; parts are listed.
         let whole = delivery.parts.count == 1
@@ -91,6 +99,11 @@ extension ExtractReader {
                 progress: { [onChunk] partBytes, size in onChunk?(kind, before.bytes + partBytes, size, stats.read) }
             ) { record throws(ConfigurationError) in
                 // The part's first record: its header.
+                if record.tooLong {
+                    throw ConfigurationError(
+                        "\(source.name)'s header line is longer than \(maxRecord) bytes (--max-record-bytes): is this a CSV file?",
+                        at: SourceLocation(file: source.name, line: record.line))
+                }
                 let fields = (0..<record.count).map { record.string($0).lowercased() }
                 if let first = firstHeader {
                     guard fields == first.fields else { throw Self.headerMismatch(source.name, fields, first) }
@@ -156,7 +169,7 @@ extension ExtractReader {
         var headerSeen = false
         var headerError: ConfigurationError?
         var records: ((borrowing CSVRecord) -> Void)?
-        let parser = CSVStreamParser(delimiter: delimiter) { record in
+        let parser = CSVStreamParser(delimiter: delimiter, maxRecordBytes: maxRecordBytes) { record in
             if headerSeen {
                 // The records after the header in the chunk that held it; the parser is then
                 // handed `records` for the rest.
@@ -253,11 +266,15 @@ extension ExtractReader {
     /// A part's header as the header check compares it (its fields, lower-cased), read from
     /// its first record alone; the header file's for headerless parts.
     static func headerFields(
-        of source: ExtractDelivery.Part, _ file: ColumnMapping.FileMapping, in directory: String
+        of source: ExtractDelivery.Part, _ file: ColumnMapping.FileMapping, in directory: String,
+        maxRecordBytes: Int = CSVStreamParser.defaultMaxRecordBytes
     ) throws(ConfigurationError) -> (part: String, fields: [String]) {
         var fields: [String]?
-        let parser = CSVStreamParser(delimiter: file.delimiter) { record in
-            if fields == nil { fields = (0..<record.count).map { record.string($0).lowercased() } }
+        var tooLong = false
+        let parser = CSVStreamParser(delimiter: file.delimiter, maxRecordBytes: maxRecordBytes) { record in
+            guard fields == nil else { return }
+            tooLong = record.tooLong
+            fields = (0..<record.count).map { record.string($0).lowercased() }
         }
         if let name = file.headerFile {
             try headerLine(name, in: directory).withUnsafeBytes { parser.feed($0) }
@@ -269,7 +286,8 @@ extension ExtractReader {
             let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
             defer { buffer.deallocate() }
             var total = 0
-            while fields == nil && total < 1 << 20 {
+            // Past the limit the header is told too long as soon as it ends; it need not end.
+            while fields == nil && total <= maxRecordBytes + buffer.count {
                 let n =
                     try gzip.map { g throws(ConfigurationError) in try g.read(into: buffer) }
                     ?? Glibc.read(fd, buffer.baseAddress, buffer.count)
@@ -278,8 +296,14 @@ extension ExtractReader {
                 total += n
                 parser.feed(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
             }
+            if fields == nil && total > maxRecordBytes { tooLong = true }
         }
         parser.finish()
+        if tooLong {
+            throw ConfigurationError(
+                "\(source.name)'s header line is longer than \(maxRecordBytes) bytes (--max-record-bytes): is this a CSV file?",
+                at: SourceLocation(file: source.name, line: 1))
+        }
         return (source.name, fields ?? [])
     }
 

@@ -32,6 +32,8 @@ public final class ExtractReader {
     public let optOuts: OptOutRegister?
     /// NHSBSA's BNF SNOMED mapping, for prescriptions coded by dm+d id.
     public var bnfMap: BNFMap?
+    /// The longest record read (`--max-record-bytes`): a longer one is rejected unread.
+    public var maxRecordBytes = CSVStreamParser.defaultMaxRecordBytes
 
     /// Takes over another reader's file statistics (after a concurrent read).
     public func adopt(_ other: ExtractReader) {
@@ -207,7 +209,7 @@ public final class ExtractReader {
     public func checkHeader(_ kind: ExtractKind) throws(ConfigurationError) {
         guard let delivery = try delivery(of: kind) else { return }
         let file = mapping.file(kind)
-        let first = try Self.headerFields(of: delivery.parts[0], file, in: directory)
+        let first = try Self.headerFields(of: delivery.parts[0], file, in: directory, maxRecordBytes: maxRecordBytes)
         guard !first.fields.isEmpty else { return }  // an empty file: reported when it is read
         let header = HeaderColumns(names: first.fields, kind: kind, mapping: file, fileName: first.part)
         try header.checkRequired()

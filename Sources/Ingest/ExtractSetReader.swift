@@ -20,6 +20,8 @@ public final class ExtractSetReader {
     public let optOuts: OptOutRegister
     /// NHSBSA's BNF SNOMED mapping, for prescriptions coded by dm+d id; every reader shares it.
     public var bnfMap: BNFMap?
+    /// The longest record read; every reader shares it.
+    public var maxRecordBytes = CSVStreamParser.defaultMaxRecordBytes
     /// Seconds per file read (`read_KIND`) and for finding the cuts (`split`).
     public private(set) var timings: [String: Double] = [:]
     /// case_managers.csv as read by `readConfiguration`, with its findings held for the sink.
@@ -40,6 +42,7 @@ public final class ExtractSetReader {
             directory: directory, mapping: mapping, missingBefore: missingBefore, caseloadLimits: caseloadLimits, sink: sink,
             people: people, optOuts: optOuts)
         reader.bnfMap = bnfMap
+        reader.maxRecordBytes = maxRecordBytes
         return reader
     }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import CaseCore
 import CaseFinderKit
 import Foundation
+import Ingest
 
 extension DisclosurePolicy.Mode: ExpressibleByArgument {}
 
@@ -21,6 +22,11 @@ struct InputOptions: ParsableArguments {
             "NHSBSA's BNF SNOMED mapping saved as CSV (or .csv.gz), for prescriptions coded by dm+d id in dmd_code (overrides the mapping's bnf_map file)."
     )
     var bnfMap: String?
+
+    @Option(
+        name: .customLong("max-record-bytes"),
+        help: "The longest record read, in bytes (65536 to 1073741824): a longer one is rejected unread, so memory does not grow with it.")
+    var maxRecordBytes: Int = CSVStreamParser.defaultMaxRecordBytes
 
     @Option(name: .customLong("as-of"), help: "Evaluate at this date, YYYY-MM-DD (default: today).")
     var asOf: String?
@@ -59,6 +65,10 @@ struct InputOptions: ParsableArguments {
         var options = SearchOptions(
             extracts: extracts, criteriaPath: criteria, mappingPath: mapping, asOf: day, optOuts: policy, ndooClearedPath: ndooCleared)
         options.bnfMapPath = bnfMap
+        guard CSVStreamParser.maxRecordRange.contains(maxRecordBytes) else {
+            throw ValidationError("--max-record-bytes must be from 65536 to 1073741824, not \(maxRecordBytes)")
+        }
+        options.maxRecordBytes = maxRecordBytes
         return options
     }
 }

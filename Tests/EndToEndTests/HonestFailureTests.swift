@@ -60,4 +60,43 @@ import Testing
         #expect(rows[0]["value"] == String(repeating: "é", count: 512) + "... [cut: 1200 bytes]")
         #expect(rows[0]["record"] == String(repeating: "r", count: 4_096) + "... [cut: 5000 bytes]")
     }
+
+    /// A 3 MB drug name is a reject (its line, the reason, 4 KiB of its raw text), not 3 MB of
+    /// memory and a drug; the rows after it are read. A header longer than the limit stops the
+    /// run; a lower limit may be set.
+    @Test func aRecordLongerThanTheLimitIsRejectedUnread() throws {
+        let long = String(repeating: "z", count: 3_000_000)
+        var line = 0
+        let extracts = try sampleCopy(rewriting: [
+            "prescriptions.csv": { text in
+                var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+                lines.insert("\(nhs(1)),2026-10-01,0212000B0AAABAB,\(long),28", at: 3)
+                line = 4
+                return lines.joined(separator: "\n")
+            }
+        ])
+        let out = temporaryFolder()
+        let r = try casefind("run", extracts, asOf: "2026-11-22", out: out)
+        #expect(r.status == 0, "\(r.stderr)")
+        let rejected = csvRecords(read(out + "/rejects.csv")).filter { $0["file"] == "prescriptions.csv" && $0["line"] == "\(line)" }
+        try #require(rejected.count == 1)
+        #expect(rejected[0]["reason"] == "record longer than 1048576 bytes (--max-record-bytes): not read, only its first bytes shown")
+        #expect((rejected[0]["record"] ?? "").utf8.count < 4_200)
+        let plain = temporaryFolder()
+        #expect(try casefind("run", repositoryRoot() + "/sample-extracts", asOf: "2026-11-22", out: plain).status == 0)
+        #expect(read(out + "/cases.csv") == read(plain + "/cases.csv"))
+        // A lower limit rejects more; one outside the range is a usage error.
+        let lower = try casefind("run", extracts, asOf: "2026-11-22", out: temporaryFolder(), extra: ["--max-record-bytes", "65536"])
+        #expect(lower.status == 0)
+        let bad = try casefind("run", extracts, asOf: "2026-11-22", out: temporaryFolder(), extra: ["--max-record-bytes", "100"])
+        #expect(bad.status == 64)
+        // A header line over the limit stops the run before anything is written.
+        let header = try sampleCopy(rewriting: ["residence.csv": { String(repeating: "h", count: 2_000_000) + "," + $0 }])
+        let none = temporaryFolder() + "/out"
+        let refused = try casefind("run", header, asOf: "2026-11-22", out: none)
+        #expect(refused.status == 65, "\(refused.stderr)")
+        #expect(refused.stderr.contains("header line is longer than 1048576 bytes"))
+        #expect(refused.stderr.utf8.count < 2_000)
+        #expect(!FileManager.default.fileExists(atPath: none))
+    }
 }
