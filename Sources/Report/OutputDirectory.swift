@@ -8,7 +8,8 @@ import Synchronization
 #endif
 
 /// The --out folder, written atomically: every file is written first into a hidden staging
-/// folder beside it (`.OUT.staging-PID`, on the same file system) and renamed into place only
+/// folder beside it (`.OUT.staging-PID-XXXXXX`, made by `mkdtemp`: a name nobody can plant a
+/// link at in advance, on the same file system) and renamed into place only
 /// by `commit()`, once the whole run has succeeded. A failed run removes its staging folder
 /// (`abandon()`); a killed run leaves it beside --out, never inside, and the next run removes
 /// it. A planner never finds a half-written file in --out. Files are created with `mode`
@@ -35,15 +36,29 @@ public final class OutputDirectory: @unchecked Sendable {
         self.mode = mode
         let parent = url.deletingLastPathComponent().path
         let base = url.lastPathComponent
-        staging = (parent as NSString).appendingPathComponent(".\(base).staging-\(getpid())")
         try OutputDirectory.makeFolder(self.path)
         // The folder holds patient lists: owner only, whoever made it.
         chmod(self.path, 0o700)
         OutputDirectory.removeStale(parent: parent, base: base)
+        // mkdtemp makes a new folder of an unpredictable name, mode 0700, or fails: a symlink
+        // planted beside --out is never written through.
+        var template = Array((parent as NSString).appendingPathComponent(".\(base).staging-\(getpid())-XXXXXX").utf8CString)
+        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
+            throw OutputError("cannot create a staging folder beside \(self.path): \(String(cString: strerror(errno)))")
+        }
+        staging = String(cString: made)
     }
 
-    /// Creates a folder and any missing parents, each with mode 0700 (owner only).
-    static func makeFolder(_ path: String) throws(OutputError) {
+    /// Creates a folder and any missing parents, each with mode 0700 (owner only). A folder
+    /// inside --out that is a symbolic link (`caseloads` pointing elsewhere) is refused, so that
+    /// lists are never renamed into wherever it points.
+    static func makeFolder(_ path: String, inside out: String? = nil) throws(OutputError) {
+        var info = stat()
+        if lstat(path, &info) == 0 {
+            if (info.st_mode & S_IFMT) == S_IFLNK, let out, path.hasPrefix(out + "/") {
+                throw OutputError("\(path) is a symbolic link: casefind writes only into folders of its own inside \(out)")
+            }
+        }
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
             guard isDirectory.boolValue else { throw OutputError("cannot create folder \(path): a file of that name is in the way") }
@@ -108,7 +123,7 @@ public final class OutputDirectory: @unchecked Sendable {
     public func commit() throws(OutputError) {
         try syncStaged()
         for p in pending {
-            try OutputDirectory.makeFolder((p.final as NSString).deletingLastPathComponent)
+            try OutputDirectory.makeFolder((p.final as NSString).deletingLastPathComponent, inside: path)
             guard rename(p.temporary, p.final) == 0 else {
                 throw OutputError("cannot rename \(p.temporary) to \(p.final): \(String(cString: strerror(errno)))")
             }
@@ -150,15 +165,17 @@ public final class OutputDirectory: @unchecked Sendable {
         try? FileManager.default.removeItem(atPath: staging)
     }
 
-    /// Removes staging folders left by killed runs (whose process is gone).
+    /// Removes staging folders left by killed runs (whose process is gone): `.OUT.staging-PID`
+    /// or `.OUT.staging-PID-XXXXXX`, real folders only (a link of that name is left alone).
     private static func removeStale(parent: String, base: String) {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: parent) else { return }
         let prefix = ".\(base).staging-"
         for name in names where name.hasPrefix(prefix) {
-            guard let pid = Int32(name.dropFirst(prefix.count)) else { continue }
-            if pid != getpid() && kill(pid, 0) != 0 {
-                try? FileManager.default.removeItem(atPath: (parent as NSString).appendingPathComponent(name))
-            }
+            guard let pid = Int32(name.dropFirst(prefix.count).prefix { $0 != "-" }) else { continue }
+            let full = (parent as NSString).appendingPathComponent(name)
+            var info = stat()
+            guard lstat(full, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else { continue }
+            if pid != getpid() && kill(pid, 0) != 0 { try? FileManager.default.removeItem(atPath: full) }
         }
     }
 }

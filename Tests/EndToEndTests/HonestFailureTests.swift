@@ -99,4 +99,28 @@ import Testing
         #expect(refused.stderr.utf8.count < 2_000)
         #expect(!FileManager.default.fileExists(atPath: none))
     }
+
+    /// The staging folder's name was predictable (`.OUT.staging-PID`): a symlink planted there
+    /// was written through. It is now made by mkdtemp, and a folder inside --out that is a link
+    /// is refused rather than written into.
+    @Test func noLinkIsWrittenThrough() throws {
+        let here = temporaryFolder()
+        let elsewhere = temporaryFolder()
+        // Links at every name a staging folder could once have had for the next few processes.
+        let pid = ProcessInfo.processInfo.processIdentifier
+        for p in pid..<(pid + 400) {
+            try FileManager.default.createSymbolicLink(atPath: here + "/.out.staging-\(p)", withDestinationPath: elsewhere)
+        }
+        let r = try casefind("run", repositoryRoot() + "/sample-extracts", asOf: "2026-11-22", out: here + "/out")
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: elsewhere).isEmpty)
+        #expect(FileManager.default.fileExists(atPath: here + "/out/cases.csv"))
+        // --out/caseloads as a link: refused, nothing written through it.
+        try FileManager.default.removeItem(atPath: here + "/out/caseloads")
+        try FileManager.default.createSymbolicLink(atPath: here + "/out/caseloads", withDestinationPath: elsewhere)
+        let linked = try casefind("run", repositoryRoot() + "/sample-extracts", asOf: "2026-11-22", out: here + "/out")
+        #expect(linked.status == 73, "\(linked.stderr)")
+        #expect(linked.stderr.contains("caseloads is a symbolic link"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: elsewhere).isEmpty)
+    }
 }
