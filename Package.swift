@@ -103,6 +103,11 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: ["CaseCore", "Report", "TestSupport"]
         ),
+        // libFuzzer targets (scripts/fuzz builds them with -sanitize=fuzzer,address); built
+        // plainly, each is a tool that replays saved inputs: `fuzz-extract FILE...`.
+        .executableTarget(name: "fuzz-extract", dependencies: ["CaseCore", "Ingest"], path: "fuzz/extract"),
+        .executableTarget(name: "fuzz-config", dependencies: ["CaseCore", "Ingest", "Rules"], path: "fuzz/config"),
+        .executableTarget(name: "fuzz-values", dependencies: ["CaseCore", "Ingest"], path: "fuzz/values"),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,64 @@
+// libFuzzer target: the criteria and mapping readers. Each input is a YAML text, read as a
+// criteria file and as a column mapping: either may refuse it (a ConfigurationError), neither
+// may crash; a criteria set that is accepted has its windows worked out at dates from 1900 to
+// 2100, the date arithmetic a run does with them.
+//
+// Built by scripts/fuzz; without FUZZING, `fuzz-config FILE...` replays saved inputs.
+import CaseCore
+import Foundation
+import Ingest
+import Rules
+
+let mappingPath = NSTemporaryDirectory() + "casefind-fuzz-config-\(getpid()).yaml"
+let dates = [Day(year: 1900, month: 1, day: 1)!, Day(year: 2026, month: 11, day: 22)!, Day(year: 2100, month: 12, day: 31)!]
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
+    let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
+    do throws(ConfigurationError) {
+        let criteria = try CriteriaSet.parse(text, path: "fuzz.yaml")
+        for d in dates {
+            _ = criteria.prescriptionHorizon(d)
+            for c in criteria.criteria { _ = "\(c.kind)" }
+        }
+    } catch {
+        _ = error.description
+    }
+    guard FileManager.default.createFile(atPath: mappingPath, contents: Data(text.utf8)) else { fatalError("cannot write \(mappingPath)") }
+    do throws(ConfigurationError) {
+        let mapping = try ColumnMapping.load(path: mappingPath)
+        _ = mapping.noRegisteredPractice
+    } catch {
+        _ = error.description
+    }
+    return 0
+}
+
+#if FUZZING
+    /// libFuzzer's driver, run from this executable's entry point (SwiftPM names the entry point
+    /// itself, so libFuzzer's own `main` is not the one linked).
+    @_silgen_name("LLVMFuzzerRunDriver")
+    func runDriver(
+        _ argc: UnsafeMutablePointer<Int32>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+        _ body: @convention(c) (UnsafePointer<UInt8>, Int) -> Int32
+    ) -> Int32
+
+    @main struct Fuzz {
+        static func main() {
+            var argc = CommandLine.argc
+            var argv = CommandLine.unsafeArgv
+            exit(runDriver(&argc, &argv, fuzzOne))
+        }
+    }
+#else
+    /// Without FUZZING: replays each saved input named on the command line.
+    @main struct Replay {
+        static func main() {
+            for path in CommandLine.arguments.dropFirst() {
+                guard let bytes = FileManager.default.contents(atPath: path) else { fatalError("cannot read \(path)") }
+                _ = [UInt8](bytes).withUnsafeBufferPointer { fuzzOne($0.baseAddress!, $0.count) }
+                print("\(path): ok")
+            }
+        }
+    }
+#endif

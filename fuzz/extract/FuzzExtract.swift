@@ -1,0 +1,92 @@
+// libFuzzer target: the extract reader's accounting. Each input is one extract's bytes, its
+// first byte choosing which extract (and whether patients are opted out); the reader reads it
+// as casefind would, and every row read must be accepted, rejected or opted out, each reject
+// reported once. A crash, a trap or a broken count stops the fuzzer with the input saved.
+//
+// Built by scripts/fuzz (CASEFIND_FUZZ=1 adds this target to Package.swift); without FUZZING it
+// is a replay tool: `fuzz-extract FILE...` runs each saved input once.
+import CaseCore
+import Foundation
+import Ingest
+
+let kinds: [ExtractKind] = [.patients, .admissions, .prescriptions, .residence, .nominations, .optOuts, .practices, .caseManagers]
+let folder: String = {
+    let dir = NSTemporaryDirectory() + "casefind-fuzz-extract-\(getpid())"
+    try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    return dir
+}()
+
+final class Counting: DiagnosticSink {
+    var rejects = 0
+    var warnings = 0
+    func record(_ d: Diagnostic) { if d.severity == .reject { rejects += 1 } else { warnings += 1 } }
+}
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
+    guard size > 0 else { return 0 }
+    let kind = kinds[Int(data[0] & 7)]
+    let path = folder + "/" + kind.defaultFileName
+    guard FileManager.default.createFile(atPath: path, contents: Data(bytes: data + 1, count: size - 1)) else {
+        fatalError("cannot write \(path)")
+    }
+    let sink = Counting()
+    let register = OptOutRegister(policy: .default)
+    if data[0] & 8 != 0 { register.add(9_434_765_919, type: .type1) }
+    let reader = ExtractReader(directory: folder, sink: sink, optOuts: register)
+    do throws(ConfigurationError) {
+        switch kind {
+        case .patients: try reader.readPatients { _ in .accepted }
+        case .admissions: try reader.readAdmissions { _ in .accepted }
+        case .prescriptions: try reader.readPrescriptions { _ in 0 }
+        case .residence: try reader.readResidence { _ in .accepted }
+        case .nominations: try reader.readNominations { _ in .accepted }
+        case .optOuts: try reader.readOptOuts(into: OptOutRegister(policy: .default))
+        case .practices: try reader.readPractices { _ in .accepted }
+        default: try reader.readCaseManagers { _ in .accepted }
+        }
+    } catch {
+        // A configuration error (no header, a bad caseload) is an answer, not a failure.
+        _ = error.description
+        try? FileManager.default.removeItem(atPath: path)
+        return 0
+    }
+    try? FileManager.default.removeItem(atPath: path)
+    guard let s = reader.stats[kind] else { fatalError("no statistics for \(kind)") }
+    guard s.read == s.accepted + s.rejected + s.optedOut else {
+        fatalError("read \(s.read) != accepted \(s.accepted) + rejected \(s.rejected) + opted out \(s.optedOut)")
+    }
+    guard s.rejected == sink.rejects, s.warnings == sink.warnings || kind == .caseManagers else {
+        fatalError("rejected \(s.rejected), warnings \(s.warnings); reported \(sink.rejects) and \(sink.warnings)")
+    }
+    return 0
+}
+
+#if FUZZING
+    /// libFuzzer's driver, run from this executable's entry point (SwiftPM names the entry point
+    /// itself, so libFuzzer's own `main` is not the one linked).
+    @_silgen_name("LLVMFuzzerRunDriver")
+    func runDriver(
+        _ argc: UnsafeMutablePointer<Int32>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+        _ body: @convention(c) (UnsafePointer<UInt8>, Int) -> Int32
+    ) -> Int32
+
+    @main struct Fuzz {
+        static func main() {
+            var argc = CommandLine.argc
+            var argv = CommandLine.unsafeArgv
+            exit(runDriver(&argc, &argv, fuzzOne))
+        }
+    }
+#else
+    /// Without FUZZING: replays each saved input named on the command line.
+    @main struct Replay {
+        static func main() {
+            for path in CommandLine.arguments.dropFirst() {
+                guard let bytes = FileManager.default.contents(atPath: path) else { fatalError("cannot read \(path)") }
+                _ = [UInt8](bytes).withUnsafeBufferPointer { fuzzOne($0.baseAddress!, $0.count) }
+                print("\(path): ok")
+            }
+        }
+    }
+#endif
