@@ -4,6 +4,10 @@ import Report
 import TestSupport
 import Testing
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Failures that say what they are (issue 16): a run that cannot do what it was asked stops
 /// before it works, with a message naming the cause, rather than exiting 0 having done less.
 @Suite struct HonestFailureTests {
@@ -122,5 +126,27 @@ import Testing
         #expect(linked.status == 73, "\(linked.stderr)")
         #expect(linked.stderr.contains("caseloads is a symbolic link"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: elsewhere).isEmpty)
+    }
+
+    /// An extract that is there but cannot be read is said to be unreadable, not missing, and
+    /// stops the run before anything is written. Run as an unprivileged user (root reads
+    /// anything), so only where the tests run as root and setpriv is there.
+    @Test(.enabled(if: getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv")))
+    func anUnreadableExtractIsSaidToBeUnreadable() throws {
+        let extracts = try sampleCopy()
+        chmod(extracts, 0o755)
+        for name in try FileManager.default.contentsOfDirectory(atPath: extracts) { chmod(extracts + "/" + name, 0o644) }
+        chmod(extracts + "/patients.csv", 0o600)
+        let out = NSTemporaryDirectory() + "casefind-unreadable-\(UUID().uuidString)"
+        let (status, output) = try runProgram(
+            "/usr/bin/setpriv",
+            [
+                "--reuid=65534", "--regid=65534", "--clear-groups", CaseFind.binary, "run", "--extracts", extracts, "--criteria",
+                repositoryRoot() + "/criteria/essex-2005.yaml", "--out", out, "--quiet",
+            ])
+        #expect(status == 65, "\(output)")
+        #expect(output.contains("cannot open \(extracts)/patients.csv: Permission denied"), "\(output)")
+        #expect(!output.contains("missing"))
+        #expect(!FileManager.default.fileExists(atPath: out))
     }
 }

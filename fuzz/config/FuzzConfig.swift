@@ -9,7 +9,8 @@ import Foundation
 import Ingest
 import Rules
 
-let mappingPath = NSTemporaryDirectory() + "casefind-fuzz-config-\(getpid()).yaml"
+let mappingPath =
+    (FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm/" : NSTemporaryDirectory()) + "casefind-fuzz-config-\(getpid()).yaml"
 let dates = [Day(year: 1900, month: 1, day: 1)!, Day(year: 2026, month: 11, day: 22)!, Day(year: 2100, month: 12, day: 31)!]
 
 @_cdecl("LLVMFuzzerTestOneInput")

@@ -11,7 +11,9 @@ import Ingest
 
 let kinds: [ExtractKind] = [.patients, .admissions, .prescriptions, .residence, .nominations, .optOuts, .practices, .caseManagers]
 let folder: String = {
-    let dir = NSTemporaryDirectory() + "casefind-fuzz-extract-\(getpid())"
+    // In memory where the system has it: a file is written and read for every input.
+    let base = FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm/" : NSTemporaryDirectory()
+    let dir = base + "casefind-fuzz-extract-\(getpid())"
     try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     return dir
 }()
