@@ -105,9 +105,10 @@ let package = Package(
         ),
         // libFuzzer targets (scripts/fuzz builds them with -sanitize=fuzzer,address); built
         // plainly, each is a tool that replays saved inputs: `fuzz-extract FILE...`.
-        .executableTarget(name: "fuzz-extract", dependencies: ["CaseCore", "Ingest"], path: "fuzz/extract"),
-        .executableTarget(name: "fuzz-config", dependencies: ["CaseCore", "Ingest", "Rules"], path: "fuzz/config"),
-        .executableTarget(name: "fuzz-values", dependencies: ["CaseCore", "Ingest"], path: "fuzz/values"),
+        .target(name: "FuzzDriver", path: "fuzz/driver"),
+        .executableTarget(name: "fuzz-extract", dependencies: ["CaseCore", "FuzzDriver", "Ingest"], path: "fuzz/extract"),
+        .executableTarget(name: "fuzz-config", dependencies: ["CaseCore", "FuzzDriver", "Ingest", "Rules"], path: "fuzz/config"),
+        .executableTarget(name: "fuzz-values", dependencies: ["CaseCore", "FuzzDriver", "Ingest"], path: "fuzz/values"),
     ],
     swiftLanguageModes: [.v6]
 )

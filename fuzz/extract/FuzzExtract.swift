@@ -7,6 +7,7 @@
 // is a replay tool: `fuzz-extract FILE...` runs each saved input once.
 import CaseCore
 import Foundation
+import FuzzDriver
 import Ingest
 
 let kinds: [ExtractKind] = [.patients, .admissions, .prescriptions, .residence, .nominations, .optOuts, .practices, .caseManagers]
@@ -64,31 +65,6 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     return 0
 }
 
-#if FUZZING
-    /// libFuzzer's driver, run from this executable's entry point (SwiftPM names the entry point
-    /// itself, so libFuzzer's own `main` is not the one linked).
-    @_silgen_name("LLVMFuzzerRunDriver")
-    func runDriver(
-        _ argc: UnsafeMutablePointer<Int32>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-        _ body: @convention(c) (UnsafePointer<UInt8>, Int) -> Int32
-    ) -> Int32
-
-    @main struct Fuzz {
-        static func main() {
-            var argc = CommandLine.argc
-            var argv = CommandLine.unsafeArgv
-            exit(runDriver(&argc, &argv, fuzzOne))
-        }
-    }
-#else
-    /// Without FUZZING: replays each saved input named on the command line.
-    @main struct Replay {
-        static func main() {
-            for path in CommandLine.arguments.dropFirst() {
-                guard let bytes = FileManager.default.contents(atPath: path) else { fatalError("cannot read \(path)") }
-                _ = [UInt8](bytes).withUnsafeBufferPointer { fuzzOne($0.baseAddress!, $0.count) }
-                print("\(path): ok")
-            }
-        }
-    }
-#endif
+@main struct Fuzz {
+    static func main() { FuzzDriver.main(fuzzOne) }
+}
