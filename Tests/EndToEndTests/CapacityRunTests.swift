@@ -65,6 +65,23 @@ import Testing
         #expect(RunFiles.safeFileName(locality) == name)
     }
 
+    /// A locality renamed between runs leaves no caseload file under its old name (issue 16's
+    /// finding 7): caseloads/ is rewritten whole on a run of every locality.
+    @Test func aRenamedLocalityLeavesNoStaleCaseload() throws {
+        let out = temporaryFolder()
+        #expect(try casefind("run", repositoryRoot() + "/sample-extracts", asOf: "2026-11-22", out: out).status == 0)
+        #expect(FileManager.default.fileExists(atPath: out + "/caseloads/Colchester.csv"))
+        let renamed = try sampleCopy(rewriting: [
+            "practices.csv": { $0.replacingOccurrences(of: ",Colchester", with: ",Colchester Town") },
+            "case_managers.csv": { $0.replacingOccurrences(of: ",Colchester,", with: ",Colchester Town,") },
+        ])
+        let r = try casefind("run", renamed, asOf: "2026-11-22", out: out)
+        #expect(r.status == 0, "\(r.stderr)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: out + "/caseloads")
+        #expect(files.contains("Colchester-Town.csv"))
+        #expect(!files.contains("Colchester.csv"))
+    }
+
     /// A name longer than a file name may be is cut, with a hash of the whole name: a locality
     /// of 300 letters once failed the run with 73 (file name too long).
     @Test func longNamesAreCutWithAHash() throws {
