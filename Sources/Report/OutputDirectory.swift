@@ -94,22 +94,35 @@ public final class OutputDirectory: @unchecked Sendable {
     /// Writes a whole file's bytes. They reach the disk at `commit`, all files at once.
     public func write(_ name: String, _ bytes: [UInt8]) throws(OutputError) {
         let handle = try create(name)
-        do {
-            try handle.write(contentsOf: bytes)
-            try handle.close()
-        } catch {
-            throw OutputError("cannot write \(finalPath(name)): \(error.localizedDescription)")
+        defer { try? handle.close() }
+        try Self.writeAll(bytes, to: handle.fileDescriptor, name: finalPath(name))
+    }
+
+    /// Writes every byte, or says why not as the system does (`File too large`, `No space left
+    /// on device`): Foundation's own message for those is "error 512".
+    static func writeAll(_ bytes: [UInt8], to fd: Int32, name: String) throws(OutputError) {
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + done, $0.count - done) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw OutputError("cannot write \(name): \(String(cString: strerror(errno)))")
+            }
+            done += n
         }
     }
 
     /// Writes a file piece by piece: `produce` hands each piece to the closure it is given.
     public func write(_ name: String, producing produce: (_ emit: ([UInt8]) throws -> Void) throws -> Void) throws(OutputError) {
         let handle = try create(name)
+        defer { try? handle.close() }
+        let fd = handle.fileDescriptor, path = finalPath(name)
         do {
-            try produce { try handle.write(contentsOf: $0) }
-            try handle.close()
+            try produce { bytes throws(OutputError) in try Self.writeAll(bytes, to: fd, name: path) }
+        } catch let error as OutputError {
+            throw error
         } catch {
-            throw OutputError("cannot write \(finalPath(name)): \(error.localizedDescription)")
+            throw OutputError("cannot write \(path): \(error.localizedDescription)")
         }
     }
 

@@ -48,13 +48,20 @@ public final class RejectsFile: DiagnosticSink {
     /// Writes what is buffered.
     public func flush() {
         guard let handle, !buffer.bytes.isEmpty else { return }
-        do { try handle.write(contentsOf: buffer.bytes) } catch { writeError = error }
+        if writeError == nil {
+            do throws(OutputError) {
+                try OutputDirectory.writeAll(buffer.bytes, to: handle.fileDescriptor, name: "rejects.csv")
+            } catch {
+                writeError = error
+            }
+        }
         buffer.clear()
     }
 
     public func close() throws(OutputError) {
         flush()
         do { try handle?.close() } catch { throw OutputError("cannot write rejects.csv: \(error.localizedDescription)") }
+        if let writeError = writeError as? OutputError { throw writeError }
         if let writeError { throw OutputError("cannot write rejects.csv: \(writeError.localizedDescription)") }
     }
 }

@@ -39,9 +39,15 @@ public final class StateStore {
             queue = try DatabaseQueue(path: path, configuration: config)
             try Self.checkOwnership(queue, path: path)
             try StateStore.migrator.migrate(queue)
-            try queue.writeWithoutTransaction { db in
-                try db.execute(sql: "PRAGMA application_id = \(Self.applicationID)")
-                try db.execute(sql: "PRAGMA user_version = \(Self.schemaVersion)")
+            // Set once: a store already marked is not written to by opening it.
+            let marked = try queue.read { db in
+                (try Int32.fetchOne(db, sql: "PRAGMA application_id"), try Int.fetchOne(db, sql: "PRAGMA user_version"))
+            }
+            if marked.0 != Self.applicationID || marked.1 != Self.schemaVersion {
+                try queue.writeWithoutTransaction { db in
+                    try db.execute(sql: "PRAGMA application_id = \(Self.applicationID)")
+                    try db.execute(sql: "PRAGMA user_version = \(Self.schemaVersion)")
+                }
             }
         } catch let error as StateError {
             throw error

@@ -19,6 +19,13 @@ struct CaseFind: ParsableCommand {
             MeasuresCommand.self, OptOutRequestCommand.self, SynthCommand.self, SQLCommand.self,
         ]
     )
+
+    /// A file-size limit (`ulimit -f`) that a write passes is an error the run reports (73,
+    /// nothing committed, the staging folder removed), not SIGXFSZ killing it half-way.
+    static func main() {
+        signal(SIGXFSZ, SIG_IGN)
+        main(nil)
+    }
 }
 
 /// Today in the machine's time zone.

@@ -149,4 +149,28 @@ import Testing
         #expect(!output.contains("missing"))
         #expect(!FileManager.default.fileExists(atPath: out))
     }
+
+    /// A disk that fills (here a file-size limit, `ulimit -f`): exit 73 saying why, the previous
+    /// outputs and state store byte for byte as they were, no staging folder left. Before,
+    /// SIGXFSZ killed the run half-way.
+    @Test(arguments: [1, 20])
+    func aFullDiskLeavesThePreviousRunIntact(blocks: Int) throws {
+        let here = temporaryFolder()
+        let out = here + "/out"
+        let sample = repositoryRoot() + "/sample-extracts"
+        #expect(try casefind("run", sample, asOf: "2026-11-22", out: out).status == 0)
+        let before = try [out + "/cases.csv", out + "/report.html", out + "/casefind-state.sqlite"].map {
+            try Data(contentsOf: URL(fileURLWithPath: $0))
+        }
+        let command =
+            "ulimit -f \(blocks); exec '\(CaseFind.binary)' run --extracts '\(sample)' --criteria '\(repositoryRoot())/criteria/essex-2005.yaml' --as-of 2026-11-23 --out '\(out)' --quiet"
+        let (status, output) = try runProgram("/bin/sh", ["-c", command])
+        #expect(status == 73, "\(output)")
+        #expect(output.contains("File too large"), "\(output)")
+        let after = try [out + "/cases.csv", out + "/report.html", out + "/casefind-state.sqlite"].map {
+            try Data(contentsOf: URL(fileURLWithPath: $0))
+        }
+        #expect(after == before)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: here) == ["out"])
+    }
 }
