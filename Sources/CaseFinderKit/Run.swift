@@ -233,7 +233,7 @@ public enum Run {
     /// `--timings FILE` must be writable where it is: checked before any work, so that a run
     /// does not do everything and then write nothing there (a folder that does not exist).
     static func checkTimingsPath(_ path: String) throws(ConfigurationError) {
-        let folder = (path as NSString).deletingLastPathComponent
+        let folder = FilePath.folder(of: path)
         let dir = folder.isEmpty ? "." : folder
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDirectory), isDirectory.boolValue else {

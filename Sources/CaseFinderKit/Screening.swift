@@ -28,7 +28,7 @@ public enum Screening {
         do {
             let rejects = RejectsFile(handle: try folder.create("screening-rejects.csv"))
             let reader = ExtractReader(
-                directory: (file as NSString).deletingLastPathComponent.isEmpty ? "." : (file as NSString).deletingLastPathComponent,
+                directory: FilePath.folder(of: file).isEmpty ? "." : FilePath.folder(of: file),
                 mapping: mapping, sink: rejects)
             reader.namedFileOnly = true
             guard reader.exists(.screening) else { throw ConfigurationError("cannot read screening outcomes file \(file)") }

@@ -142,8 +142,8 @@ public struct ColumnMapping: Sendable {
             if let map = try f.optionalMap("bnf_map") {
                 guard kind == .prescriptions else { throw map.error("only prescriptions have a bnf_map", at: nil) }
                 let file = try map.string("file")
-                let folder = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
-                mapping.bnfMapPath = file.hasPrefix("/") ? file : folder + "/" + file
+                let folder = FilePath.folder(of: path)
+                mapping.bnfMapPath = file.hasPrefix("/") ? file : FilePath.join(folder, file)
                 if let s = try map.optionalString("snomed_column") { mapping.bnfMapColumns.snomed = s }
                 if let b = try map.optionalString("bnf_column") { mapping.bnfMapColumns.bnf = b }
                 try map.finish()

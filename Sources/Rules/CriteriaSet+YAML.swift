@@ -84,8 +84,8 @@ extension CriteriaSet {
         var risk: RiskSettings?
         if let r = try root.optionalMap("risk") {
             let table = try r.string("table")
-            let base = (doc.path as NSString).deletingLastPathComponent
-            let path = table.hasPrefix("/") || base.isEmpty ? table : (base as NSString).appendingPathComponent(table)
+            let base = FilePath.folder(of: doc.path)
+            let path = table.hasPrefix("/") || base.isEmpty ? table : FilePath.join(base, table)
             risk = RiskSettings(tablePath: path, window: try window(r))
             try r.finish()
         }

@@ -173,4 +173,22 @@ import Testing
         #expect(after == before)
         #expect(try FileManager.default.contentsOfDirectory(atPath: here) == ["out"])
     }
+
+    /// One-character relative paths: Foundation's deletingLastPathComponent traps on them, and
+    /// `--criteria c` or `--timings t` crashed the run (SIGILL) before it began.
+    @Test func oneCharacterPathsAreReadLikeAnyOther() throws {
+        let here = temporaryFolder()
+        try FileManager.default.copyItem(atPath: repositoryRoot() + "/sample-extracts", toPath: here + "/e")
+        try FileManager.default.copyItem(atPath: repositoryRoot() + "/criteria/essex-2005.yaml", toPath: here + "/c")
+        try FileManager.default.copyItem(
+            atPath: repositoryRoot() + "/criteria/hfrs-gilbert-2018.yaml", toPath: here + "/hfrs-gilbert-2018.yaml")
+        let r = try CaseFind.run(
+            [
+                "run", "--extracts", "e", "--criteria", "c", "--out", "o", "--state", "s", "--timings", "t", "--as-of", "2026-11-22",
+                "--quiet",
+            ],
+            in: here)
+        #expect(r.status == 0, "\(r.stderr)")
+        for name in ["o/cases.csv", "s", "t"] { #expect(FileManager.default.fileExists(atPath: here + "/" + name), "\(name)") }
+    }
 }
