@@ -1,5 +1,6 @@
 import CaseFinderKit
 import Ingest
+import Report
 
 /// What `casefind validate` prints: the findings (NHS numbers withheld: it goes to a terminal
 /// or a cron log), then each file's counts and the verdict.
@@ -23,12 +24,12 @@ enum ValidateText {
             }
         }
         if let map = findings.bnfMap {
-            let rx = stats.first { $0.kind == .prescriptions }
-            let unmapped = (rx?.unmappedDMD ?? [:]).sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+            // The figures summary.json's bnf_map gives, in the order it lists them.
+            let used = RunSummary.BNFMapUse(map, stats.first { $0.kind == .prescriptions })
+            let listed = used.unmapped.prefix(10).map { "\($0.dmdCode) (\($0.rows))" }.joined(separator: ", ")
             lines.append(
-                "BNF map \(map.fileName) (sha256 \(map.sha256)): \(map.ids) ids with a BNF code; \(rx?.dmdRows ?? 0) prescription row(s) read by dm+d id, \(unmapped.reduce(0) { $0 + $1.value }) of them by \(unmapped.count) id(s) it does not map"
-                    + (unmapped.isEmpty ? "" : ": " + unmapped.prefix(10).map { "\($0.key) (\($0.value))" }.joined(separator: ", "))
-                    + (unmapped.count > 10 ? ", ..." : ""))
+                "BNF map \(used.file) (sha256 \(used.sha256)): \(used.ids) ids with a BNF code; \(used.dmdRows) prescription row(s) read by dm+d id, \(used.unmappedRows) of them by \(used.unmapped.count) id(s) it does not map"
+                    + (listed.isEmpty ? "" : ": " + listed) + (used.unmapped.count > 10 ? ", ..." : ""))
         }
         let rejected = stats.reduce(0) { $0 + $1.rejected }
         lines.append(rejected == 0 ? "valid: no row would be rejected" : "\(rejected) row(s) would be rejected")
