@@ -101,7 +101,7 @@ let package = Package(
         .testTarget(name: "WorkbookTests", dependencies: ["Workbook", "TestSupport"]),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["CaseCore", "Report", "TestSupport"]
+            dependencies: ["CaseCore", "Report", "Store", "TestSupport"]
         ),
         // libFuzzer targets (scripts/fuzz builds them with -sanitize=fuzzer,address); built
         // plainly, each is a tool that replays saved inputs: `fuzz-extract FILE...`.

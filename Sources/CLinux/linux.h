@@ -12,4 +12,9 @@ static inline void casefind_prefetch(const void *address) { __builtin_prefetch(a
 // system holding `fd`, with one journal commit. glibc declares it only under _GNU_SOURCE,
 // which Swift's Glibc module is not built with.
 int syncfs(int fd);
+
+// renameat2(2) (glibc 2.28, Linux 3.15): with RENAME_EXCHANGE, swaps two paths (here two
+// folders) in one step; a file system that cannot do it says EINVAL. Also _GNU_SOURCE only.
+int renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, unsigned int flags);
+static const unsigned int casefind_rename_exchange = 1u << 1;
 #endif

@@ -14,6 +14,14 @@ public enum FilePath {
         return String(p[..<i])
     }
 
+    /// The last component of `path` (a trailing slash is not a component): `c` for `a/b/c/`.
+    public static func name(of path: String) -> String {
+        var p = Substring(path)
+        while p.count > 1 && p.hasSuffix("/") { p = p.dropLast() }
+        guard let i = p.lastIndex(of: "/") else { return String(p) }
+        return String(p[p.index(after: i)...])
+    }
+
     /// `name` inside `folder` ("" is the current folder).
     public static func join(_ folder: String, _ name: String) -> String {
         if folder.isEmpty { return name }

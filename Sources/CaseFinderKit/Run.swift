@@ -81,7 +81,9 @@ public enum Run {
         let folder = try OutputDirectory(path: out)
         let state = try StateStore(path: statePath ?? defaultStatePath(out: out))
         try state.lock()
+        try settle(state, progress: progress)
         var pending: StateStore.PendingRecord?
+        var recorded: Int64?
         do {
             let rejects = RejectsFile(handle: try folder.create("rejects.csv"))
             let loaded = try Pipeline.load(configuration, sink: rejects, threads: settings.threads, observer: progress)
@@ -187,11 +189,28 @@ public enum Run {
             try folder.write("summary.json", summary.json())
             // A state store that cannot take the run stops it before the files are committed.
             if let error = pending?.waitUntilInserted() { throw error }
-            try folder.commit()
+            // Recorded as pending, then the files swapped in, then confirmed: a kill between
+            // is settled by the next run (StateStore+Recording.swift).
+            let recording = Date()
+            let token = OutputDirectory.newRunToken()
+            recorded = try pending?.commit(
+                finished: RecordTime.text(Date()), timings: timingsJSON(timings),
+                awaiting: StateStore.AwaitedFiles(folder: folder.path, token: token))
+            var recordSeconds = Date().timeIntervalSince(recording)
+            let placement = try folder.commit(runToken: token)
             let written = Date()
-            _ = try pending?.commit(finished: RecordTime.text(Date()), timings: timingsJSON(timings))
+            if case .fileByFile(let reason) = placement {
+                progress?.warn("the files were renamed into \(out) one by one, not swapped in at once: \(reason)")
+            }
+            if let id = recorded {
+                recorded = nil  // the files are in place: the run stays recorded whatever happens next
+                do { try state.confirmFiles(ofRun: id) } catch {
+                    progress?.warn("the run's files are in place but its record is still pending (\(error)); the next run confirms it")
+                }
+            }
+            recordSeconds += Date().timeIntervalSince(written)
             if let path = settings.timingsPath {
-                timings["record"] = Date().timeIntervalSince(written)
+                timings["record"] = recordSeconds
                 timings["total"] = Date().timeIntervalSince(started)
                 let written = FileManager.default.createFile(
                     atPath: path, contents: Data(timingsJSON(timings).utf8), attributes: [.posixPermissions: 0o600])
@@ -200,14 +219,27 @@ public enum Run {
             }
             progress?.say(
                 String(
-                    format: "placed and wrote the files in %.2f s, recorded the run in %.2f s", written.timeIntervalSince(searched),
-                    Date().timeIntervalSince(written)))
+                    format: "placed and wrote the files in %.2f s, recorded the run in %.2f s",
+                    written.timeIntervalSince(searched) - recordSeconds, recordSeconds))
             if settings.keepFactsUntilExit { Run.keptUntilExit.withLock { $0.append(loaded.store) } }
             return Outcome(summary: summary, result: result, outputFolder: out)
         } catch {
             pending?.abandon()
+            // Recorded as pending but the files never went in: the record goes too.
+            if let id = recorded { try? state.discardPendingRun(id) }
             folder.abandon()
             throw error
+        }
+    }
+
+    /// Settles the runs a kill left pending (StateStore+Recording.swift), saying what it did.
+    static func settle(_ state: StateStore, progress: RunProgress?) throws(StateError) {
+        let settled = try state.settlePendingRuns { folder, token in OutputDirectory.runToken(in: folder) == token }
+        for id in settled.confirmed {
+            progress?.say("run \(id) was stopped after its files were in place: it is now recorded as complete")
+        }
+        for id in settled.discarded {
+            progress?.warn("run \(id) was stopped before its files were in place: its record is removed, as its files never appeared")
         }
     }
 

@@ -17,6 +17,8 @@ public enum Screening {
         let given = try mappingPath.map { path throws(ConfigurationError) in try ColumnMapping.load(path: path) }
         let state = try StateStore(path: statePath)
         try state.lock()
+        // A run a kill left pending is settled first, so "the latest run" is the right one.
+        try Run.settle(state, progress: nil)
         var mapping = ColumnMapping(name: "screening")
         if let given {
             mapping.personID = given.personID

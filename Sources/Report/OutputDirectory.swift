@@ -9,24 +9,31 @@ import Synchronization
 
 /// The --out folder, written atomically: every file is written first into a hidden staging
 /// folder beside it (`.OUT.staging-PID-XXXXXX`, made by `mkdtemp`: a name nobody can plant a
-/// link at in advance, on the same file system) and renamed into place only
-/// by `commit()`, once the whole run has succeeded. A failed run removes its staging folder
-/// (`abandon()`); a killed run leaves it beside --out, never inside, and the next run removes
-/// it. A planner never finds a half-written file in --out. Files are created with `mode`
-/// (0600 by default).
+/// link at in advance, on the same file system). `commit()`, once the whole run has
+/// succeeded, fills the staging folder with what the new set keeps of the old (hard links) and
+/// swaps it with --out in one step (OutputDirectory+Commit.swift). A failed run removes its
+/// staging folder (`abandon()`); a killed run leaves it beside --out, never inside, and the
+/// next run removes it. A planner never finds a half-written file in --out, nor one run's
+/// files beside another's. Files are created with `mode` (0600 by default).
 /// Files may be written from several threads at once (`write`, `create`); `commit` and
 /// `abandon` come after the writing.
 public final class OutputDirectory: @unchecked Sendable {
     public let path: String
     public let mode: mode_t
-    private let staging: String
+    /// --out with symbolic links resolved: the folder that is swapped at commit (a link given
+    /// as --out stays a link to the new files).
+    let resolved: String
+    let staging: String
+    /// Why the staging folder is inside --out rather than beside it (--out is a mount point, so
+    /// the folder beside it is on another file system), or nil.
+    let stagedInside: String?
     /// Staged files and where they go, guarded for writes from several threads.
     private let staged = Mutex<[(temporary: String, final: String)]>([])
-    private var pending: [(temporary: String, final: String)] {
+    var pending: [(temporary: String, final: String)] {
         get { staged.withLock { $0 } }
         set { staged.withLock { $0 = newValue } }
     }
-    private var wholeFolders: Set<String> = []
+    var wholeFolders: Set<String> = []
 
     public init(path: String, mode: mode_t = 0o600) throws(OutputError) {
         // Made absolute first: Foundation's path functions trap on a one-character relative
@@ -34,15 +41,29 @@ public final class OutputDirectory: @unchecked Sendable {
         let url = URL(fileURLWithPath: path).standardizedFileURL
         self.path = url.path
         self.mode = mode
-        let parent = url.deletingLastPathComponent().path
-        let base = url.lastPathComponent
         try OutputDirectory.makeFolder(self.path)
         // The folder holds patient lists: owner only, whoever made it.
         chmod(self.path, 0o700)
+        if let real = realpath(self.path, nil) {
+            resolved = String(cString: real)
+            free(real)
+        } else {
+            resolved = self.path
+        }
+        let beside = FilePath.folder(of: resolved)
+        var outInfo = stat()
+        var parentInfo = stat()
+        if stat(resolved, &outInfo) == 0 && stat(beside.isEmpty ? "." : beside, &parentInfo) == 0 && outInfo.st_dev != parentInfo.st_dev {
+            stagedInside = "\(self.path) is a mount point, so a folder beside it is on another file system"
+        } else {
+            stagedInside = nil
+        }
+        let parent = stagedInside == nil ? beside : resolved
+        let base = stagedInside == nil ? FilePath.name(of: resolved) : "casefind"
         OutputDirectory.removeStale(parent: parent, base: base)
         // mkdtemp makes a new folder of an unpredictable name, mode 0700, or fails: a symlink
         // planted beside --out is never written through.
-        var template = Array((parent as NSString).appendingPathComponent(".\(base).staging-\(getpid())-XXXXXX").utf8CString)
+        var template = Array(FilePath.join(parent, ".\(base).staging-\(getpid())-XXXXXX").utf8CString)
         guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
             throw OutputError("cannot create a staging folder beside \(self.path): \(String(cString: strerror(errno)))")
         }
@@ -123,52 +144,6 @@ public final class OutputDirectory: @unchecked Sendable {
             throw error
         } catch {
             throw OutputError("cannot write \(path): \(error.localizedDescription)")
-        }
-    }
-
-    /// Puts every staged file on the disk, renames each into place, then removes the staging
-    /// folder.
-    ///
-    /// The files are made durable before any is renamed, so that a crash cannot leave a
-    /// renamed file with no data: with one `syncfs` of the file system the staging folder is
-    /// on (one journal commit), not one `fsync` per file, which with a practice list, import
-    /// file, Accurx batches and workbook for each of 500 practices took 3.5 of a run's 18 s.
-    public func commit() throws(OutputError) {
-        try syncStaged()
-        for p in pending {
-            try OutputDirectory.makeFolder((p.final as NSString).deletingLastPathComponent, inside: path)
-            guard rename(p.temporary, p.final) == 0 else {
-                throw OutputError("cannot rename \(p.temporary) to \(p.final): \(String(cString: strerror(errno)))")
-            }
-        }
-        let written = Set(pending.map(\.final))
-        for folder in wholeFolders {
-            let dir = finalPath(folder)
-            for name in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] {
-                let file = (dir as NSString).appendingPathComponent(name)
-                if !written.contains(file) { unlink(file) }
-            }
-        }
-        pending = []
-        try? FileManager.default.removeItem(atPath: staging)
-    }
-
-    /// Writes the staged files out: `syncfs` on the staging folder, or, where the system has
-    /// no `syncfs`, `fsync` of each file.
-    private func syncStaged() throws(OutputError) {
-        let folder = open(staging, O_RDONLY | O_DIRECTORY)
-        if folder >= 0 {
-            defer { close(folder) }
-            if syncfs(folder) == 0 { return }
-        }
-        for p in pending {
-            let fd = open(p.temporary, O_RDONLY)
-            guard fd >= 0, fsync(fd) == 0 else {
-                let reason = String(cString: strerror(errno))
-                if fd >= 0 { close(fd) }
-                throw OutputError("cannot write \(p.final) to the disk: \(reason)")
-            }
-            close(fd)
         }
     }
 

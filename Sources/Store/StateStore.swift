@@ -18,7 +18,7 @@ public final class StateStore {
     private var lockFD: Int32 = -1
 
     /// The schema version this build writes (also in SQLite's `user_version`).
-    public static let schemaVersion = 4
+    public static let schemaVersion = 5
 
     /// SQLite's `application_id` of a casefind state store: "CFnd".
     public static let applicationID: Int32 = 0x4346_6E64
@@ -155,6 +155,14 @@ public final class StateStore {
         m.registerMigration("v4: opt-out policy") { db in
             try db.alter(table: "run") { t in t.add(column: "opt_outs", .text).notNull().defaults(to: "") }
         }
+        m.registerMigration("v5: files awaited") { db in
+            // A run is recorded as `pending` before its files are put in place, and settled by
+            // the token in the output folder (StateStore+Recording.swift).
+            try db.alter(table: "run") { t in
+                t.add(column: "out_folder", .text)
+                t.add(column: "commit_token", .text)
+            }
+        }
         return m
     }
 
@@ -224,81 +232,7 @@ public final class StateStore {
         try write { db in try Self.insert(run, patients: patients, into: db) }
     }
 
-    /// Starts recording a run on another thread, in a transaction that stays open until
-    /// `PendingRecord.commit` or `abandon`: the inserts overlap the writing of the output files,
-    /// and the run is in the store only if those were committed. Nothing else may use this
-    /// store until then (its queue is held by the open transaction).
-    public func beginRecord(_ run: RunRecord, patients: [PatientState]) -> PendingRecord {
-        PendingRecord(store: self, run: run, patients: patients)
-    }
-
-    /// A run being recorded: see `StateStore.beginRecord`.
-    public final class PendingRecord: @unchecked Sendable {
-        private struct Abandoned: Error {}
-        private let decided = DispatchSemaphore(value: 0)
-        private let inserted = DispatchSemaphore(value: 0)
-        private let ended = DispatchSemaphore(value: 0)
-        private let lock = NSLock()
-        private var final: (finished: String, timings: String)?
-        private var outcome: Result<Int64, StateError>?
-        private var over = false
-
-        init(store: StateStore, run: RunRecord, patients: [PatientState]) {
-            // The store is used by this thread alone until the recording ends (see beginRecord).
-            nonisolated(unsafe) let store = store
-            Thread.detachNewThread { [self] in
-                let result = Result<Int64, StateError> { () throws(StateError) -> Int64 in
-                    try store.write { db in
-                        let id = try StateStore.insert(run, patients: patients, into: db)
-                        self.inserted.signal()
-                        self.decided.wait()
-                        guard let final = self.lock.withLock({ self.final }) else { throw Abandoned() }
-                        try db.execute(
-                            sql: "UPDATE run SET finished = ?, timings = ? WHERE id = ?", arguments: [final.finished, final.timings, id])
-                        return id
-                    }
-                }
-                self.lock.withLock { self.outcome = result }
-                self.inserted.signal()  // when the inserts failed, nobody waits for them any more
-                self.ended.signal()
-            }
-        }
-
-        /// Waits until the run and its patients are inserted (not yet committed); returns the
-        /// error that stopped them, if any. Check it before committing the output files, so
-        /// that a state store that cannot take the run leaves no output either.
-        public func waitUntilInserted() -> StateError? {
-            inserted.wait()
-            inserted.signal()
-            return lock.withLock {
-                if case .failure(let e) = outcome { return e }
-                return nil
-            }
-        }
-
-        /// Sets the run's finish time and timings, commits, and returns the run's id.
-        public func commit(finished: String, timings: String) throws(StateError) -> Int64 {
-            lock.withLock { final = (finished, timings) }
-            end()
-            return try lock.withLock { outcome! }.get()
-        }
-
-        /// Rolls the recording back (the run failed) unless it has ended; waits for its end.
-        public func abandon() { end() }
-
-        private func end() {
-            guard
-                !lock.withLock({ () -> Bool in
-                    defer { over = true }
-                    return over
-                })
-            else { return }
-            decided.signal()
-            ended.wait()
-        }
-    }
-
-    private static func insert(_ run: RunRecord, patients: [PatientState], into db: Database) throws -> Int64 {
+    static func insert(_ run: RunRecord, patients: [PatientState], into db: Database) throws -> Int64 {
         try db.execute(
             sql: """
                 INSERT INTO run (command, as_of, criteria_id, criteria_sha256, inputs, fingerprint, baseline_run_id,
