@@ -146,9 +146,10 @@ public enum Run {
                 incident = incident.filter { $0.row.locality == only }
                 lapsed = lapsed.filter { $0.locality == only }
             }
-            if incidence {
-                try folder.write("incidence.csv", RunFiles.incidence(incident))
-            } else {
+            if incidence { try folder.write("incidence.csv", RunFiles.incidence(incident)) }
+            // An incidence run keeps the last `run`'s lists, unless they name a patient it has
+            // just forgotten (an opt-out): then it rewrites them from its own placing.
+            if !incidence || forgotten.people > 0 {
                 try folder.write("cases.csv") { emit in try RunFiles.cases(cases, emit) }
                 let managed = Set(placed.allocation.caseloads.map(\.caseManager.locality))
                 for file in RunFiles.caseloads(cases, lapsed: lapsed, localities: scoping.map(\.locality), withCaseManagers: managed) {

@@ -146,6 +146,26 @@ import Testing
         #expect(!again.stdout.contains("removed from the state store"))
     }
 
+    /// The nightly `incidence` run, not only the monthly `run`, leaves no trace of a patient
+    /// who opted out: the lists it would otherwise keep from the last `run` (cases.csv,
+    /// caseloads/, practices/, exceptions.csv) named them, so it rewrites them from its own
+    /// placing when it has removed anyone. With nobody removed, it keeps them.
+    @Test func anIncidenceRunAfterAnOptOutLeavesNoList() throws {
+        let out = temporaryFolder()
+        #expect(try run(["--opt-outs", "none"], out: out).status == 0)
+        #expect(read(out + "/cases.csv").contains(Self.a))
+        let kept = try run(["--opt-outs", "none"], out: out, command: "incidence")
+        #expect(kept.status == 0, "\(kept.stderr)")
+        #expect(read(out + "/cases.csv").contains(Self.a))
+        let r = try run([], out: out, command: "incidence")
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("2 removed from the state store, 2 of them from a caseload"))
+        let bytes = try everyByte(out)
+        for nhs in Self.everyone { #expect(!bytes.contains(nhs), "\(nhs) left in --out or the state store") }
+        #expect(csvRecords(read(out + "/cases.csv")).count > 40)
+        #expect(FileManager.default.fileExists(atPath: out + "/incidence.csv"))
+    }
+
     @Test func explainSaysOnlyThatThePatientIsExcluded() throws {
         let r = try CaseFind.run([
             "explain", Self.a, "--extracts", "sample-extracts", "--criteria", "criteria/essex-2005.yaml", "--as-of", "2026-11-22",
