@@ -5,14 +5,18 @@ struct CTE: Sendable, Equatable {
     /// Lines written as `-- ` comments above the step, one each.
     var comment: [String]
     var body: String
+    /// Computed once where the engine would otherwise fold it into every step that reads it
+    /// (`Dialect.materialized`).
+    var materialized = false
 
-    init(_ name: String, _ comment: String..., body: String) {
-        self.init(name, comment, body: body)
+    init(_ name: String, _ comment: String..., body: String, materialized: Bool = false) {
+        self.init(name, comment, body: body, materialized: materialized)
     }
 
-    init(_ name: String, _ comment: [String], body: String) {
+    init(_ name: String, _ comment: [String], body: String, materialized: Bool = false) {
         self.name = name
         self.comment = comment
         self.body = body
+        self.materialized = materialized
     }
 }

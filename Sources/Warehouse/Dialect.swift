@@ -46,12 +46,20 @@ public enum Dialect: String, CaseIterable, Sendable {
         }
     }
 
-    /// Whether `x` matches a regular expression anchored with ^ and $.
+    /// Whether the regular expression is found in `x` (anchor it with ^ and $ to match the whole).
     func matches(_ x: String, _ regex: String) -> String {
         switch self {
         case .duckdb: return "regexp_matches(\(x), '\(regex)')"
         case .postgres: return "(\(x) ~ '\(regex)')"
         case .spark: return "(\(x) RLIKE '\(regex)')"
+        }
+    }
+
+    /// The 1-based place of `needle` in `haystack`, 0 when it is not there (or is blank).
+    func position(of needle: String, in haystack: String) -> String {
+        switch self {
+        case .duckdb, .postgres: return "strpos(\(haystack), \(needle))"
+        case .spark: return "instr(\(haystack), \(needle))"
         }
     }
 
@@ -115,6 +123,19 @@ public enum Dialect: String, CaseIterable, Sendable {
         case .spark: return "array_join(array_sort(collect_list(\(x))), ';')"
         }
     }
+
+    /// A column that makes a step non-deterministic, never read, where the engine would
+    /// otherwise copy the step into every place that reads it: Spark inlines each
+    /// deterministic CTE wherever it is used, so the checked tables (read by several steps)
+    /// were planned many times over; marked, each is planned once (on the sample, the case
+    /// list's optimisation took 10 s without, 2.5 s with). Nil where steps are not copied.
+    var computedOnce: String? { self == .spark ? "rand() AS spark_computed_once" : nil }
+
+    /// The keyword that makes PostgreSQL compute a step once: it otherwise folds a step read
+    /// once into its reader, expressions and all, so the rejects list (each row paired with
+    /// its warnings' numbers) worked out every check again for every pair (137 s on 1,200
+    /// patients, not 1). DuckDB does not need it, Spark has no such keyword (`computedOnce`).
+    var materialized: String { self == .postgres ? " MATERIALIZED" : "" }
 
     /// Whether the script needs `WITH RECURSIVE` (continuous stays are a recursive walk there;
     /// Spark folds an array instead).

@@ -1,20 +1,28 @@
 /// The comment block at the top of the script: what it computes, for which engine and date,
 /// and what it expects of the tables.
 extension WarehouseSQL {
-    func header() -> String {
+    func header(_ part: Part = .cases) -> String {
+        let first = diagnosisColumnNames.first ?? "diag_01", last = diagnosisColumnNames.last ?? "diag_01"
         var lines = [
-            "casefinder: the case list for criteria set \(criteria.id) (\(criteria.title)),",
+            "casefinder: the \(part == .cases ? "case list" : "rejects") for criteria set \(criteria.id) (\(criteria.title)),",
             "rendered for \(dialect.rawValue) by `casefind sql`. Source of the criteria: \(criteria.source).",
             "",
             "As-of date: \(asOf.map(\.description) ?? "CURRENT_DATE when the query runs").",
-            "Reads tables patients, practices, admissions (with \(diagnosisColumnNames.first!) ... \(diagnosisColumnNames.last!)), prescriptions,",
-            "residence and nominations, with the columns of the extracts contract, every column as text.",
-            "Rows that casefind would reject (invalid NHS numbers, unreadable or missing required dates,",
-            "missing required fields, duplicate spine or practice rows, malformed BNF codes) must be removed first.",
-            "Returns the cases.csv columns nhs_number ... risk_band, one row per case-found patient.",
+            "Reads tables patients, practices, admissions (with \(first) ... \(last)), prescriptions,",
+            "residence and nominations, with the columns of the extracts contract, as text"
+                + (lineColumn.map { ", and \($0) in each (the row's line)." } ?? "."),
+            optOuts.excludesAny || part == .rejects
+                ? "And opt_outs (nhs_number, type, recorded_date): policy \(optOuts); an excluded patient's rows play no part and are not listed."
+                : "Opt-out policy none: no patient is excluded.",
+            "Each row is checked as casefind checks it: a row casefind would reject (an invalid NHS number, an",
+            "unreadable, sentinel or missing required date, a missing required field, a duplicate spine or",
+            "practice row, a malformed BNF code) plays no part. Rows with the wrong number of fields are the loader's.",
+            part == .cases
+                ? "Returns the cases.csv columns nhs_number ... risk_band, one row per case-found patient."
+                : "Returns one row per rejected row and per field warning, in casefind's words (as rejects.csv).",
             "",
         ]
-        if let risk, let v = risk.validatedMinAge {
+        if part == .cases, let risk, let v = risk.validatedMinAge {
             lines.append("Risk: \(risk.id) was validated at \(v) and over; below \(v) it is a ranking aid only.")
             lines.append("")
         }

@@ -4,8 +4,17 @@ import Rules
 /// order, report columns, risk, which criteria each patient meets), then the final select of
 /// the cases.csv columns.
 extension WarehouseSQL {
-    /// The whole script: a header comment and one query ending in `;`.
-    public func render() -> String {
+    /// The whole script for `part`: a header comment and one query ending in `;`.
+    public func render(_ part: Part = .cases) -> String {
+        switch part {
+        case .cases: return renderCases()
+        case .rejects: return script(checkSteps(tableChecks()), then: rejectsSelect(), part: .rejects)
+        }
+    }
+
+    /// The case list: the checked tables it reads, the readings, population, stays, codes,
+    /// the criteria in rank order, report columns, risk, and which criteria each patient meets.
+    private func renderCases() -> String {
         let kinds = criteria.criteria.map { Self.criterionSQL(for: $0.kind) }
         var ctes = readingCTEs() + populationCTEs() + stayCTEs()
         if needsAdmissionCodes(kinds) { ctes += admissionCodeCTEs() }
@@ -26,15 +35,25 @@ extension WarehouseSQL {
         if let risk { ctes += riskCTEs(risk) }
         ctes.append(evaluatedCTE(metSteps))
 
-        var out = header()
+        let select = finalSelect(kinds, reportsCodes: !codeSteps.isEmpty)
+        // The checked tables the steps read, first (residence only with a care-home register
+        // criterion, nominations only with a nomination criterion).
+        let read = ctes.map(\.body).joined(separator: "\n")
+        ctes = checkSteps(tableChecks().filter { read.contains("FROM checked_\($0.table) ") }) + ctes
+        return script(ctes, then: select)
+    }
+
+    /// The header, the `WITH` list and the final select.
+    private func script(_ ctes: [CTE], then select: String, part: Part = .cases) -> String {
+        var out = header(part)
         out += dialect.walksRecursively ? "WITH RECURSIVE\n" : "WITH\n"
         for (i, c) in ctes.enumerated() {
             for line in c.comment { out += comment(line) + "\n" }
-            out += "\(c.name) AS (\n"
+            out += "\(c.name) AS\(c.materialized ? dialect.materialized : "") (\n"
             out += c.body.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n")
             out += i == ctes.count - 1 ? "\n)\n" : "\n),\n"
         }
-        out += finalSelect(kinds, reportsCodes: !codeSteps.isEmpty)
+        out += select
         return out
     }
 

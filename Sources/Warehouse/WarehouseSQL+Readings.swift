@@ -2,21 +2,15 @@
 /// step per table the criteria always need. Residence and nominations are read by the criteria
 /// that use them (`Kinds/`); the diagnosis codes by `+AdmissionCodes`.
 extension WarehouseSQL {
-    /// A table's columns as the engine reads fields: text, trimmed of spaces and tabs, empty as
-    /// NULL. The readings below apply to these trimmed columns.
-    func fields(_ table: String, _ columns: [String]) -> String {
-        "(SELECT " + columns.map { "\(dialect.field($0)) AS \($0)" }.joined(separator: ",\n             ") + "\n      FROM \(table)) f"
-    }
+    /// The NHS number of a checked row: without spaces or hyphens.
+    var nhs: String { "nhs_digits" }
 
-    /// An NHS number without spaces or hyphens.
-    func nhs(_ column: String) -> String { "replace(replace(\(column), ' ', ''), '-', '')" }
+    /// A required date of a row that is read (so a real date).
+    func requiredDate(_ column: String) -> String { day(column) }
 
-    /// A required date (the rows the engine accepts have one that reads).
-    func requiredDate(_ column: String) -> String { "CAST(\(column) AS DATE)" }
-
-    /// An optional date: before the sentinel cut-off it reads as missing.
+    /// An optional date: blank, or before the sentinel cut-off, reads as missing.
     func optionalDate(_ column: String) -> String {
-        "CASE WHEN CAST(\(column) AS DATE) < DATE '\(criteria.missingBefore)' THEN NULL ELSE CAST(\(column) AS DATE) END"
+        "CASE WHEN \(day(column)) >= DATE '\(criteria.missingBefore)' THEN \(day(column)) END"
     }
 
     /// A HES code: upper case; longer than four bytes reads as blank.
@@ -24,31 +18,31 @@ extension WarehouseSQL {
         "CASE WHEN \(dialect.byteLength(column)) > 4 THEN NULL ELSE \(upperASCII(column)) END"
     }
 
-    /// The spine, the practices and the consultant episodes.
+    /// The spine, the practices and the consultant episodes, of the rows the engine reads.
     func readingCTEs() -> [CTE] {
         let diagColumns = diagnosisColumnNames
         return [
             CTE(
                 "patient_rows", "The spine: NHS numbers without spaces or hyphens, practice codes upper case.",
                 body: """
-                    SELECT \(nhs("nhs_number")) AS nhs,
+                    SELECT \(nhs) AS nhs,
                            \(requiredDate("date_of_birth")) AS dob,
                            upper(gp_practice) AS practice,
                            \(optionalDate("date_of_death")) AS dod
-                    FROM \(fields("patients", ["nhs_number", "date_of_birth", "gp_practice", "date_of_death"]))
+                    FROM \(accepted("patients"))
                     """),
             CTE(
                 "practice_rows",
                 body: """
                     SELECT upper(practice_code) AS practice, pct, locality
-                    FROM \(fields("practices", ["practice_code", "pct", "locality"]))
+                    FROM \(accepted("practices"))
                     """),
             CTE(
                 "episode_rows",
                 "Consultant episodes. HES codes upper case, longer than 4 characters read as blank.",
                 "A discharge date before \(criteria.missingBefore) is a sentinel and reads as missing.",
                 body: """
-                    SELECT \(nhs("nhs_number")) AS nhs,
+                    SELECT \(nhs) AS nhs,
                            spell_id,
                            \(requiredDate("admission_date")) AS adm,
                            \(optionalDate("discharge_date")) AS dis,
@@ -58,7 +52,7 @@ extension WarehouseSQL {
                            \(hes("discharge_destination")) AS dest,
                            \(hes("discharge_method")) AS dismeth,
                            \(diagColumns.joined(separator: ", "))
-                    FROM \(fields("admissions", ["nhs_number", "spell_id", "admission_date", "discharge_date", "admission_method", "patient_classification", "admission_source", "discharge_destination", "discharge_method"] + diagColumns))
+                    FROM \(accepted("admissions"))
                     """),
         ]
     }
@@ -68,10 +62,10 @@ extension WarehouseSQL {
         CTE(
             "prescription_rows", "Items issued: the chemical substance is characters 1-9 of the BNF code, the chapter 1-2.",
             body: """
-                SELECT \(nhs("nhs_number")) AS nhs,
+                SELECT \(nhs) AS nhs,
                        \(requiredDate("issue_date")) AS issued,
                        \(upperASCII("substr(bnf_code, 1, 9)")) AS substance
-                FROM \(fields("prescriptions", ["nhs_number", "issue_date", "bnf_code"]))
+                FROM \(accepted("prescriptions"))
                 """)
     }
 }

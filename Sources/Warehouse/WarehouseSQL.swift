@@ -16,10 +16,11 @@ import Stratify
 /// validation, spells and regular attenders, continuous stays across transfers, the 29 February
 /// age rule, the windows, the latest-admission care-home rule, HFRS in whole tenths.
 ///
-/// What it does not do is row validation: rows the engine would reject (bad NHS numbers,
-/// unreadable dates, missing required fields, wrong field counts, duplicate spine or practice
-/// rows, malformed BNF codes) must not be in the tables. Load the rows `casefind validate`
-/// accepts, or remove those its rejects list names.
+/// It validates rows as the engine does and never fails on a bad value (`+RowChecks`,
+/// `+Values`): a row the engine would reject (a bad NHS number, an unreadable or sentinel
+/// date, a missing required field, a duplicate spine or practice row, a malformed BNF code)
+/// plays no part in the cases, and `Part.rejects` lists those rows and the field warnings in
+/// the engine's words. Rows with the wrong number of fields are the loader's business.
 ///
 /// The pieces, one file each: the readings of the tables (`WarehouseSQL+Readings.swift`,
 /// `+AdmissionCodes`), the population (`+Population`), spells and continuous stays (`+Stays`),
@@ -34,13 +35,33 @@ public struct WarehouseSQL: Sendable {
     public var asOf: Day?
     /// The admissions table has diag_01 ... diag_NN.
     public var diagnosisColumns: Int
+    /// A column every table has giving each row's line in its file (or any number in file
+    /// order): the engine keeps the first of duplicate rows in file order, and its rejects name
+    /// lines. Without one, the first by the rows' values is kept and lines are NULL.
+    public var lineColumn: String?
+    /// Which opt-outs in the `opt_outs` table exclude a patient (the run's `--opt-outs`): an
+    /// excluded patient's rows play no part and are not listed as rejects.
+    public var optOuts: OptOutPolicy
 
-    public init(criteria: CriteriaSet, risk: RiskModel?, dialect: Dialect, asOf: Day?, diagnosisColumns: Int = 20) {
+    /// What the query returns.
+    public enum Part: String, CaseIterable, Sendable {
+        /// The case list, the cases.csv columns up to risk_band.
+        case cases
+        /// One row per rejected row or field warning, as rejects.csv.
+        case rejects
+    }
+
+    public init(
+        criteria: CriteriaSet, risk: RiskModel?, dialect: Dialect, asOf: Day?, diagnosisColumns: Int = 20, lineColumn: String? = nil,
+        optOuts: OptOutPolicy? = nil
+    ) {
         self.criteria = criteria
         self.risk = risk
         self.dialect = dialect
         self.asOf = asOf
         self.diagnosisColumns = diagnosisColumns
+        self.lineColumn = lineColumn
+        self.optOuts = optOuts ?? criteria.optOuts ?? .default
     }
 
     /// The diagnosis column names: diag_01 ... diag_NN (at least two digits).

@@ -53,15 +53,17 @@ struct SynthCommand: ParsableCommand {
 }
 
 extension Dialect: ExpressibleByArgument {}
+extension WarehouseSQL.Part: ExpressibleByArgument {}
 extension SynthLayout: ExpressibleByArgument {}
 
 struct SQLCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sql",
-        abstract: "Write the criteria as one SQL query for DuckDB, PostgreSQL or Spark (the case list up to risk_band).",
+        abstract: "Write the criteria as one SQL query for DuckDB, PostgreSQL or Spark (the case list, or the rejects).",
         discussion: """
             The query reads tables patients, practices, admissions, prescriptions, residence and nominations with the \
-            extracts contract's columns, all as text, holding only rows casefind accepts (see docs/warehouse-sql.md).
+            extracts contract's columns, as text, and checks every row as casefind does: a row casefind would reject \
+            plays no part in the cases, and --part rejects lists them (see docs/warehouse-sql.md).
             """)
 
     @Option(help: "Criteria file, e.g. criteria/essex-2005.yaml.")
@@ -76,20 +78,50 @@ struct SQLCommand: ParsableCommand {
     @Option(help: "Diagnosis columns in the admissions table: diag_01 ... diag_NN.")
     var diagnosisColumns: Int = 20
 
+    @Option(help: "What the query returns: cases (the case list up to risk_band) or rejects (as rejects.csv).")
+    var part: WarehouseSQL.Part = .cases
+
+    @Option(
+        name: .customLong("line-column"),
+        help: "A column of every table giving the row's line in its file: duplicates keep the first by it, rejects name it.")
+    var lineColumn: String?
+
+    @Option(
+        name: .customLong("opt-outs"),
+        help:
+            "Which opt-outs in the opt_outs table exclude a patient: type1,ndoo | type1 | ndoo | none (default: the criteria file's opt_outs, else type1,ndoo)."
+    )
+    var optOuts: String?
+
     @Option(help: "Write the query to this file instead of standard output.")
     var out: String?
 
     func run() throws {
+        let policy = try optOuts.map { text throws(ValidationError) in
+            guard let p = OptOutPolicy(parsing: text) else {
+                throw ValidationError("--opt-outs '\(text)' must be type1,ndoo, type1, ndoo or none")
+            }
+            return p
+        }
         var day: Day? = nil
         if let asOf {
             guard let d = DateFormat.iso.parse(asOf) else { throw ValidationError("--as-of '\(asOf)' is not a date YYYY-MM-DD") }
             day = d
         }
         guard (1...99).contains(diagnosisColumns) else { throw ValidationError("--diagnosis-columns must be 1 to 99") }
+        if let lineColumn {
+            let plain =
+                lineColumn.first.map { $0 == "_" || ($0.isASCII && $0.isLetter) } == true
+                && lineColumn.allSatisfy { $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) }
+            guard plain else { throw ValidationError("--line-column '\(lineColumn)' must be a plain column name (letters, digits, _)") }
+        }
         let text = try exiting { () throws -> String in
             let set = try CriteriaSet.load(path: criteria)
             let risk = try set.risk.map { r throws(ConfigurationError) in try RiskModel.load(path: r.tablePath, window: r.window) }
-            return WarehouseSQL(criteria: set, risk: risk, dialect: dialect, asOf: day, diagnosisColumns: diagnosisColumns).render()
+            return WarehouseSQL(
+                criteria: set, risk: risk, dialect: dialect, asOf: day, diagnosisColumns: diagnosisColumns, lineColumn: lineColumn,
+                optOuts: policy
+            ).render(part)
         }
         if let out {
             do { try Data(text.utf8).write(to: URL(fileURLWithPath: out), options: .atomic) } catch {

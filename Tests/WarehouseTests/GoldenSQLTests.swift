@@ -10,7 +10,8 @@ import Testing
 /// The rendered SQL, byte for byte. Each file in `Golden/` is what
 /// `casefind sql --criteria criteria/<set>.yaml --dialect <dialect> --as-of 2026-11-22` prints
 /// (20 diagnosis columns, the default); `evercare-no-risk` is evercare.yaml with its risk table
-/// taken out, which renders neither the code readings nor the risk score.
+/// taken out, which renders neither the code readings nor the risk score; `essex-2005.rejects`
+/// is `--part rejects --line-column line_number`.
 ///
 /// Any change to the script fails here, naming the first line that differs. When the change is
 /// meant, rewrite the files with `CASEFIND_UPDATE_GOLDEN=1 swift test --filter GoldenSQLTests`,
@@ -20,15 +21,18 @@ import Testing
         var criteria: String
         var withoutRisk: Bool
         var dialect: Dialect
+        var part: WarehouseSQL.Part = .cases
 
-        var golden: String { "\(criteria)\(withoutRisk ? "-no-risk" : "").\(dialect.rawValue).sql" }
+        var golden: String {
+            "\(criteria)\(withoutRisk ? "-no-risk" : "")\(part == .rejects ? ".rejects" : "").\(dialect.rawValue).sql"
+        }
         var testDescription: String { golden }
     }
 
     static let cases: [Case] = Dialect.allCases.flatMap { dialect in
         [("essex-2005", false), ("castlefields", false), ("evercare", false), ("evercare", true)].map {
             Case(criteria: $0.0, withoutRisk: $0.1, dialect: dialect)
-        }
+        } + [Case(criteria: "essex-2005", withoutRisk: false, dialect: dialect, part: .rejects)]
     }
 
     static let riskBlock = "risk:\n  table: hfrs-gilbert-2018.yaml\n  window: 24 months\n"
@@ -42,7 +46,10 @@ import Testing
         }
         let set = try CriteriaSet.parse(text, path: path)
         let risk = try set.risk.map { r throws(ConfigurationError) in try RiskModel.load(path: r.tablePath, window: r.window) }
-        return WarehouseSQL(criteria: set, risk: risk, dialect: c.dialect, asOf: try WarehouseSQLTests.asOf()).render()
+        return WarehouseSQL(
+            criteria: set, risk: risk, dialect: c.dialect, asOf: try WarehouseSQLTests.asOf(),
+            lineColumn: c.part == .rejects ? "line_number" : nil
+        ).render(c.part)
     }
 
     @Test(arguments: cases)

@@ -7,18 +7,24 @@
                  [--work DIR] [--independent-seed S] [--no-sample]
                  [--no-independent | --independent-only] [--max-diffs N]
 
-Datasets: Tests/differential/generate.py for every seed x date (LF), plus sample-extracts/ at
-its as-of date 2026-11-22. For every dataset and criteria file: `casefind run` (fresh --out),
-the extracts cleaned of the rows it rejected (bench/clean_extracts.py), then per engine
-`casefind sql --dialect X --as-of D --diagnosis-columns N`, the cleaned CSVs loaded as text
-tables, the query run, and its rows compared with the first 14 columns of cases.csv, keyed by
-nhs_number. Only NULL -> '' is normalised; everything else must be equal as text.
+Datasets: Tests/differential/generate.py for every seed x date (LF; an even seed with
+--governance: opt_outs.csv, placeholder practices and more), plus sample-extracts/ and
+Tests/sql/edges/ (one edge of the row rules per row) at 2026-11-22, malformed rows and all. For every dataset and criteria file:
+`casefind run` (fresh --out), then per engine the extracts loaded as text tables as they are,
+except that a row with the wrong number of fields is dropped at load (the loader's business)
+and every table gets a `line_number` column (the line each record starts on); then
+`casefind sql --dialect X --as-of D --diagnosis-columns N --line-column line_number` run, its
+rows compared with the first 14 columns of cases.csv, keyed by nhs_number (only NULL -> '' is
+normalised; everything else must be equal as text); and the `--part rejects` query run, its
+rows compared with rejects.csv row by row (table, line, severity, reason, field, value), the
+rows dropped at load standing for the engine's "record has N fields" rejects.
 
 Independent check: datasets generated with --independent-seed (default: from the clock; it is
 printed) at 2026-11-22 and a second date drawn from the seed, 2000 patients; the reference
-(Tests/differential/reference.py) runs on them, the extracts are cleaned with the reference's
-rejects.csv, and the DuckDB SQL for criteria/essex-2005.yaml is compared with the reference's
-cases.csv. casefind's run output is not used there.
+(Tests/differential/reference.py) runs on them, and the DuckDB SQL for
+criteria/essex-2005.yaml, over the extracts loaded as above, is compared with the reference's
+cases.csv, and its reject counts per table with the reference's rejects.csv. casefind's run
+output is not used there.
 
 Engines are started by this script (PostgreSQL: a private initdb + pg_ctl on a unix socket;
 Spark: one local[2] session). An engine that cannot be started is reported as
@@ -29,9 +35,11 @@ Exit status: 0 when everything matched, 1 when anything differed or failed, 2 on
 """
 import argparse
 import atexit
+import collections
 import csv
 import datetime as dt
 import hashlib
+import json
 import os
 import random
 import re
@@ -48,8 +56,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 GENERATE = os.path.join(REPO, "Tests", "differential", "generate.py")
 REFERENCE = os.path.join(REPO, "Tests", "differential", "reference.py")
-CLEAN = os.path.join(REPO, "bench", "clean_extracts.py")
 SAMPLE = os.path.join(REPO, "sample-extracts")
+EDGES = os.path.join(HERE, "edges")  # one edge of the row rules per row (edges/README.md)
 SAMPLE_AS_OF = "2026-11-22"  # sample-extracts/README.md: "evaluated at the as-of date 2026-11-22"
 ESSEX = "criteria/essex-2005.yaml"
 ALL_ENGINES = ["duckdb", "postgres", "spark"]
@@ -71,8 +79,12 @@ CONTRACT = {
     "prescriptions": ["nhs_number", "issue_date", "bnf_code", "drug_name", "quantity"],
     "residence": ["nhs_number", "care_home_code", "care_home_type", "from_date", "to_date"],
     "nominations": ["nhs_number", "nominated_on", "nominated_by", "reason"],
+    "opt_outs": ["nhs_number", "type", "recorded_date"],
 }
 DIAG = re.compile(r"^diag_(\d+)$")
+LINE_COLUMN = "line_number"
+REJECT_COLS = ["table_name", "line_number", "nhs_number", "row_key", "severity", "reason", "field",
+               "value"]
 
 
 def log(msg=""):
@@ -119,7 +131,7 @@ def header_of(path):
 
 
 def layout(folder):
-    """The six tables of a cleaned extract folder and the number N of diagnosis columns."""
+    """The six tables of a loaded extract folder and the number N of diagnosis columns."""
     tables = {}
     n_diag = DEFAULT_DIAGNOSIS_COLUMNS
     adm = os.path.join(folder, "admissions.csv")
@@ -129,7 +141,7 @@ def layout(folder):
     for name, contract in CONTRACT.items():
         path = os.path.join(folder, name + ".csv")
         want = contract + ([diag_name(i) for i in range(1, n_diag + 1)]
-                           if name == "admissions" else [])
+                           if name == "admissions" else []) + [LINE_COLUMN]
         if os.path.exists(path):
             have = header_of(path)
             tables[name] = Table(name, path, have, [c for c in want if c not in have])
@@ -139,22 +151,46 @@ def layout(folder):
 
 
 def canonical_copy(src, dst):
-    """Writes the six tables of src into dst in plain RFC 4180 form (LF, a field quoted when it
-    holds a comma, quote or line break, quotes doubled), values unchanged as Python's csv module
+    """Writes the tables of src into dst in plain RFC 4180 form (LF, every field quoted, quotes
+    doubled), values unchanged as Python's csv module
     reads them, which is how casefind (libcsv) reads them too: a stray quote inside an unquoted
     field is data. PostgreSQL's CSV reader would take such a quote as the start of a quoted
-    section, so the engines are given this canonical form of the same values."""
+    section, so the engines are given this canonical form of the same values.
+
+    As a warehouse's loader would: a record with another number of fields than the header is
+    dropped, and every table gets a `line_number` column, the line its record starts on in the
+    source file (blank lines, and lines of only spaces or tabs, skipped as casefind skips
+    them). Returns the dropped records as {table: {line: the NHS number as given}}."""
     os.makedirs(dst, exist_ok=True)
+    dropped = {}
     for name in CONTRACT:
         path = os.path.join(src, name + ".csv")
         if not os.path.exists(path):
             continue
+        out = []
         with open(path, newline="", encoding="utf-8-sig") as fh:
-            rows = list(csv.reader(fh))
-        if rows:
-            rows[0] = [h.strip().lower() for h in rows[0]]
+            reader = csv.reader(fh)
+            previous = 0
+            for record in reader:
+                start, previous = previous + 1, reader.line_num
+                # a line of nothing but spaces or tabs is blank to casefind too
+                if not record or (len(record) == 1 and not record[0].strip(" \t")):
+                    continue
+                if not out:
+                    out.append([h.strip().lower() for h in record] + [LINE_COLUMN])
+                elif len(record) != len(out[0]) - 1:
+                    # kept: the line, and the NHS number as given (an opted-out patient's
+                    # malformed row is dropped by casefind too, not reported)
+                    at = out[0].index("nhs_number") if "nhs_number" in out[0] else None
+                    person = record[at] if at is not None and at < len(record) else ""
+                    dropped.setdefault(name, {})[str(start)] = person
+                else:
+                    out.append(record + [str(start)])
         with open(os.path.join(dst, name + ".csv"), "w", newline="", encoding="utf-8") as fh:
-            csv.writer(fh, lineterminator="\n").writerows(r for r in rows if r)
+            # every field quoted: Python quotes a field holding a lone CR only when CR is in
+            # the line terminator, and PostgreSQL refuses an unquoted one
+            csv.writer(fh, lineterminator="\n", quoting=csv.QUOTE_ALL).writerows(out)
+    return dropped
 
 
 def folder_digest(folder):
@@ -472,6 +508,81 @@ def compare(cols, rows, expected, source="casefind"):
     return problems + diffs
 
 
+def nhs_valid(text):
+    """The NHS number without spaces or hyphens when it is valid (Modulus 11), else None."""
+    d = text.strip(" \t").replace(" ", "").replace("-", "")
+    if len(d) != 10 or not d.isascii() or not d.isdigit():
+        return None
+    check = 11 - sum(int(d[i]) * (10 - i) for i in range(9)) % 11
+    check = 0 if check == 11 else check
+    return d if check != 10 and check == int(d[9]) else None
+
+
+def opted_out(extracts):
+    """The patients the default policy (type1,ndoo) excludes: every valid NHS number in
+    opt_outs.csv, whatever its type (a missing or unreadable type is honoured too)."""
+    path = os.path.join(extracts, "opt_outs.csv")
+    if not os.path.exists(path):
+        return set()
+    with open(path, newline="", encoding="utf-8-sig") as fh:
+        rows = list(csv.reader(fh))
+    if not rows:
+        return set()
+    at = [h.strip().lower() for h in rows[0]].index("nhs_number")
+    return {n for n in (nhs_valid(r[at]) for r in rows[1:] if len(r) > at) if n}
+
+
+def compare_rejects(cols, rows, rejects_csv, dropped, excluded, source="casefind"):
+    """The rejects query's rows against a rejects.csv, row by row: table, line, severity,
+    reason, field and value against casefind's; table, line, severity and field against the
+    reference's, which has only those. The rows dropped at load must be the rows rejects.csv
+    rejects for their field count (casefind: "record has N fields"; the reference: a reject
+    without a field on a dropped line), except an opted-out patient's (`excluded`), which
+    casefind drops unreported. Tables the query does not cover (the small files) are left
+    out. Returns the problems and the query's rows per table."""
+    if cols != REJECT_COLS:
+        return [f"rejects columns differ: engine {cols} expected {REJECT_COLS}"], ""
+    keys = (["line", "severity", "reason", "field", "value"] if source == "casefind"
+            else ["line", "severity", "field"])
+    query_keys = {"line": "line_number"}
+    got = collections.Counter()
+    for r in rows:
+        rec = dict(zip(cols, ("" if v is None else v for v in r)))
+        got[(rec["table_name"],) + tuple(rec[query_keys.get(k, k)] for k in keys)] += 1
+    want = collections.Counter()
+    field_counts = collections.defaultdict(set)
+    with open(rejects_csv, newline="", encoding="utf-8-sig") as fh:
+        for r in csv.DictReader(fh):
+            table = r["file"][:-4] if r["file"].endswith(".csv") else r["file"]
+            if table not in CONTRACT:
+                continue
+            if (r.get("reason", "").startswith("record has ") or
+                    (source != "casefind" and r["severity"] == "reject" and not r["field"]
+                     and r["line"] in dropped.get(table, {}))):
+                field_counts[table].add(r["line"])
+                continue
+            if "value" in r and r["value"][:1] == "'" and r["value"][1:2] in ("=", "+", "-", "@"):
+                # rejects.csv keeps a spreadsheet from reading a value as a formula: the ' is
+                # casefind's, not the data's
+                r["value"] = r["value"][1:]
+            want[(table,) + tuple(r[k] for k in keys)] += 1
+    problems = []
+    for table in sorted(set(dropped) | set(field_counts)):
+        lines = dropped.get(table, {})
+        unreported = {n for n, person in lines.items()
+                      if n not in field_counts[table] and table != "opt_outs"
+                      and nhs_valid(person) in excluded}
+        if set(lines) - unreported != field_counts[table]:
+            problems.append(f"rejects: {table}: lines dropped at load {sorted(lines)}"
+                            f" (of opted-out patients: {sorted(unreported)}),"
+                            f" {source}'s field-count rejects {sorted(field_counts[table])}")
+    for k in sorted(set(got) | set(want)):
+        if got[k] != want[k]:
+            problems.append(f"rejects: {' / '.join(map(repr, k))}: query {got[k]}, {source} {want[k]}")
+    per_table = collections.Counter(k[0] for k in got.elements())
+    return problems, ", ".join(f"{t} {n}" for t, n in sorted(per_table.items()))
+
+
 def expected_cases(path):
     with open(path, newline="", encoding="utf-8-sig") as fh:
         rows = list(csv.DictReader(fh))
@@ -489,6 +600,7 @@ class Checker:
         self.failed = False
         self.sql_cache = {}
         self.loaded = {}                # engine -> digest of the folder loaded
+        self.reject_counts = []         # per engine and dataset: the query's rows per table
 
     def sh(self, argv, what):
         p = subprocess.run(argv, capture_output=True, text=True)
@@ -497,11 +609,12 @@ class Checker:
                               f"{(p.stderr or p.stdout).strip()[-3000:]}")
         return p
 
-    def sql_for(self, criteria, dialect, as_of, n_diag):
-        key = (criteria, dialect, as_of, n_diag)
+    def sql_for(self, criteria, dialect, as_of, n_diag, part="cases"):
+        key = (criteria, dialect, as_of, n_diag, part)
         if key not in self.sql_cache:
             argv = [self.a.casefind, "sql", "--criteria", criteria, "--dialect", dialect,
-                    "--as-of", as_of, "--diagnosis-columns", str(n_diag)]
+                    "--as-of", as_of, "--diagnosis-columns", str(n_diag),
+                    "--line-column", LINE_COLUMN, "--part", part]
             p = subprocess.run(argv, capture_output=True, text=True, cwd=REPO)
             if p.returncode != 0:
                 raise EngineError(f"`{' '.join(argv)}` exited {p.returncode}: "
@@ -527,13 +640,18 @@ class Checker:
             log(f"OK   {label} {n_rows} rows ({elapsed:.1f} s)")
             self.results.append((engine, dataset, crit, "OK", f"{n_rows} rows"))
 
-    def check_engine(self, engine, dataset, crit, clean, as_of, expected, crit_path, replay,
-                     out_dir, source="casefind"):
+    def check_engine(self, engine, dataset, crit, extracts, as_of, expected, crit_path, replay,
+                     out_dir, rejects_csv, source="casefind"):
         t0 = time.monotonic()
         try:
-            load_dir = clean + "-load"
-            if not os.path.isdir(load_dir):
-                canonical_copy(clean, load_dir)
+            load_dir = os.path.join(out_dir, "load")
+            dropped_file = os.path.join(load_dir, "dropped.json")
+            if not os.path.exists(dropped_file):
+                dropped = canonical_copy(extracts, load_dir)
+                with open(dropped_file, "w") as fh:
+                    json.dump(dropped, fh)
+            with open(dropped_file) as fh:
+                dropped = json.load(fh)
             tables, n_diag = layout(load_dir)
             sql = self.sql_for(crit_path, engine, as_of, n_diag)
             eng = self.engines[engine]
@@ -546,6 +664,14 @@ class Checker:
             cols, rows = eng.run(sql, os.path.join(out_dir, f"{engine}-result.csv"))
             problems = compare(cols, rows, expected, source)
             n = len(rows)
+            rejects_sql = self.sql_for(crit_path, engine, as_of, n_diag, part="rejects")
+            with open(os.path.join(out_dir, f"{engine}-rejects.sql"), "w", encoding="utf-8") as fh:
+                fh.write(rejects_sql)
+            rcols, rrows = eng.run(rejects_sql, os.path.join(out_dir, f"{engine}-rejects.csv"))
+            more, counts = compare_rejects(rcols, rrows, rejects_csv, dropped, opted_out(extracts),
+                                           source)
+            problems += more
+            self.reject_counts.append(f"{engine} {dataset} {crit}: {counts}")
         except Exception as e:  # an engine error is a failure of this combination
             self.loaded.pop(engine, None)
             msg = str(e).strip() or repr(e)
@@ -557,7 +683,7 @@ class Checker:
     def replay(self, engine, dataset, crit):
         parts = [sys.executable, os.path.relpath(__file__, REPO), "--casefind", self.a.casefind,
                  "--engines", engine, "--criteria", crit, "--no-independent"]
-        if dataset == "sample":
+        if dataset in ("sample", "edges"):
             parts += ["--seeds", ""]
         else:
             m = re.match(r"seed(\d+)@(.*)", dataset)
@@ -573,25 +699,23 @@ class Checker:
             shutil.rmtree(cdir, ignore_errors=True)
             os.makedirs(cdir)
             out = os.path.join(cdir, "run")
-            clean = os.path.join(cdir, "clean")
             try:
                 self.sh([self.a.casefind, "run", "--extracts", extracts, "--criteria",
                          os.path.join(REPO, crit_path), "--as-of", as_of, "--out", out,
-                         # the emitted SQL applies no opt-outs yet (issue 17): compare like with like
-                         "--opt-outs", "none", "--quiet"], "casefind run")
-                self.sh([sys.executable, CLEAN, extracts, clean, os.path.join(out, "rejects.csv")],
-                        "clean_extracts.py")
+                         # the default opt-out policy, as the query's
+                         "--quiet"], "casefind run")
                 expected = expected_cases(os.path.join(out, "cases.csv"))
             except EngineError as e:
-                self.dataset_failed(name, crit, str(e), "casefind run / clean failed")
+                self.dataset_failed(name, crit, str(e), "casefind run failed")
                 continue
             if crit_path == ESSEX and not expected:
                 self.dataset_failed(
                     name, crit, "casefind found 0 patients for essex: the comparison would be vacuous",
                     "0 case-found rows")
             for engine in self.engines:
-                self.check_engine(engine, name, crit, clean, as_of, expected, crit_path,
-                                  self.replay(engine, name, crit_path), cdir)
+                self.check_engine(engine, name, crit, extracts, as_of, expected, crit_path,
+                                  self.replay(engine, name, crit_path), cdir,
+                                  os.path.join(out, "rejects.csv"))
 
     def dataset_failed(self, name, crit, detail, summary):
         """A dataset that could not be compared at all (no engine involved): logged, summarised, failed."""
@@ -616,22 +740,20 @@ class Checker:
             name = f"indep{seed}@{as_of}"
             ddir = os.path.join(self.work, name.replace("@", "-"))
             shutil.rmtree(ddir, ignore_errors=True)
-            ex, ref, clean = (os.path.join(ddir, x) for x in ("extracts", "reference", "clean"))
+            ex, ref = (os.path.join(ddir, x) for x in ("extracts", "reference"))
             try:
                 self.sh([sys.executable, GENERATE, "--seed", str(seed), "--patients",
                          str(INDEPENDENT_PATIENTS), "--as-of", as_of, "--out", ex], "generate.py")
                 self.sh([sys.executable, REFERENCE, "--extracts", ex, "--as-of", as_of,
                          "--out", ref], "reference.py")
-                self.sh([sys.executable, CLEAN, ex, clean, os.path.join(ref, "rejects.csv")],
-                        "clean_extracts.py")
                 expected = expected_cases(os.path.join(ref, "cases.csv"))
             except EngineError as e:
                 self.dataset_failed(name, "essex-2005", str(e), str(e)[:80])
                 continue
             if not expected:
                 self.dataset_failed(name, "essex-2005", "the reference found 0 patients", "0 case-found rows")
-            self.check_engine("duckdb", name, "essex-2005", clean, as_of, expected, ESSEX,
-                              replay, ddir, source="reference")
+            self.check_engine("duckdb", name, "essex-2005", ex, as_of, expected, ESSEX,
+                              replay, ddir, os.path.join(ref, "rejects.csv"), source="reference")
 
 
 def parse_list(s):
@@ -652,7 +774,8 @@ def main():
     ap.add_argument("--work", help="work folder (default: a new one under /tmp; kept)")
     ap.add_argument("--independent-seed", type=int,
                     help="seed of the independent check (default: from the clock)")
-    ap.add_argument("--no-sample", action="store_true", help="leave out sample-extracts/")
+    ap.add_argument("--no-sample", action="store_true",
+                    help="leave out sample-extracts/ and Tests/sql/edges/")
     g = ap.add_mutually_exclusive_group()
     g.add_argument("--no-independent", action="store_true", help="leave out the independent check")
     g.add_argument("--independent-only", action="store_true", help="only the independent check")
@@ -735,11 +858,14 @@ def main():
             for name, s, d in datasets:
                 ex = os.path.join(work, name.replace("@", "-"), "extracts")
                 shutil.rmtree(ex, ignore_errors=True)
+                # an even seed adds the governance material: opt_outs.csv and more
                 chk.sh([sys.executable, GENERATE, "--seed", str(s), "--patients",
-                        str(a.patients), "--as-of", d, "--out", ex], "generate.py")
+                        str(a.patients), "--as-of", d, "--out", ex]
+                       + (["--governance"] if s % 2 == 0 else []), "generate.py")
                 chk.dataset(name, ex, d)
             if not a.no_sample and not a.independent_only and a.criteria:
                 chk.dataset("sample", SAMPLE, SAMPLE_AS_OF)
+                chk.dataset("edges", EDGES, SAMPLE_AS_OF)
             if do_indep and "duckdb" in started:
                 chk.independent(indep_seed)
                 ran_indep = True
@@ -755,6 +881,10 @@ def main():
             except Exception as e:
                 log(f"stopping {eng.name}: {e}")
 
+    log("")
+    log("the rejects queries' rows per table:")
+    for line in chk.reject_counts:
+        log("  " + line)
     log("")
     log("summary:")
     for engine, dataset, crit, status, detail in chk.results:

@@ -16,8 +16,8 @@ struct CareHomeSQL: CriterionSQL {
         if register {
             parts.append(
                 """
-                SELECT \(sql.nhs("nhs_number")) AS nhs
-                FROM \(sql.fields("residence", ["nhs_number", "from_date", "to_date"]))
+                SELECT \(sql.nhs) AS nhs
+                FROM \(sql.accepted("residence"))
                 WHERE \(sql.requiredDate("from_date")) <= \(sql.asOfSQL)
                   AND (\(sql.optionalDate("to_date")) IS NULL OR \(sql.optionalDate("to_date")) >= \(sql.asOfSQL))
                 """)

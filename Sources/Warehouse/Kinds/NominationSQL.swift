@@ -7,8 +7,8 @@ struct NominationSQL: CriterionSQL {
             CTE(
                 name, "A nomination dated on or before the as-of date.",
                 body: """
-                    SELECT DISTINCT \(sql.nhs("nhs_number")) AS nhs
-                    FROM \(sql.fields("nominations", ["nhs_number", "nominated_on"]))
+                    SELECT DISTINCT \(sql.nhs) AS nhs
+                    FROM \(sql.accepted("nominations"))
                     WHERE \(sql.requiredDate("nominated_on")) <= \(sql.asOfSQL)
                     """)
         ]

@@ -3,48 +3,141 @@
 --
 -- As-of date: 2026-11-22.
 -- Reads tables patients, practices, admissions (with diag_01 ... diag_20), prescriptions,
--- residence and nominations, with the columns of the extracts contract, every column as text.
--- Rows that casefind would reject (invalid NHS numbers, unreadable or missing required dates,
--- missing required fields, duplicate spine or practice rows, malformed BNF codes) must be removed first.
+-- residence and nominations, with the columns of the extracts contract, as text.
+-- And opt_outs (nhs_number, type, recorded_date): policy type1,ndoo; an excluded patient's rows play no part and are not listed.
+-- Each row is checked as casefind checks it: a row casefind would reject (an invalid NHS number, an
+-- unreadable, sentinel or missing required date, a missing required field, a duplicate spine or
+-- practice row, a malformed BNF code) plays no part. Rows with the wrong number of fields are the loader's.
 -- Returns the cases.csv columns nhs_number ... risk_band, one row per case-found patient.
 --
 -- Risk: hfrs-gilbert-2018 was validated at 75 and over; below 75 it is a ranking aid only.
 --
 WITH RECURSIVE
--- The spine: NHS numbers without spaces or hyphens, practice codes upper case.
-patient_rows AS (
-    SELECT replace(replace(nhs_number, ' ', ''), '-', '') AS nhs,
-           CAST(date_of_birth AS DATE) AS dob,
-           upper(gp_practice) AS practice,
-           CASE WHEN CAST(date_of_death AS DATE) < DATE '1890-01-01' THEN NULL ELSE CAST(date_of_death AS DATE) END AS dod
+-- opt_outs: the fields trimmed (blank as NULL), the NHS number without spaces or hyphens, the dates read.
+typed_opt_outs AS MATERIALIZED (
+    SELECT f.*,
+           replace(replace(nhs_number, ' ', ''), '-', '') AS nhs_digits,
+           CASE WHEN (CASE WHEN octet_length(recorded_date) = 10 AND substr(recorded_date, 5, 1) = '-' AND substr(recorded_date, 8, 1) = '-' AND NOT (substr(recorded_date, 1, 4) || substr(recorded_date, 6, 2) || substr(recorded_date, 9, 2) ~ '[^0-9]') THEN ((strpos('0123456789', substr(recorded_date, 1, 1)) - 1) * 1000 + (strpos('0123456789', substr(recorded_date, 2, 1)) - 1) * 100 + (strpos('0123456789', substr(recorded_date, 3, 1)) - 1) * 10 + (strpos('0123456789', substr(recorded_date, 4, 1)) - 1) * 1) >= 1 AND ((strpos('0123456789', substr(recorded_date, 6, 1)) - 1) * 10 + (strpos('0123456789', substr(recorded_date, 7, 1)) - 1) * 1) BETWEEN 1 AND 12 AND ((strpos('0123456789', substr(recorded_date, 9, 1)) - 1) * 10 + (strpos('0123456789', substr(recorded_date, 10, 1)) - 1) * 1) BETWEEN 1 AND CASE WHEN ((strpos('0123456789', substr(recorded_date, 6, 1)) - 1) * 10 + (strpos('0123456789', substr(recorded_date, 7, 1)) - 1) * 1) = 2 THEN CASE WHEN ((((strpos('0123456789', substr(recorded_date, 1, 1)) - 1) * 1000 + (strpos('0123456789', substr(recorded_date, 2, 1)) - 1) * 100 + (strpos('0123456789', substr(recorded_date, 3, 1)) - 1) * 10 + (strpos('0123456789', substr(recorded_date, 4, 1)) - 1) * 1) % 4 = 0 AND ((strpos('0123456789', substr(recorded_date, 1, 1)) - 1) * 1000 + (strpos('0123456789', substr(recorded_date, 2, 1)) - 1) * 100 + (strpos('0123456789', substr(recorded_date, 3, 1)) - 1) * 10 + (strpos('0123456789', substr(recorded_date, 4, 1)) - 1) * 1) % 100 <> 0) OR ((strpos('0123456789', substr(recorded_date, 1, 1)) - 1) * 1000 + (strpos('0123456789', substr(recorded_date, 2, 1)) - 1) * 100 + (strpos('0123456789', substr(recorded_date, 3, 1)) - 1) * 10 + (strpos('0123456789', substr(recorded_date, 4, 1)) - 1) * 1) % 400 = 0) THEN 29 ELSE 28 END WHEN ((strpos('0123456789', substr(recorded_date, 6, 1)) - 1) * 10 + (strpos('0123456789', substr(recorded_date, 7, 1)) - 1) * 1) IN (4, 6, 9, 11) THEN 30 ELSE 31 END ELSE FALSE END) THEN CAST(recorded_date AS DATE) END AS recorded_date_day
+    FROM (SELECT NULLIF(btrim(CAST(nhs_number AS TEXT), ' ' || chr(9)), '') AS nhs_number,
+                 NULLIF(btrim(CAST(type AS TEXT), ' ' || chr(9)), '') AS type,
+                 NULLIF(btrim(CAST(recorded_date AS TEXT), ' ' || chr(9)), '') AS recorded_date,
+                 CAST(NULL AS TEXT) AS line_number
+          FROM opt_outs) f
+),
+-- opt_outs: the first rule each row breaks, in the engine's order (NULL: none).
+ruled_opt_outs AS (
+    SELECT v.*,
+           CASE WHEN nhs_number IS NULL THEN 1
+            WHEN NOT (CASE WHEN octet_length(nhs_digits) = 10 AND NOT (nhs_digits ~ '[^0-9]') THEN (11 - ((strpos('0123456789', substr(nhs_digits, 1, 1)) - 1) * 10 + (strpos('0123456789', substr(nhs_digits, 2, 1)) - 1) * 9 + (strpos('0123456789', substr(nhs_digits, 3, 1)) - 1) * 8 + (strpos('0123456789', substr(nhs_digits, 4, 1)) - 1) * 7 + (strpos('0123456789', substr(nhs_digits, 5, 1)) - 1) * 6 + (strpos('0123456789', substr(nhs_digits, 6, 1)) - 1) * 5 + (strpos('0123456789', substr(nhs_digits, 7, 1)) - 1) * 4 + (strpos('0123456789', substr(nhs_digits, 8, 1)) - 1) * 3 + (strpos('0123456789', substr(nhs_digits, 9, 1)) - 1) * 2) % 11) <> 10 AND (11 - ((strpos('0123456789', substr(nhs_digits, 1, 1)) - 1) * 10 + (strpos('0123456789', substr(nhs_digits, 2, 1)) - 1) * 9 + (strpos('0123456789', substr(nhs_digits, 3, 1)) - 1) * 8 + (strpos('0123456789', substr(nhs_digits, 4, 1)) - 1) * 7 + (strpos('0123456789', substr(nhs_digits, 5, 1)) - 1) * 6 + (strpos('0123456789', substr(nhs_digits, 6, 1)) - 1) * 5 + (strpos('0123456789', substr(nhs_digits, 7, 1)) - 1) * 4 + (strpos('0123456789', substr(nhs_digits, 8, 1)) - 1) * 3 + (strpos('0123456789', substr(nhs_digits, 9, 1)) - 1) * 2) % 11) % 11 = (strpos('0123456789', substr(nhs_digits, 10, 1)) - 1) ELSE FALSE END) THEN 2
+            WHEN recorded_date IS NOT NULL AND recorded_date_day IS NULL THEN 3
+            WHEN type IS NULL THEN 4
+            WHEN lower(type) NOT IN ('type1', 'ndoo') THEN 5
+           END AS rule
+    FROM typed_opt_outs v
+),
+-- opt_outs: each row with the reason the engine would reject it (NULL: read).
+checked_opt_outs AS MATERIALIZED (
+    SELECT nhs_number, type, recorded_date, line_number, nhs_digits, recorded_date_day,
+           CASE rule WHEN 1 THEN 'missing required field' WHEN 2 THEN 'not a valid NHS number (10 digits with a Modulus 11 check digit)' WHEN 3 THEN 'unreadable date (expected YYYY-MM-DD)' WHEN 4 THEN 'missing required field' WHEN 5 THEN 'type must be type1 or ndoo (the opt-out is honoured under every policy but none)' END AS reject_reason,
+           CASE rule WHEN 1 THEN 'nhs_number' WHEN 2 THEN 'nhs_number' WHEN 3 THEN 'recorded_date' WHEN 4 THEN 'type' WHEN 5 THEN 'type' END AS reject_field,
+           CASE rule WHEN 1 THEN '' WHEN 2 THEN nhs_number WHEN 3 THEN recorded_date WHEN 4 THEN '' WHEN 5 THEN lower(type) END AS reject_value,
+           CASE WHEN rule IS NULL THEN 1 END AS accepted
+    FROM ruled_opt_outs
+),
+-- Patients excluded under the opt-out policy type1,ndoo: their rows play no part and are not listed as rejects.
+opted_out AS (
+    SELECT DISTINCT nhs_digits AS nhs
+    FROM ruled_opt_outs
+    WHERE coalesce(rule, 99) > 2
+      AND (type IS NULL OR lower(type) NOT IN ('type1', 'ndoo') OR lower(type) IN ('type1', 'ndoo'))
+),
+-- patients: the fields trimmed (blank as NULL), the NHS number without spaces or hyphens, the dates read.
+typed_patients AS MATERIALIZED (
+    SELECT f.*,
+           replace(replace(nhs_number, ' ', ''), '-', '') AS nhs_digits,
+           CASE WHEN (CASE WHEN octet_length(date_of_birth) = 10 AND substr(date_of_birth, 5, 1) = '-' AND substr(date_of_birth, 8, 1) = '-' AND NOT (substr(date_of_birth, 1, 4) || substr(date_of_birth, 6, 2) || substr(date_of_birth, 9, 2) ~ '[^0-9]') THEN ((strpos('0123456789', substr(date_of_birth, 1, 1)) - 1) * 1000 + (strpos('0123456789', substr(date_of_birth, 2, 1)) - 1) * 100 + (strpos('0123456789', substr(date_of_birth, 3, 1)) - 1) * 10 + (strpos('0123456789', substr(date_of_birth, 4, 1)) - 1) * 1) >= 1 AND ((strpos('0123456789', substr(date_of_birth, 6, 1)) - 1) * 10 + (strpos('0123456789', substr(date_of_birth, 7, 1)) - 1) * 1) BETWEEN 1 AND 12 AND ((strpos('0123456789', substr(date_of_birth, 9, 1)) - 1) * 10 + (strpos('0123456789', substr(date_of_birth, 10, 1)) - 1) * 1) BETWEEN 1 AND CASE WHEN ((strpos('0123456789', substr(date_of_birth, 6, 1)) - 1) * 10 + (strpos('0123456789', substr(date_of_birth, 7, 1)) - 1) * 1) = 2 THEN CASE WHEN ((((strpos('0123456789', substr(date_of_birth, 1, 1)) - 1) * 1000 + (strpos('0123456789', substr(date_of_birth, 2, 1)) - 1) * 100 + (strpos('0123456789', substr(date_of_birth, 3, 1)) - 1) * 10 + (strpos('0123456789', substr(date_of_birth, 4, 1)) - 1) * 1) % 4 = 0 AND ((strpos('0123456789', substr(date_of_birth, 1, 1)) - 1) * 1000 + (strpos('0123456789', substr(date_of_birth, 2, 1)) - 1) * 100 + (strpos('0123456789', substr(date_of_birth, 3, 1)) - 1) * 10 + (strpos('0123456789', substr(date_of_birth, 4, 1)) - 1) * 1) % 100 <> 0) OR ((strpos('0123456789', substr(date_of_birth, 1, 1)) - 1) * 1000 + (strpos('0123456789', substr(date_of_birth, 2, 1)) - 1) * 100 + (strpos('0123456789', substr(date_of_birth, 3, 1)) - 1) * 10 + (strpos('0123456789', substr(date_of_birth, 4, 1)) - 1) * 1) % 400 = 0) THEN 29 ELSE 28 END WHEN ((strpos('0123456789', substr(date_of_birth, 6, 1)) - 1) * 10 + (strpos('0123456789', substr(date_of_birth, 7, 1)) - 1) * 1) IN (4, 6, 9, 11) THEN 30 ELSE 31 END ELSE FALSE END) THEN CAST(date_of_birth AS DATE) END AS date_of_birth_day,
+           CASE WHEN (CASE WHEN octet_length(date_of_death) = 10 AND substr(date_of_death, 5, 1) = '-' AND substr(date_of_death, 8, 1) = '-' AND NOT (substr(date_of_death, 1, 4) || substr(date_of_death, 6, 2) || substr(date_of_death, 9, 2) ~ '[^0-9]') THEN ((strpos('0123456789', substr(date_of_death, 1, 1)) - 1) * 1000 + (strpos('0123456789', substr(date_of_death, 2, 1)) - 1) * 100 + (strpos('0123456789', substr(date_of_death, 3, 1)) - 1) * 10 + (strpos('0123456789', substr(date_of_death, 4, 1)) - 1) * 1) >= 1 AND ((strpos('0123456789', substr(date_of_death, 6, 1)) - 1) * 10 + (strpos('0123456789', substr(date_of_death, 7, 1)) - 1) * 1) BETWEEN 1 AND 12 AND ((strpos('0123456789', substr(date_of_death, 9, 1)) - 1) * 10 + (strpos('0123456789', substr(date_of_death, 10, 1)) - 1) * 1) BETWEEN 1 AND CASE WHEN ((strpos('0123456789', substr(date_of_death, 6, 1)) - 1) * 10 + (strpos('0123456789', substr(date_of_death, 7, 1)) - 1) * 1) = 2 THEN CASE WHEN ((((strpos('0123456789', substr(date_of_death, 1, 1)) - 1) * 1000 + (strpos('0123456789', substr(date_of_death, 2, 1)) - 1) * 100 + (strpos('0123456789', substr(date_of_death, 3, 1)) - 1) * 10 + (strpos('0123456789', substr(date_of_death, 4, 1)) - 1) * 1) % 4 = 0 AND ((strpos('0123456789', substr(date_of_death, 1, 1)) - 1) * 1000 + (strpos('0123456789', substr(date_of_death, 2, 1)) - 1) * 100 + (strpos('0123456789', substr(date_of_death, 3, 1)) - 1) * 10 + (strpos('0123456789', substr(date_of_death, 4, 1)) - 1) * 1) % 100 <> 0) OR ((strpos('0123456789', substr(date_of_death, 1, 1)) - 1) * 1000 + (strpos('0123456789', substr(date_of_death, 2, 1)) - 1) * 100 + (strpos('0123456789', substr(date_of_death, 3, 1)) - 1) * 10 + (strpos('0123456789', substr(date_of_death, 4, 1)) - 1) * 1) % 400 = 0) THEN 29 ELSE 28 END WHEN ((strpos('0123456789', substr(date_of_death, 6, 1)) - 1) * 10 + (strpos('0123456789', substr(date_of_death, 7, 1)) - 1) * 1) IN (4, 6, 9, 11) THEN 30 ELSE 31 END ELSE FALSE END) THEN CAST(date_of_death AS DATE) END AS date_of_death_day
     FROM (SELECT NULLIF(btrim(CAST(nhs_number AS TEXT), ' ' || chr(9)), '') AS nhs_number,
                  NULLIF(btrim(CAST(date_of_birth AS TEXT), ' ' || chr(9)), '') AS date_of_birth,
                  NULLIF(btrim(CAST(gp_practice AS TEXT), ' ' || chr(9)), '') AS gp_practice,
-                 NULLIF(btrim(CAST(date_of_death AS TEXT), ' ' || chr(9)), '') AS date_of_death
+                 NULLIF(btrim(CAST(date_of_death AS TEXT), ' ' || chr(9)), '') AS date_of_death,
+                 CAST(NULL AS TEXT) AS line_number
           FROM patients) f
 ),
-practice_rows AS (
-    SELECT upper(practice_code) AS practice, pct, locality
+-- patients: the first rule each row breaks, in the engine's order (NULL: none); the rows of patients who opted out left out.
+ruled_patients AS (
+    SELECT r.*
+    FROM (SELECT v.*,
+                 CASE WHEN nhs_number IS NULL THEN 1
+                  WHEN NOT (CASE WHEN octet_length(nhs_digits) = 10 AND NOT (nhs_digits ~ '[^0-9]') THEN (11 - ((strpos('0123456789', substr(nhs_digits, 1, 1)) - 1) * 10 + (strpos('0123456789', substr(nhs_digits, 2, 1)) - 1) * 9 + (strpos('0123456789', substr(nhs_digits, 3, 1)) - 1) * 8 + (strpos('0123456789', substr(nhs_digits, 4, 1)) - 1) * 7 + (strpos('0123456789', substr(nhs_digits, 5, 1)) - 1) * 6 + (strpos('0123456789', substr(nhs_digits, 6, 1)) - 1) * 5 + (strpos('0123456789', substr(nhs_digits, 7, 1)) - 1) * 4 + (strpos('0123456789', substr(nhs_digits, 8, 1)) - 1) * 3 + (strpos('0123456789', substr(nhs_digits, 9, 1)) - 1) * 2) % 11) <> 10 AND (11 - ((strpos('0123456789', substr(nhs_digits, 1, 1)) - 1) * 10 + (strpos('0123456789', substr(nhs_digits, 2, 1)) - 1) * 9 + (strpos('0123456789', substr(nhs_digits, 3, 1)) - 1) * 8 + (strpos('0123456789', substr(nhs_digits, 4, 1)) - 1) * 7 + (strpos('0123456789', substr(nhs_digits, 5, 1)) - 1) * 6 + (strpos('0123456789', substr(nhs_digits, 6, 1)) - 1) * 5 + (strpos('0123456789', substr(nhs_digits, 7, 1)) - 1) * 4 + (strpos('0123456789', substr(nhs_digits, 8, 1)) - 1) * 3 + (strpos('0123456789', substr(nhs_digits, 9, 1)) - 1) * 2) % 11) % 11 = (strpos('0123456789', substr(nhs_digits, 10, 1)) - 1) ELSE FALSE END) THEN 2
+                  WHEN date_of_birth IS NULL THEN 3
+                  WHEN date_of_birth IS NOT NULL AND date_of_birth_day IS NULL THEN 4
+                  WHEN date_of_birth_day < DATE '1890-01-01' THEN 5
+                  WHEN gp_practice IS NULL THEN 6
+                  WHEN date_of_death IS NOT NULL AND date_of_death_day IS NULL THEN 7
+                 END AS rule
+          FROM typed_patients v) r
+    WHERE NOT (coalesce(r.rule, 99) > 2 AND r.nhs_digits IN (SELECT nhs FROM opted_out))
+),
+-- Rows read with the same key, in line order: all but the first are listed twice.
+ranked_patients AS (
+    SELECT r.*,
+           row_number() OVER (PARTITION BY CASE WHEN rule IS NULL THEN nhs_digits END ORDER BY coalesce(date_of_birth, ''), coalesce(gp_practice, ''), coalesce(date_of_death, '')) AS duplicate_rank,
+           first_value(line_number) OVER (PARTITION BY CASE WHEN rule IS NULL THEN nhs_digits END ORDER BY coalesce(date_of_birth, ''), coalesce(gp_practice, ''), coalesce(date_of_death, '')) AS first_line
+    FROM ruled_patients r
+),
+-- patients: each row with the reason the engine would reject it (NULL: read).
+checked_patients AS MATERIALIZED (
+    SELECT nhs_number, date_of_birth, gp_practice, date_of_death, line_number, nhs_digits, date_of_birth_day, date_of_death_day,
+           CASE WHEN rule IS NULL AND duplicate_rank > 1 THEN 'NHS number already on the spine at line ' || coalesce(first_line, '?') ELSE CASE rule WHEN 1 THEN 'missing required field' WHEN 2 THEN 'not a valid NHS number (10 digits with a Modulus 11 check digit)' WHEN 3 THEN 'missing required field' WHEN 4 THEN 'unreadable date (expected YYYY-MM-DD)' WHEN 5 THEN 'date before 1890-01-01 is a sentinel for missing, and this field is required' WHEN 6 THEN 'missing required field' WHEN 7 THEN 'unreadable date (expected YYYY-MM-DD)' END END AS reject_reason,
+           CASE WHEN rule IS NULL AND duplicate_rank > 1 THEN 'nhs_number' ELSE CASE rule WHEN 1 THEN 'nhs_number' WHEN 2 THEN 'nhs_number' WHEN 3 THEN 'date_of_birth' WHEN 4 THEN 'date_of_birth' WHEN 5 THEN 'date_of_birth' WHEN 6 THEN 'gp_practice' WHEN 7 THEN 'date_of_death' END END AS reject_field,
+           CASE WHEN rule IS NULL AND duplicate_rank > 1 THEN nhs_number ELSE CASE rule WHEN 1 THEN '' WHEN 2 THEN nhs_number WHEN 3 THEN '' WHEN 4 THEN date_of_birth WHEN 5 THEN date_of_birth WHEN 6 THEN '' WHEN 7 THEN date_of_death END END AS reject_value,
+           CASE WHEN rule IS NULL AND duplicate_rank = 1 THEN 1 END AS accepted
+    FROM ranked_patients
+),
+-- practices: the fields trimmed (blank as NULL), the NHS number without spaces or hyphens, the dates read.
+typed_practices AS MATERIALIZED (
+    SELECT f.*
     FROM (SELECT NULLIF(btrim(CAST(practice_code AS TEXT), ' ' || chr(9)), '') AS practice_code,
                  NULLIF(btrim(CAST(pct AS TEXT), ' ' || chr(9)), '') AS pct,
-                 NULLIF(btrim(CAST(locality AS TEXT), ' ' || chr(9)), '') AS locality
+                 NULLIF(btrim(CAST(locality AS TEXT), ' ' || chr(9)), '') AS locality,
+                 CAST(NULL AS TEXT) AS line_number
           FROM practices) f
 ),
--- Consultant episodes. HES codes upper case, longer than 4 characters read as blank.
--- A discharge date before 1890-01-01 is a sentinel and reads as missing.
-episode_rows AS (
-    SELECT replace(replace(nhs_number, ' ', ''), '-', '') AS nhs,
-           spell_id,
-           CAST(admission_date AS DATE) AS adm,
-           CASE WHEN CAST(discharge_date AS DATE) < DATE '1890-01-01' THEN NULL ELSE CAST(discharge_date AS DATE) END AS dis,
-           CASE WHEN octet_length(admission_method) > 4 THEN NULL ELSE translate(admission_method, 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ') END AS method,
-           CASE WHEN octet_length(patient_classification) > 4 THEN NULL ELSE translate(patient_classification, 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ') END AS classpat,
-           CASE WHEN octet_length(admission_source) > 4 THEN NULL ELSE translate(admission_source, 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ') END AS source,
-           CASE WHEN octet_length(discharge_destination) > 4 THEN NULL ELSE translate(discharge_destination, 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ') END AS dest,
-           CASE WHEN octet_length(discharge_method) > 4 THEN NULL ELSE translate(discharge_method, 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ') END AS dismeth,
-           diag_01, diag_02, diag_03, diag_04, diag_05, diag_06, diag_07, diag_08, diag_09, diag_10, diag_11, diag_12, diag_13, diag_14, diag_15, diag_16, diag_17, diag_18, diag_19, diag_20
+-- practices: the first rule each row breaks, in the engine's order (NULL: none).
+ruled_practices AS (
+    SELECT v.*,
+           CASE WHEN practice_code IS NULL THEN 1
+            WHEN pct IS NULL THEN 2
+            WHEN locality IS NULL THEN 3
+           END AS rule
+    FROM typed_practices v
+),
+-- Rows read with the same key, in line order: all but the first are listed twice.
+ranked_practices AS (
+    SELECT r.*,
+           row_number() OVER (PARTITION BY CASE WHEN rule IS NULL THEN translate(practice_code, 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ') END ORDER BY coalesce(pct, ''), coalesce(locality, '')) AS duplicate_rank,
+           first_value(line_number) OVER (PARTITION BY CASE WHEN rule IS NULL THEN translate(practice_code, 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ') END ORDER BY coalesce(pct, ''), coalesce(locality, '')) AS first_line
+    FROM ruled_practices r
+),
+-- practices: each row with the reason the engine would reject it (NULL: read).
+checked_practices AS MATERIALIZED (
+    SELECT practice_code, pct, locality, line_number,
+           CASE WHEN rule IS NULL AND duplicate_rank > 1 THEN 'practice listed twice' ELSE CASE rule WHEN 1 THEN 'missing required field' WHEN 2 THEN 'missing required field' WHEN 3 THEN 'missing required field' END END AS reject_reason,
+           CASE WHEN rule IS NULL AND duplicate_rank > 1 THEN 'practice_code' ELSE CASE rule WHEN 1 THEN 'practice_code' WHEN 2 THEN 'pct' WHEN 3 THEN 'locality' END END AS reject_field,
+           CASE WHEN rule IS NULL AND duplicate_rank > 1 THEN translate(practice_code, 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ') ELSE CASE rule WHEN 1 THEN '' WHEN 2 THEN '' WHEN 3 THEN '' END END AS reject_value,
+           CASE WHEN rule IS NULL AND duplicate_rank = 1 THEN 1 END AS accepted
+    FROM ranked_practices
+),
+-- admissions: the fields trimmed (blank as NULL), the NHS number without spaces or hyphens, the dates read.
+typed_admissions AS MATERIALIZED (
+    SELECT f.*,
+           replace(replace(nhs_number, ' ', ''), '-', '') AS nhs_digits,
+           CASE WHEN (CASE WHEN octet_length(admission_date) = 10 AND substr(admission_date, 5, 1) = '-' AND substr(admission_date, 8, 1) = '-' AND NOT (substr(admission_date, 1, 4) || substr(admission_date, 6, 2) || substr(admission_date, 9, 2) ~ '[^0-9]') THEN ((strpos('0123456789', substr(admission_date, 1, 1)) - 1) * 1000 + (strpos('0123456789', substr(admission_date, 2, 1)) - 1) * 100 + (strpos('0123456789', substr(admission_date, 3, 1)) - 1) * 10 + (strpos('0123456789', substr(admission_date, 4, 1)) - 1) * 1) >= 1 AND ((strpos('0123456789', substr(admission_date, 6, 1)) - 1) * 10 + (strpos('0123456789', substr(admission_date, 7, 1)) - 1) * 1) BETWEEN 1 AND 12 AND ((strpos('0123456789', substr(admission_date, 9, 1)) - 1) * 10 + (strpos('0123456789', substr(admission_date, 10, 1)) - 1) * 1) BETWEEN 1 AND CASE WHEN ((strpos('0123456789', substr(admission_date, 6, 1)) - 1) * 10 + (strpos('0123456789', substr(admission_date, 7, 1)) - 1) * 1) = 2 THEN CASE WHEN ((((strpos('0123456789', substr(admission_date, 1, 1)) - 1) * 1000 + (strpos('0123456789', substr(admission_date, 2, 1)) - 1) * 100 + (strpos('0123456789', substr(admission_date, 3, 1)) - 1) * 10 + (strpos('0123456789', substr(admission_date, 4, 1)) - 1) * 1) % 4 = 0 AND ((strpos('0123456789', substr(admission_date, 1, 1)) - 1) * 1000 + (strpos('0123456789', substr(admission_date, 2, 1)) - 1) * 100 + (strpos('0123456789', substr(admission_date, 3, 1)) - 1) * 10 + (strpos('0123456789', substr(admission_date, 4, 1)) - 1) * 1) % 100 <> 0) OR ((strpos('0123456789', substr(admission_date, 1, 1)) - 1) * 1000 + (strpos('0123456789', substr(admission_date, 2, 1)) - 1) * 100 + (strpos('0123456789', substr(admission_date, 3, 1)) - 1) * 10 + (strpos('0123456789', substr(admission_date, 4, 1)) - 1) * 1) % 400 = 0) THEN 29 ELSE 28 END WHEN ((strpos('0123456789', substr(admission_date, 6, 1)) - 1) * 10 + (strpos('0123456789', substr(admission_date, 7, 1)) - 1) * 1) IN (4, 6, 9, 11) THEN 30 ELSE 31 END ELSE FALSE END) THEN CAST(admission_date AS DATE) END AS admission_date_day,
+           CASE WHEN (CASE WHEN octet_length(discharge_date) = 10 AND substr(discharge_date, 5, 1) = '-' AND substr(discharge_date, 8, 1) = '-' AND NOT (substr(discharge_date, 1, 4) || substr(discharge_date, 6, 2) || substr(discharge_date, 9, 2) ~ '[^0-9]') THEN ((strpos('0123456789', substr(discharge_date, 1, 1)) - 1) * 1000 + (strpos('0123456789', substr(discharge_date, 2, 1)) - 1) * 100 + (strpos('0123456789', substr(discharge_date, 3, 1)) - 1) * 10 + (strpos('0123456789', substr(discharge_date, 4, 1)) - 1) * 1) >= 1 AND ((strpos('0123456789', substr(discharge_date, 6, 1)) - 1) * 10 + (strpos('0123456789', substr(discharge_date, 7, 1)) - 1) * 1) BETWEEN 1 AND 12 AND ((strpos('0123456789', substr(discharge_date, 9, 1)) - 1) * 10 + (strpos('0123456789', substr(discharge_date, 10, 1)) - 1) * 1) BETWEEN 1 AND CASE WHEN ((strpos('0123456789', substr(discharge_date, 6, 1)) - 1) * 10 + (strpos('0123456789', substr(discharge_date, 7, 1)) - 1) * 1) = 2 THEN CASE WHEN ((((strpos('0123456789', substr(discharge_date, 1, 1)) - 1) * 1000 + (strpos('0123456789', substr(discharge_date, 2, 1)) - 1) * 100 + (strpos('0123456789', substr(discharge_date, 3, 1)) - 1) * 10 + (strpos('0123456789', substr(discharge_date, 4, 1)) - 1) * 1) % 4 = 0 AND ((strpos('0123456789', substr(discharge_date, 1, 1)) - 1) * 1000 + (strpos('0123456789', substr(discharge_date, 2, 1)) - 1) * 100 + (strpos('0123456789', substr(discharge_date, 3, 1)) - 1) * 10 + (strpos('0123456789', substr(discharge_date, 4, 1)) - 1) * 1) % 100 <> 0) OR ((strpos('0123456789', substr(discharge_date, 1, 1)) - 1) * 1000 + (strpos('0123456789', substr(discharge_date, 2, 1)) - 1) * 100 + (strpos('0123456789', substr(discharge_date, 3, 1)) - 1) * 10 + (strpos('0123456789', substr(discharge_date, 4, 1)) - 1) * 1) % 400 = 0) THEN 29 ELSE 28 END WHEN ((strpos('0123456789', substr(discharge_date, 6, 1)) - 1) * 10 + (strpos('0123456789', substr(discharge_date, 7, 1)) - 1) * 1) IN (4, 6, 9, 11) THEN 30 ELSE 31 END ELSE FALSE END) THEN CAST(discharge_date AS DATE) END AS discharge_date_day
     FROM (SELECT NULLIF(btrim(CAST(nhs_number AS TEXT), ' ' || chr(9)), '') AS nhs_number,
                  NULLIF(btrim(CAST(spell_id AS TEXT), ' ' || chr(9)), '') AS spell_id,
+                 NULLIF(btrim(CAST(episode_number AS TEXT), ' ' || chr(9)), '') AS episode_number,
                  NULLIF(btrim(CAST(admission_date AS TEXT), ' ' || chr(9)), '') AS admission_date,
                  NULLIF(btrim(CAST(discharge_date AS TEXT), ' ' || chr(9)), '') AS discharge_date,
                  NULLIF(btrim(CAST(admission_method AS TEXT), ' ' || chr(9)), '') AS admission_method,
@@ -71,8 +164,95 @@ episode_rows AS (
                  NULLIF(btrim(CAST(diag_17 AS TEXT), ' ' || chr(9)), '') AS diag_17,
                  NULLIF(btrim(CAST(diag_18 AS TEXT), ' ' || chr(9)), '') AS diag_18,
                  NULLIF(btrim(CAST(diag_19 AS TEXT), ' ' || chr(9)), '') AS diag_19,
-                 NULLIF(btrim(CAST(diag_20 AS TEXT), ' ' || chr(9)), '') AS diag_20
+                 NULLIF(btrim(CAST(diag_20 AS TEXT), ' ' || chr(9)), '') AS diag_20,
+                 CAST(NULL AS TEXT) AS line_number
           FROM admissions) f
+),
+-- admissions: the first rule each row breaks, in the engine's order (NULL: none); the rows of patients who opted out left out.
+ruled_admissions AS (
+    SELECT r.*
+    FROM (SELECT v.*,
+                 CASE WHEN nhs_number IS NULL THEN 1
+                  WHEN NOT (CASE WHEN octet_length(nhs_digits) = 10 AND NOT (nhs_digits ~ '[^0-9]') THEN (11 - ((strpos('0123456789', substr(nhs_digits, 1, 1)) - 1) * 10 + (strpos('0123456789', substr(nhs_digits, 2, 1)) - 1) * 9 + (strpos('0123456789', substr(nhs_digits, 3, 1)) - 1) * 8 + (strpos('0123456789', substr(nhs_digits, 4, 1)) - 1) * 7 + (strpos('0123456789', substr(nhs_digits, 5, 1)) - 1) * 6 + (strpos('0123456789', substr(nhs_digits, 6, 1)) - 1) * 5 + (strpos('0123456789', substr(nhs_digits, 7, 1)) - 1) * 4 + (strpos('0123456789', substr(nhs_digits, 8, 1)) - 1) * 3 + (strpos('0123456789', substr(nhs_digits, 9, 1)) - 1) * 2) % 11) <> 10 AND (11 - ((strpos('0123456789', substr(nhs_digits, 1, 1)) - 1) * 10 + (strpos('0123456789', substr(nhs_digits, 2, 1)) - 1) * 9 + (strpos('0123456789', substr(nhs_digits, 3, 1)) - 1) * 8 + (strpos('0123456789', substr(nhs_digits, 4, 1)) - 1) * 7 + (strpos('0123456789', substr(nhs_digits, 5, 1)) - 1) * 6 + (strpos('0123456789', substr(nhs_digits, 6, 1)) - 1) * 5 + (strpos('0123456789', substr(nhs_digits, 7, 1)) - 1) * 4 + (strpos('0123456789', substr(nhs_digits, 8, 1)) - 1) * 3 + (strpos('0123456789', substr(nhs_digits, 9, 1)) - 1) * 2) % 11) % 11 = (strpos('0123456789', substr(nhs_digits, 10, 1)) - 1) ELSE FALSE END) THEN 2
+                  WHEN spell_id IS NULL THEN 3
+                  WHEN admission_date IS NULL THEN 4
+                  WHEN admission_date IS NOT NULL AND admission_date_day IS NULL THEN 5
+                  WHEN admission_date_day < DATE '1890-01-01' THEN 6
+                  WHEN discharge_date IS NOT NULL AND discharge_date_day IS NULL THEN 7
+                 END AS rule
+          FROM typed_admissions v) r
+    WHERE NOT (coalesce(r.rule, 99) > 2 AND r.nhs_digits IN (SELECT nhs FROM opted_out))
+),
+-- admissions: each row with the reason the engine would reject it (NULL: read).
+checked_admissions AS MATERIALIZED (
+    SELECT nhs_number, spell_id, episode_number, admission_date, discharge_date, admission_method, patient_classification, admission_source, discharge_destination, discharge_method, diag_01, diag_02, diag_03, diag_04, diag_05, diag_06, diag_07, diag_08, diag_09, diag_10, diag_11, diag_12, diag_13, diag_14, diag_15, diag_16, diag_17, diag_18, diag_19, diag_20, line_number, nhs_digits, admission_date_day, discharge_date_day,
+           CASE rule WHEN 1 THEN 'missing required field' WHEN 2 THEN 'not a valid NHS number (10 digits with a Modulus 11 check digit)' WHEN 3 THEN 'missing required field' WHEN 4 THEN 'missing required field' WHEN 5 THEN 'unreadable date (expected YYYY-MM-DD)' WHEN 6 THEN 'date before 1890-01-01 is a sentinel for missing, and this field is required' WHEN 7 THEN 'unreadable date (expected YYYY-MM-DD)' END AS reject_reason,
+           CASE rule WHEN 1 THEN 'nhs_number' WHEN 2 THEN 'nhs_number' WHEN 3 THEN 'spell_id' WHEN 4 THEN 'admission_date' WHEN 5 THEN 'admission_date' WHEN 6 THEN 'admission_date' WHEN 7 THEN 'discharge_date' END AS reject_field,
+           CASE rule WHEN 1 THEN '' WHEN 2 THEN nhs_number WHEN 3 THEN '' WHEN 4 THEN '' WHEN 5 THEN admission_date WHEN 6 THEN admission_date WHEN 7 THEN discharge_date END AS reject_value,
+           CASE WHEN rule IS NULL THEN 1 END AS accepted
+    FROM ruled_admissions
+),
+-- prescriptions: the fields trimmed (blank as NULL), the NHS number without spaces or hyphens, the dates read.
+typed_prescriptions AS MATERIALIZED (
+    SELECT f.*,
+           replace(replace(nhs_number, ' ', ''), '-', '') AS nhs_digits,
+           CASE WHEN (CASE WHEN octet_length(issue_date) = 10 AND substr(issue_date, 5, 1) = '-' AND substr(issue_date, 8, 1) = '-' AND NOT (substr(issue_date, 1, 4) || substr(issue_date, 6, 2) || substr(issue_date, 9, 2) ~ '[^0-9]') THEN ((strpos('0123456789', substr(issue_date, 1, 1)) - 1) * 1000 + (strpos('0123456789', substr(issue_date, 2, 1)) - 1) * 100 + (strpos('0123456789', substr(issue_date, 3, 1)) - 1) * 10 + (strpos('0123456789', substr(issue_date, 4, 1)) - 1) * 1) >= 1 AND ((strpos('0123456789', substr(issue_date, 6, 1)) - 1) * 10 + (strpos('0123456789', substr(issue_date, 7, 1)) - 1) * 1) BETWEEN 1 AND 12 AND ((strpos('0123456789', substr(issue_date, 9, 1)) - 1) * 10 + (strpos('0123456789', substr(issue_date, 10, 1)) - 1) * 1) BETWEEN 1 AND CASE WHEN ((strpos('0123456789', substr(issue_date, 6, 1)) - 1) * 10 + (strpos('0123456789', substr(issue_date, 7, 1)) - 1) * 1) = 2 THEN CASE WHEN ((((strpos('0123456789', substr(issue_date, 1, 1)) - 1) * 1000 + (strpos('0123456789', substr(issue_date, 2, 1)) - 1) * 100 + (strpos('0123456789', substr(issue_date, 3, 1)) - 1) * 10 + (strpos('0123456789', substr(issue_date, 4, 1)) - 1) * 1) % 4 = 0 AND ((strpos('0123456789', substr(issue_date, 1, 1)) - 1) * 1000 + (strpos('0123456789', substr(issue_date, 2, 1)) - 1) * 100 + (strpos('0123456789', substr(issue_date, 3, 1)) - 1) * 10 + (strpos('0123456789', substr(issue_date, 4, 1)) - 1) * 1) % 100 <> 0) OR ((strpos('0123456789', substr(issue_date, 1, 1)) - 1) * 1000 + (strpos('0123456789', substr(issue_date, 2, 1)) - 1) * 100 + (strpos('0123456789', substr(issue_date, 3, 1)) - 1) * 10 + (strpos('0123456789', substr(issue_date, 4, 1)) - 1) * 1) % 400 = 0) THEN 29 ELSE 28 END WHEN ((strpos('0123456789', substr(issue_date, 6, 1)) - 1) * 10 + (strpos('0123456789', substr(issue_date, 7, 1)) - 1) * 1) IN (4, 6, 9, 11) THEN 30 ELSE 31 END ELSE FALSE END) THEN CAST(issue_date AS DATE) END AS issue_date_day
+    FROM (SELECT NULLIF(btrim(CAST(nhs_number AS TEXT), ' ' || chr(9)), '') AS nhs_number,
+                 NULLIF(btrim(CAST(issue_date AS TEXT), ' ' || chr(9)), '') AS issue_date,
+                 NULLIF(btrim(CAST(bnf_code AS TEXT), ' ' || chr(9)), '') AS bnf_code,
+                 CAST(NULL AS TEXT) AS line_number
+          FROM prescriptions) f
+),
+-- prescriptions: the first rule each row breaks, in the engine's order (NULL: none); the rows of patients who opted out left out.
+ruled_prescriptions AS (
+    SELECT r.*
+    FROM (SELECT v.*,
+                 CASE WHEN nhs_number IS NULL THEN 1
+                  WHEN NOT (CASE WHEN octet_length(nhs_digits) = 10 AND NOT (nhs_digits ~ '[^0-9]') THEN (11 - ((strpos('0123456789', substr(nhs_digits, 1, 1)) - 1) * 10 + (strpos('0123456789', substr(nhs_digits, 2, 1)) - 1) * 9 + (strpos('0123456789', substr(nhs_digits, 3, 1)) - 1) * 8 + (strpos('0123456789', substr(nhs_digits, 4, 1)) - 1) * 7 + (strpos('0123456789', substr(nhs_digits, 5, 1)) - 1) * 6 + (strpos('0123456789', substr(nhs_digits, 6, 1)) - 1) * 5 + (strpos('0123456789', substr(nhs_digits, 7, 1)) - 1) * 4 + (strpos('0123456789', substr(nhs_digits, 8, 1)) - 1) * 3 + (strpos('0123456789', substr(nhs_digits, 9, 1)) - 1) * 2) % 11) <> 10 AND (11 - ((strpos('0123456789', substr(nhs_digits, 1, 1)) - 1) * 10 + (strpos('0123456789', substr(nhs_digits, 2, 1)) - 1) * 9 + (strpos('0123456789', substr(nhs_digits, 3, 1)) - 1) * 8 + (strpos('0123456789', substr(nhs_digits, 4, 1)) - 1) * 7 + (strpos('0123456789', substr(nhs_digits, 5, 1)) - 1) * 6 + (strpos('0123456789', substr(nhs_digits, 6, 1)) - 1) * 5 + (strpos('0123456789', substr(nhs_digits, 7, 1)) - 1) * 4 + (strpos('0123456789', substr(nhs_digits, 8, 1)) - 1) * 3 + (strpos('0123456789', substr(nhs_digits, 9, 1)) - 1) * 2) % 11) % 11 = (strpos('0123456789', substr(nhs_digits, 10, 1)) - 1) ELSE FALSE END) THEN 2
+                  WHEN issue_date IS NULL THEN 3
+                  WHEN issue_date IS NOT NULL AND issue_date_day IS NULL THEN 4
+                  WHEN issue_date_day < DATE '1890-01-01' THEN 5
+                  WHEN bnf_code IS NULL THEN 6
+                  WHEN NOT (octet_length(bnf_code) >= 9 AND NOT (bnf_code ~ '[^A-Za-z0-9]')) THEN 7
+                 END AS rule
+          FROM typed_prescriptions v) r
+    WHERE NOT (coalesce(r.rule, 99) > 2 AND r.nhs_digits IN (SELECT nhs FROM opted_out))
+),
+-- prescriptions: each row with the reason the engine would reject it (NULL: read).
+checked_prescriptions AS MATERIALIZED (
+    SELECT nhs_number, issue_date, bnf_code, line_number, nhs_digits, issue_date_day,
+           CASE rule WHEN 1 THEN 'missing required field' WHEN 2 THEN 'not a valid NHS number (10 digits with a Modulus 11 check digit)' WHEN 3 THEN 'missing required field' WHEN 4 THEN 'unreadable date (expected YYYY-MM-DD)' WHEN 5 THEN 'date before 1890-01-01 is a sentinel for missing, and this field is required' WHEN 6 THEN 'missing required field' WHEN 7 THEN 'BNF code must be at least 9 characters, A-Z and 0-9 only' END AS reject_reason,
+           CASE rule WHEN 1 THEN 'nhs_number' WHEN 2 THEN 'nhs_number' WHEN 3 THEN 'issue_date' WHEN 4 THEN 'issue_date' WHEN 5 THEN 'issue_date' WHEN 6 THEN 'bnf_code' WHEN 7 THEN 'bnf_code' END AS reject_field,
+           CASE rule WHEN 1 THEN '' WHEN 2 THEN nhs_number WHEN 3 THEN '' WHEN 4 THEN issue_date WHEN 5 THEN issue_date WHEN 6 THEN '' WHEN 7 THEN bnf_code END AS reject_value,
+           CASE WHEN rule IS NULL THEN 1 END AS accepted
+    FROM ruled_prescriptions
+),
+-- The spine: NHS numbers without spaces or hyphens, practice codes upper case.
+patient_rows AS (
+    SELECT nhs_digits AS nhs,
+           date_of_birth_day AS dob,
+           upper(gp_practice) AS practice,
+           CASE WHEN date_of_death_day >= DATE '1890-01-01' THEN date_of_death_day END AS dod
+    FROM (SELECT * FROM checked_patients WHERE accepted IS NOT NULL) f
+),
+practice_rows AS (
+    SELECT upper(practice_code) AS practice, pct, locality
+    FROM (SELECT * FROM checked_practices WHERE accepted IS NOT NULL) f
+),
+-- Consultant episodes. HES codes upper case, longer than 4 characters read as blank.
+-- A discharge date before 1890-01-01 is a sentinel and reads as missing.
+episode_rows AS (
+    SELECT nhs_digits AS nhs,
+           spell_id,
+           admission_date_day AS adm,
+           CASE WHEN discharge_date_day >= DATE '1890-01-01' THEN discharge_date_day END AS dis,
+           CASE WHEN octet_length(admission_method) > 4 THEN NULL ELSE translate(admission_method, 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ') END AS method,
+           CASE WHEN octet_length(patient_classification) > 4 THEN NULL ELSE translate(patient_classification, 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ') END AS classpat,
+           CASE WHEN octet_length(admission_source) > 4 THEN NULL ELSE translate(admission_source, 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ') END AS source,
+           CASE WHEN octet_length(discharge_destination) > 4 THEN NULL ELSE translate(discharge_destination, 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ') END AS dest,
+           CASE WHEN octet_length(discharge_method) > 4 THEN NULL ELSE translate(discharge_method, 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ') END AS dismeth,
+           diag_01, diag_02, diag_03, diag_04, diag_05, diag_06, diag_07, diag_08, diag_09, diag_10, diag_11, diag_12, diag_13, diag_14, diag_15, diag_16, diag_17, diag_18, diag_19, diag_20
+    FROM (SELECT * FROM checked_admissions WHERE accepted IS NOT NULL) f
 ),
 -- Died in hospital: discharge method 4 on or before the as-of date.
 hospital_deaths AS (
@@ -153,13 +333,10 @@ admission_codes AS (
 ),
 -- Items issued: the chemical substance is characters 1-9 of the BNF code, the chapter 1-2.
 prescription_rows AS (
-    SELECT replace(replace(nhs_number, ' ', ''), '-', '') AS nhs,
-           CAST(issue_date AS DATE) AS issued,
+    SELECT nhs_digits AS nhs,
+           issue_date_day AS issued,
            translate(substr(bnf_code, 1, 9), 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ') AS substance
-    FROM (SELECT NULLIF(btrim(CAST(nhs_number AS TEXT), ' ' || chr(9)), '') AS nhs_number,
-                 NULLIF(btrim(CAST(issue_date AS TEXT), ' ' || chr(9)), '') AS issue_date,
-                 NULLIF(btrim(CAST(bnf_code AS TEXT), ' ' || chr(9)), '') AS bnf_code
-          FROM prescriptions) f
+    FROM (SELECT * FROM checked_prescriptions WHERE accepted IS NOT NULL) f
 ),
 -- Criterion chronic_conditions (rank 1): four or more chronic diagnoses.
 -- The conditions and their codes:
