@@ -79,9 +79,16 @@ public enum Run {
         if let path = settings.timingsPath { try checkTimingsPath(path) }
         for file in configuration.unreadFiles { progress?.warn(file) }
         let folder = try OutputDirectory(path: out)
-        let state = try StateStore(path: statePath ?? defaultStatePath(out: out))
-        try state.lock()
-        try settle(state, progress: progress)
+        let state: StateStore
+        do {
+            state = try StateStore(path: statePath ?? defaultStatePath(out: out))
+            try state.lock()
+            try settle(state, progress: progress)
+        } catch {
+            // A store that is refused or held by another run leaves no staging folder behind.
+            folder.abandon()
+            throw error
+        }
         var pending: StateStore.PendingRecord?
         var recorded: Int64?
         do {

@@ -60,13 +60,16 @@ public final class BNFMap: Sendable {
     /// what a spreadsheet saves from a long number), a BNF code that is not one, or one id
     /// given two different BNF codes stops the run, naming the file, line and value.
     public static func load(path: String, columns: Columns = Columns()) throws(ConfigurationError) -> BNFMap {
-        let fd = open(path, O_RDONLY)
+        // Opened without waiting: a FIFO given as the map would otherwise block the open
+        // itself until a writer came, holding the run (and its lock) for ever.
+        let fd = open(path, O_RDONLY | O_NONBLOCK)
         guard fd >= 0 else { throw ConfigurationError("cannot open the BNF map \(path): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
-            throw ConfigurationError("the BNF map \(path) is not a regular file")
+            throw ConfigurationError("the BNF map \(path) is not a regular file (a folder, FIFO or device)")
         }
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
         let name = path.split(separator: "/").last.map(String.init) ?? path
         var magic: (UInt8, UInt8) = (0, 0)
         let gzip = withUnsafeMutableBytes(of: &magic) { pread(fd, $0.baseAddress, 2, 0) } == 2 && magic == (0x1F, 0x8B)

@@ -307,17 +307,17 @@ extension ExtractReader {
         return (source.name, fields ?? [])
     }
 
-    /// Whether a file's first line break outside quotes is a carriage return alone (an old Mac
-    /// export): such a file is one physical line, so its rejects would all be line 1, each with
-    /// the file's first bytes as its raw text. It is refused whole rather than misnumbered.
-    /// Undecided (false) when the chunk ends before a line break is certain.
+    /// Whether a line break outside quotes in a file's first chunk is a carriage return alone
+    /// (an old Mac export, or such a file given a header line ending in LF): its lines are one
+    /// physical line, so its rejects would all be at one line number, each with other
+    /// patients' rows as its raw text. It is refused whole rather than misnumbered. A CR at the
+    /// chunk's end (the chunk may cut a CRLF) is undecided.
     static func endsLinesWithBareCR(_ chunk: UnsafeRawBufferPointer) -> Bool {
         var quoted = false
         for i in 0..<chunk.count {
             switch chunk[i] {
             case 34: quoted.toggle()
-            case 10 where !quoted: return false
-            case 13 where !quoted: return i + 1 < chunk.count && chunk[i + 1] != 10
+            case 13 where !quoted: if i + 1 < chunk.count && chunk[i + 1] != 10 { return true }
             default: continue
             }
         }

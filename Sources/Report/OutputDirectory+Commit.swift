@@ -72,6 +72,7 @@ extension OutputDirectory {
                 pending = []
                 // The staging folder's name now holds the previous set of files.
                 try? FileManager.default.removeItem(atPath: staging)
+                releaseStaging()
                 return .exchanged
             }
             let e = errno
@@ -178,6 +179,7 @@ extension OutputDirectory {
         }
         pending = []
         try? FileManager.default.removeItem(atPath: staging)
+        releaseStaging()
     }
 
     /// Writes the staged files out: `syncfs` on the staging folder, or, where the system has

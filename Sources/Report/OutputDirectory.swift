@@ -24,6 +24,11 @@ public final class OutputDirectory: @unchecked Sendable {
     /// as --out stays a link to the new files).
     let resolved: String
     let staging: String
+    /// An exclusive `flock` on the staging folder, held while the run lives: the kernel lets it
+    /// go when the process ends, however it ends, so `removeStale` knows a killed run's folder
+    /// by the lock it can take (a process id can be reused, and a killed process's id stays
+    /// alive as a zombie until its parent reaps it, which in a container may be never).
+    private var stagingLock: Int32 = -1
     /// Why the staging folder is inside --out rather than beside it (--out is a mount point, so
     /// the folder beside it is on another file system), or nil.
     let stagedInside: String?
@@ -36,6 +41,8 @@ public final class OutputDirectory: @unchecked Sendable {
     var wholeFolders: Set<String> = []
 
     public init(path: String, mode: mode_t = 0o600) throws(OutputError) {
+        // An empty name would be the current folder, which a commit would swap for a new one.
+        guard !path.isEmpty else { throw OutputError("the output folder's name is empty") }
         // Made absolute first: Foundation's path functions trap on a one-character relative
         // path (`--out o`), and the staging folder's place needs the parent anyway.
         let url = URL(fileURLWithPath: path).standardizedFileURL
@@ -68,6 +75,18 @@ public final class OutputDirectory: @unchecked Sendable {
             throw OutputError("cannot create a staging folder beside \(self.path): \(String(cString: strerror(errno)))")
         }
         staging = String(cString: made)
+        stagingLock = open(staging, O_RDONLY | O_DIRECTORY)
+        if stagingLock >= 0 { flock(stagingLock, LOCK_EX) }
+    }
+
+    deinit { releaseStaging() }
+
+    /// Lets the staging folder's lock go (once the folder is removed or swapped in).
+    func releaseStaging() {
+        if stagingLock >= 0 {
+            close(stagingLock)
+            stagingLock = -1
+        }
     }
 
     /// Creates a folder and any missing parents, each with mode 0700 (owner only). A folder
@@ -151,19 +170,23 @@ public final class OutputDirectory: @unchecked Sendable {
     public func abandon() {
         pending = []
         try? FileManager.default.removeItem(atPath: staging)
+        releaseStaging()
     }
 
-    /// Removes staging folders left by killed runs (whose process is gone): `.OUT.staging-PID`
-    /// or `.OUT.staging-PID-XXXXXX`, real folders only (a link of that name is left alone).
+    /// Removes staging folders left by killed runs: `.OUT.staging-PID-XXXXXX` (or an older
+    /// casefind's `.OUT.staging-PID`), real folders only (a link of that name is left alone),
+    /// whose lock nobody holds (see `stagingLock`).
     private static func removeStale(parent: String, base: String) {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: parent) else { return }
         let prefix = ".\(base).staging-"
         for name in names where name.hasPrefix(prefix) {
-            guard let pid = Int32(name.dropFirst(prefix.count).prefix { $0 != "-" }) else { continue }
-            let full = (parent as NSString).appendingPathComponent(name)
+            let full = FilePath.join(parent, name)
             var info = stat()
             guard lstat(full, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else { continue }
-            if pid != getpid() && kill(pid, 0) != 0 { try? FileManager.default.removeItem(atPath: full) }
+            let fd = open(full, O_RDONLY | O_DIRECTORY | O_NOFOLLOW)
+            guard fd >= 0 else { continue }
+            defer { close(fd) }
+            if flock(fd, LOCK_EX | LOCK_NB) == 0 { try? FileManager.default.removeItem(atPath: full) }
         }
     }
 }

@@ -74,7 +74,13 @@ public final class StateStore {
             let superseded = tables.contains("grdb_migrations") ? try migrator.hasBeenSuperseded(db) : false
             return (id, version, tables, superseded)
         }
-        let ours = tables.isEmpty || id == applicationID || (id == 0 && tables.contains("grdb_migrations") && tables.contains("run"))
+        // casefind's tables and nothing else, whatever the id says: a file another program
+        // marked with casefind's id, or gave tables of its own, is not taken over.
+        let known: Set = ["grdb_migrations", "run", "run_patient", "screening"]
+        let ours =
+            tables.isEmpty
+            || ((id == applicationID || id == 0) && Set(tables).isSubset(of: known) && tables.contains("grdb_migrations")
+                && tables.contains("run"))
         guard ours else {
             let shown = tables.prefix(5).map { Shown.value($0, limit: 40) }.joined(separator: ", ") + (tables.count > 5 ? ", ..." : "")
             throw StateError(

@@ -15,15 +15,22 @@ public struct Tenths: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// One decimal place: `10.3`, `0.0`.
     public var description: String { "\(value / 10).\(abs(value % 10))" }
 
-    /// Reads `7.1`, `4`, `4.0`, `15.0`: at most one decimal, no sign.
+    /// The largest whole number of points a table may give: a score sums one weight per
+    /// category, so no sum can come near overflowing.
+    public static let maxWhole = 100_000
+
+    /// Reads `7.1`, `4`, `4.0`, `15.0`: at most one decimal, no sign, at most `maxWhole`.
     public init?(text: String) {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count <= 2, let whole = Int(parts[0]), whole >= 0, parts[0].allSatisfy(\.isNumber) else { return nil }
+        guard parts.count <= 2, parts[0].count <= 6, let whole = Int(parts[0]), whole >= 0, whole <= Self.maxWhole,
+            parts[0].allSatisfy(\.isNumber)
+        else { return nil }
         var tenths = whole * 10
         if parts.count == 2 {
             guard parts[1].count == 1, let d = Int(parts[1]) else { return nil }
             tenths += d
         }
+        guard tenths <= Self.maxWhole * 10 else { return nil }
         value = tenths
     }
 }
@@ -128,7 +135,9 @@ public struct RiskModel: Sendable {
             }
             let pointsText = try p.string("points")
             guard let t = Tenths(text: pointsText) else {
-                throw p.error("points must be a number with at most one decimal, not '\(pointsText)'", at: p.optional("points"))
+                throw p.error(
+                    "points must be a number from 0 to \(Tenths.maxWhole) with at most one decimal, not '\(Shown.value(pointsText, limit: 40))'",
+                    at: p.optional("points"))
             }
             guard points[code] == nil else { throw p.error("category \(code) is listed twice", at: p.optional("code")) }
             points[code] = t

@@ -22,9 +22,26 @@ struct CaseFind: ParsableCommand {
 
     /// A file-size limit (`ulimit -f`) that a write passes is an error the run reports (73,
     /// nothing committed, the staging folder removed), not SIGXFSZ killing it half-way.
+    ///
+    /// A usage error quotes the value given (`--disclosure` with 100 kB of text was echoed
+    /// whole into the cron log): a line of it longer than 1,000 bytes keeps its start and end.
     static func main() {
         signal(SIGXFSZ, SIG_IGN)
-        main(nil)
+        do {
+            var command = try parseAsRoot(nil)
+            try command.run()
+        } catch {
+            let message = fullMessage(for: error)
+            guard message.split(separator: "\n").contains(where: { $0.utf8.count > 1_000 }) else { exit(withError: error) }
+            // The line's start and end say what was wrong; the middle is the value.
+            let cut = message.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+                guard line.utf8.count > 1_000 else { return String(line) }
+                return Shown.value(String(line.prefix(300)), limit: 600) + " ... (\(line.utf8.count) bytes; cut) ... "
+                    + Shown.value(String(line.suffix(200)), limit: 400)
+            }
+            FileHandle.standardError.write(Data((cut.joined(separator: "\n") + "\n").utf8))
+            Foundation.exit(exitCode(for: error).rawValue)
+        }
     }
 }
 

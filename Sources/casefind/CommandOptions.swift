@@ -88,8 +88,10 @@ struct DisclosureOptions: ParsableArguments {
     var suppressZero = false
 
     func validate() throws {
-        guard suppressUpTo >= 0 else { throw ValidationError("--suppress-up-to must be 0 or more, not \(suppressUpTo)") }
-        guard roundTo >= 1 else { throw ValidationError("--round-to must be 1 or more, not \(roundTo)") }
+        guard (0...1_000_000).contains(suppressUpTo) else {
+            throw ValidationError("--suppress-up-to must be 0 to 1000000, not \(suppressUpTo)")
+        }
+        guard (1...1_000_000).contains(roundTo) else { throw ValidationError("--round-to must be 1 to 1000000, not \(roundTo)") }
     }
 
     var policy: DisclosurePolicy {
@@ -132,6 +134,8 @@ struct OutputOptions: ParsableArguments {
     var quiet = false
 
     func validate() throws {
+        guard !out.isEmpty else { throw ValidationError("--out must name a folder, not be empty") }
+        guard state != "" else { throw ValidationError("--state must name a file, not be empty") }
         guard threads >= 1 else { throw ValidationError("--threads must be 1 or more") }
         if let reserve, !(0...100).contains(reserve) { throw ValidationError("--reserve must be a percent from 0 to 100, not \(reserve)") }
         if identifiable && disclosure.disclosure != .none {
@@ -167,4 +171,9 @@ struct StoreOptions: ParsableArguments {
     var out: String = "out"
 
     var statePath: String { state ?? Run.defaultStatePath(out: out) }
+
+    func validate() throws {
+        guard !out.isEmpty else { throw ValidationError("--out must name a folder, not be empty") }
+        guard state != "" else { throw ValidationError("--state must name a file, not be empty") }
+    }
 }

@@ -32,6 +32,11 @@ struct MeasuresCommand: ParsableCommand {
 
     @OptionGroup var disclosure: DisclosureOptions
 
+    func validate() throws {
+        guard !out.isEmpty else { throw ValidationError("--out must name a folder, not be empty") }
+        guard state != "" else { throw ValidationError("--state must name a file, not be empty") }
+    }
+
     func run() throws {
         let options = try input.searchOptions()
         let range = try parseBaseline(baseline)

@@ -29,6 +29,7 @@ struct OptOutRequestCommand: ParsableCommand {
     var out: String = "out"
 
     func validate() throws {
+        guard !out.isEmpty else { throw ValidationError("--out must name a folder, not be empty") }
         guard !mailbox.isEmpty, mailbox.count <= 20, mailbox.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
             throw ValidationError("--mailbox '\(mailbox)' must be a MESH mailbox id: letters and digits only")
         }

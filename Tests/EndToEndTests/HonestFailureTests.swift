@@ -44,6 +44,16 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: out))
         let crlf = try sampleCopy(rewriting: ["practices.csv": { $0.replacingOccurrences(of: "\n", with: "\r\n") }])
         #expect(try casefind("run", crlf, asOf: "2026-11-22", out: out).status == 0)
+        // A header ending in LF before CR-only data was accepted, every reject at line 2.
+        let mixed = try sampleCopy(rewriting: [
+            "prescriptions.csv": { text in
+                let header = text.prefix { $0 != "\n" }
+                return header + "\n" + text.dropFirst(header.count + 1).replacingOccurrences(of: "\n", with: "\r")
+            }
+        ])
+        let refused = try casefind("run", mixed, asOf: "2026-11-22", out: out)
+        #expect(refused.status == 65, "\(refused.stderr)")
+        #expect(refused.stderr.contains("prescriptions.csv ends its lines with a carriage return alone"))
     }
 
     /// A reject writes at most 1 KiB of its value and 4 KiB of its raw record, cut on a

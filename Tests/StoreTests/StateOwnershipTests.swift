@@ -19,7 +19,9 @@ import Testing
         _ = try StateStore(path: path)
     }
 
-    @Test(arguments: [0, 0x1234_5678])
+    /// Another application's database, with another id, none, or casefind's own (the
+    /// campaign's V6: casefind's id with a table of its own was taken over and migrated).
+    @Test(arguments: [0, 0x1234_5678, Int(StateStore.applicationID)])
     func anotherApplicationsDatabaseIsLeftUntouched(id: Int) throws {
         let path = temporaryFolder("state") + "/other.sqlite"
         let other = try DatabaseQueue(path: path)
@@ -35,6 +37,20 @@ import Testing
             Issue.record("took another application's database")
         } catch {
             #expect("\(error)".contains("is not a casefind state store (SQLite application_id \(id), tables patients)"))
+        }
+        #expect(try Self.bytes(path) == before)
+    }
+
+    /// casefind's own store with another table added to it is not casefind's any more.
+    @Test func aStoreWithAForeignTableIsRefused() throws {
+        let path = temporaryFolder("state") + "/s.sqlite"
+        _ = try StateStore(path: path)
+        try DatabaseQueue(path: path).write { try $0.execute(sql: "CREATE TABLE notes (text TEXT)") }
+        let before = try Self.bytes(path)
+        #expect {
+            _ = try StateStore(path: path)
+        } throws: { error in
+            "\(error)".contains("tables grdb_migrations, notes, run, run_patient, screening): it is left untouched")
         }
         #expect(try Self.bytes(path) == before)
     }

@@ -91,6 +91,11 @@ import Testing
     @Test(arguments: [
         ("points: 7.1,", "points: 7.15,", "at most one decimal"), ("code: G81,", "code: G811,", "three-character"),
         ("code: G81,", "code: F00,", "listed twice"), ("  - { band: high }", "  - { band: high, up_to: 99.0 }", "last band"),
+        // Points past 100000 once crashed validate (the tenths overflowed) or, just under
+        // Int.max tenths, passed it and crashed run when a patient had two scored codes.
+        ("points: 7.1,", "points: 9223372036854775807,", "a number from 0 to 100000"),
+        ("points: 7.1,", "points: 922337203685477580.7,", "a number from 0 to 100000"),
+        ("points: 7.1,", "points: 100000.1,", "a number from 0 to 100000"),
     ])
     func tableErrorsNameTheLine(old: String, new: String, message: String) throws {
         let path = repositoryRoot() + "/criteria/hfrs-gilbert-2018.yaml"
