@@ -55,13 +55,7 @@ struct InputOptions: ParsableArguments {
         } else {
             day = today()
         }
-        var policy: OptOutPolicy?
-        if let optOuts {
-            guard let p = OptOutPolicy(parsing: optOuts) else {
-                throw ValidationError("--opt-outs '\(optOuts)' must be type1,ndoo, type1, ndoo or none")
-            }
-            policy = p
-        }
+        let policy = try optOutPolicy(optOuts)
         var options = SearchOptions(
             extracts: extracts, criteriaPath: criteria, mappingPath: mapping, asOf: day, optOuts: policy, ndooClearedPath: ndooCleared)
         options.bnfMapPath = bnfMap
@@ -176,4 +170,13 @@ struct StoreOptions: ParsableArguments {
         guard !out.isEmpty else { throw ValidationError("--out must name a folder, not be empty") }
         guard state != "" else { throw ValidationError("--state must name a file, not be empty") }
     }
+}
+
+/// `--opt-outs` read: nil when not given.
+func optOutPolicy(_ text: String?) throws(ValidationError) -> OptOutPolicy? {
+    guard let text else { return nil }
+    guard let policy = OptOutPolicy(parsing: text) else {
+        throw ValidationError("--opt-outs '\(Shown.value(text, limit: 40))' must be type1,ndoo, type1, ndoo or none")
+    }
+    return policy
 }

@@ -97,12 +97,7 @@ struct SQLCommand: ParsableCommand {
     var out: String?
 
     func run() throws {
-        let policy = try optOuts.map { text throws(ValidationError) in
-            guard let p = OptOutPolicy(parsing: text) else {
-                throw ValidationError("--opt-outs '\(text)' must be type1,ndoo, type1, ndoo or none")
-            }
-            return p
-        }
+        let policy = try optOutPolicy(optOuts)
         var day: Day? = nil
         if let asOf {
             guard let d = DateFormat.iso.parse(asOf) else { throw ValidationError("--as-of '\(asOf)' is not a date YYYY-MM-DD") }

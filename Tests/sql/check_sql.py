@@ -170,9 +170,13 @@ def canonical_copy(src, dst):
         out = []
         with open(path, newline="", encoding="utf-8-sig") as fh:
             reader = csv.reader(fh)
-            previous = 0
+            line = 1
             for record in reader:
-                start, previous = previous + 1, reader.line_num
+                # casefind's lines end at LF: a record starts a line after the LFs of the one
+                # before (a CR alone inside a quoted field is not a line end, as it is to
+                # Python's reader.line_num)
+                start = line
+                line += 1 + sum(field.count("\n") for field in record)
                 # a line of nothing but spaces or tabs is blank to casefind too
                 if not record or (len(record) == 1 and not record[0].strip(" \t")):
                     continue
@@ -561,10 +565,8 @@ def compare_rejects(cols, rows, rejects_csv, dropped, excluded, source="casefind
                      and r["line"] in dropped.get(table, {}))):
                 field_counts[table].add(r["line"])
                 continue
-            if "value" in r and r["value"][:1] == "'" and r["value"][1:2] in ("=", "+", "-", "@"):
-                # rejects.csv keeps a spreadsheet from reading a value as a formula: the ' is
-                # casefind's, not the data's
-                r["value"] = r["value"][1:]
+            if "value" in r:
+                r["value"] = unguarded(r["value"])
             want[(table,) + tuple(r[k] for k in keys)] += 1
     problems = []
     for table in sorted(set(dropped) | set(field_counts)):
@@ -583,10 +585,17 @@ def compare_rejects(cols, rows, rejects_csv, dropped, excluded, source="casefind
     return problems, ", ".join(f"{t} {n}" for t, n in sorted(per_table.items()))
 
 
+def unguarded(value):
+    """A value as the data has it: casefind's CSV files put a ' before a text that a
+    spreadsheet would read as a formula (=, +, -, @, tab, CR first); the query returns the
+    text itself."""
+    return value[1:] if value[:1] == "'" and value[1:2] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
 def expected_cases(path):
     with open(path, newline="", encoding="utf-8-sig") as fh:
         rows = list(csv.DictReader(fh))
-    return {r["nhs_number"]: {c: r.get(c) or "" for c in RESULT_COLS} for r in rows}
+    return {r["nhs_number"]: {c: unguarded(r.get(c) or "") for c in RESULT_COLS} for r in rows}
 
 
 # ------------------------------------------------------------------------------ the run
