@@ -43,7 +43,12 @@ extension ExtractReader {
                 stats.read += 1
                 context.begin(record)
                 if record.tooLong {
-                    // Its fields were not kept, so whose it is cannot be known: it is rejected.
+                    // Its fields were not kept: an excluded patient's, as its first bytes
+                    // tell, is dropped; any other is rejected.
+                    if context.tooLongRecordIsExcluded(delimiter: fileMapping.delimiter) {
+                        stats.optedOut += 1
+                        return
+                    }
                     context.reject(
                         "record longer than \(maxRecord) bytes (--max-record-bytes): not read, only its first bytes shown", field: "",
                         value: "")

@@ -18,6 +18,8 @@ final class RowContext {
     /// Set when the run excludes anyone: the register and where the file's person column is.
     var optOutGate: (register: OptOutRegister, column: Column)?
     private var warnings: [(reason: String, field: String, value: String)] = []
+    /// The raw text is not shown: a record too long to read whose first bytes do not say whose it is.
+    private var rawWithheld = false
 
     /// The reader's person keys, and whether this file adds to them (the spine, screening,
     /// opt-outs) or only looks them up: held here so that a row's person field is read without
@@ -38,6 +40,7 @@ final class RowContext {
         self.record = copy record
         rejected = false
         optedOut = false
+        rawWithheld = false
         // Checked first: emptying an empty array still went through the array's unique check.
         if !warnings.isEmpty { warnings.removeAll(keepingCapacity: true) }
     }
@@ -70,7 +73,38 @@ final class RowContext {
     }
 
     /// The raw record for rejects.csv: withheld for opt_outs.csv, a list of people who objected.
-    private var shownRecord: String { kind == .optOuts ? "" : record.rawString }
+    private var shownRecord: String { kind == .optOuts || rawWithheld ? "" : record.rawString }
+
+    /// For a record too long to read while the run excludes anyone: whether its first bytes
+    /// (the raw text kept, 64 KiB) name an excluded patient, read as the file's person field.
+    /// When they do not hold that field whole, whose it is cannot be known, so its raw text is
+    /// withheld from rejects.csv in case it is an excluded patient's.
+    func tooLongRecordIsExcluded(delimiter: UInt8) -> Bool {
+        guard let gate = optOutGate else { return false }
+        let index: Int
+        switch gate.column.ref {
+        case .single(let i), .list(let i): index = i
+        default: return false
+        }
+        var excluded: Bool?
+        let parser = CSVStreamParser(delimiter: delimiter) { [self] prefix in
+            // The first record of the kept bytes, its person field ended before the cut.
+            guard excluded == nil else { return }
+            guard prefix.count > index + 1 else {
+                excluded = false
+                rawWithheld = true
+                return
+            }
+            let whole = record
+            record = copy prefix
+            excluded = isExcluded()
+            record = whole
+        }
+        parser.feed(UnsafeRawBufferPointer(record.raw))
+        parser.finish()
+        if excluded == nil { rawWithheld = true }
+        return excluded ?? false
+    }
 
     /// Whether the record's person field (read as the file's person column, whatever the
     /// record's field count) names a patient excluded under the opt-out policy.

@@ -85,6 +85,32 @@ import Testing
         #expect(!rx.contains { $0.record.contains(nhs(1)) || $0.record.contains(nhs(2)) })
     }
 
+    /// A record too long to read is dropped as opted out when its first bytes name an excluded
+    /// patient, and leaves nothing in rejects.csv; another patient's is rejected with its first
+    /// bytes shown; one whose first bytes do not hold the person field whole is rejected with
+    /// no raw text, as it may be an excluded patient's.
+    @Test func aRecordTooLongToReadOfAnExcludedPatientLeavesNoTrace() throws {
+        let long = String(repeating: "x", count: 70_000)
+        let prescriptions = """
+            nhs_number,issue_date,bnf_code,drug_name,quantity
+            \(nhs(1)),2026-10-01,0212000B0AAAAAA,\(long),28
+            "\(nhs(2))",2026-10-01,0212000B0AAAAAA,"\(long)",28
+            \(nhs(9)),2026-10-01,0212000B0AAAAAA,\(long),28
+            \(long)\(nhs(1)),2026-10-01,0212000B0AAAAAA,Drug,28
+            \(nhs(9)),2026-10-01,0212000B0AAAAAA,Drug,28
+            """ + "\n"
+        let (_, reader, sink) = try register("type1,ndoo", files: ["prescriptions.csv": prescriptions])
+        reader.maxRecordBytes = 65_536
+        try reader.readPrescriptions { _ in 0 }
+        let s = try #require(reader.stats[.prescriptions])
+        #expect((s.read, s.accepted, s.rejected, s.optedOut) == (5, 1, 2, 2))
+        let rx = sink.diagnostics.filter { $0.location.file == "prescriptions.csv" }
+        #expect(rx.map(\.location.line) == [4, 5])
+        #expect(rx.first?.record.hasPrefix("\(nhs(9)),2026-10-01,") == true)
+        #expect(rx.last?.record == "")
+        #expect(!rx.contains { $0.record.contains(nhs(1)) || $0.record.contains(nhs(2)) })
+    }
+
     /// The spine: excluded patients are dropped and counted once each, per type; with the
     /// national service's cleared list, spine patients missing from it are excluded as ndoo.
     @Test func theSpineAndTheClearedList() throws {
