@@ -107,7 +107,8 @@ let package = Package(
         // plainly, each is a tool that replays saved inputs: `fuzz-extract FILE...`.
         .target(name: "FuzzDriver", path: "fuzz/driver"),
         .executableTarget(name: "fuzz-extract", dependencies: ["CaseCore", "FuzzDriver", "Ingest"], path: "fuzz/extract"),
-        .executableTarget(name: "fuzz-config", dependencies: ["CaseCore", "FuzzDriver", "Ingest", "Rules"], path: "fuzz/config"),
+        .executableTarget(
+            name: "fuzz-config", dependencies: ["CaseCore", "ConfigFile", "FuzzDriver", "Ingest", "Rules"], path: "fuzz/config"),
         .executableTarget(name: "fuzz-values", dependencies: ["CaseCore", "FuzzDriver", "Ingest"], path: "fuzz/values"),
     ],
     swiftLanguageModes: [.v6]

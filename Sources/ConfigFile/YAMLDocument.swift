@@ -27,7 +27,9 @@ public struct YAMLDocument {
     /// Parses YAML text; `path` is used in messages only.
     public static func parse(_ text: String, path: String) throws(ConfigurationError) -> YAMLDocument {
         do {
-            guard let node = try Yams.compose(yaml: text) else {
+            // UTF-8 named, not Yams's default, which reads the environment on every parse and
+            // prints to standard output when YAMS_DEFAULT_ENCODING is set.
+            guard let node = try Yams.compose(yaml: text, .default, .default, .utf8) else {
                 throw ConfigurationError("'\(path)' is empty", at: SourceLocation(file: path, line: 1))
             }
             return YAMLDocument(path: path, text: text, root: node)

@@ -76,7 +76,16 @@ public struct ColumnMapping: Sendable {
     /// Reads a mapping file (YAML). Unknown keys, unknown contract columns, files or date
     /// formats are refused with their line.
     public static func load(path: String) throws(ConfigurationError) -> ColumnMapping {
-        let doc = try YAMLDocument.load(path: path)
+        try parse(try YAMLDocument.load(path: path))
+    }
+
+    /// Reads a mapping from its text, `path` naming it in messages.
+    public static func parse(_ text: String, path: String) throws(ConfigurationError) -> ColumnMapping {
+        try parse(try YAMLDocument.parse(text, path: path))
+    }
+
+    /// Reads a mapping from a parsed YAML document.
+    public static func parse(_ doc: YAMLDocument) throws(ConfigurationError) -> ColumnMapping {
         let root = try doc.rootMap()
         var mapping = ColumnMapping(name: try root.string("mapping"))
         let version = try root.int("version")
@@ -142,7 +151,7 @@ public struct ColumnMapping: Sendable {
             if let map = try f.optionalMap("bnf_map") {
                 guard kind == .prescriptions else { throw map.error("only prescriptions have a bnf_map", at: nil) }
                 let file = try map.string("file")
-                let folder = FilePath.folder(of: path)
+                let folder = FilePath.folder(of: doc.path)
                 mapping.bnfMapPath = file.hasPrefix("/") ? file : FilePath.join(folder, file)
                 if let s = try map.optionalString("snomed_column") { mapping.bnfMapColumns.snomed = s }
                 if let b = try map.optionalString("bnf_column") { mapping.bnfMapColumns.bnf = b }

@@ -167,9 +167,9 @@ extension ExtractReader {
         var fileSize = fstat(fd, &info) == 0 ? Int(info.st_size) : 0
         let digest: FileDigest?
         if delivery.parts.count == 1 {
-            digest = (part?.start ?? 0) == 0 ? (startedDigests[kind] ?? FileDigest(path: source.path)) : nil
+            digest = (part?.start ?? 0) == 0 ? (startedDigests[kind] ?? FileDigest(path: source.path, bufferBytes: chunkBytes)) : nil
         } else {
-            digest = FileDigest(path: source.path)
+            digest = FileDigest(path: source.path, bufferBytes: chunkBytes)
         }
         var headerSeen = false
         var headerError: ConfigurationError?
@@ -195,9 +195,9 @@ extension ExtractReader {
             handedOver = true
         }
         // A gzip file is inflated on another thread, a few buffers ahead of the parsing.
-        let gzip = source.gzip ? GzipReadAhead(try GzipInput(fd: fd, name: source.name), size: ExtractReader.chunkSize) : nil
+        let gzip = source.gzip ? GzipReadAhead(try GzipInput(fd: fd, name: source.name), size: chunkBytes) : nil
         defer { gzip?.close() }
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: ExtractReader.chunkSize, alignment: 16)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkBytes, alignment: 16)
         defer { buffer.deallocate() }
         var remaining = Int.max
         var bytes = 0

@@ -59,8 +59,10 @@ public final class ExtractReader {
         if s.sha256.isEmpty { s.sha256 = other.sha256 }
         stats[other.kind] = s
     }
-    /// Bytes read per chunk.
-    static let chunkSize = 1 << 20
+    /// Bytes read per chunk (1 MiB). A file's first chunk is the one checked for bare-CR line
+    /// ends. The extract fuzzer reads in small chunks, so that its short inputs cross chunk
+    /// boundaries and no input costs a megabyte of buffers.
+    public var chunkBytes = 1 << 20
 
     /// - Parameter people: the person key space to share with other readers of the same
     ///   extracts (a new one when nil). Only the reader of the spine and of screening outcomes

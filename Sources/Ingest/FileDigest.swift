@@ -7,14 +7,23 @@ import Foundation
 
 /// The SHA-256 of a file, computed on another thread while the file is being parsed: hashing
 /// costs about as much as parsing, and the machine has a second core. The file is read a
-/// second time, from the page cache.
+/// second time, from the page cache. A file under `inlineBelow` bytes is hashed on the caller's
+/// thread when the hash is asked for: a thread costs more than hashing it.
 public final class FileDigest: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
     private var hex = ""
+    /// A small file's path and buffer size, hashed in `wait()`.
+    private var later: (path: String, bufferBytes: Int)?
+    static let inlineBelow = 1 << 20
 
-    /// Starts hashing `path` at once.
-    init(path: String) {
-        Thread.detachNewThread { [self] in compute(path) }
+    /// Starts hashing `path` at once, reading it `bufferBytes` at a time.
+    init(path: String, bufferBytes: Int = 1 << 20) {
+        var info = stat()
+        if stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_size < Self.inlineBelow {
+            later = (path, min(bufferBytes, Self.inlineBelow))
+            return
+        }
+        Thread.detachNewThread { [self] in compute(path, bufferBytes: bufferBytes) }
     }
 
     private init() {}
@@ -29,11 +38,11 @@ public final class FileDigest: @unchecked Sendable {
         return digests
     }
 
-    private func compute(_ path: String) {
+    private func compute(_ path: String, bufferBytes: Int = 1 << 20) {
         let hasher = SHA256Digest()
         let fd = open(path, O_RDONLY)
         if fd >= 0 {
-            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferBytes, alignment: 16)
             while true {
                 let n = read(fd, buffer.baseAddress, buffer.count)
                 if n < 0 && errno == EINTR { continue }
@@ -49,6 +58,10 @@ public final class FileDigest: @unchecked Sendable {
 
     /// Waits for the hash: lowercase hex.
     public func wait() -> String {
+        if let (path, bytes) = later {
+            later = nil
+            compute(path, bufferBytes: bytes)
+        }
         done.wait()
         return hex
     }

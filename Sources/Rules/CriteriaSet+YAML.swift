@@ -17,7 +17,8 @@ extension CriteriaSet {
         try parse(try YAMLDocument.parse(text, path: path))
     }
 
-    static func parse(_ doc: YAMLDocument) throws(ConfigurationError) -> CriteriaSet {
+    /// Reads a criteria set from a parsed YAML document.
+    public static func parse(_ doc: YAMLDocument) throws(ConfigurationError) -> CriteriaSet {
         let root = try doc.rootMap()
         let id = try root.string("criteria_set")
         let version = try root.int("version")

@@ -165,7 +165,7 @@ import Testing
                 }
             }
             let path = dir + "/f\(round).csv"
-            FileManager.default.createFile(atPath: path, contents: Data(data))
+            #expect(FileManager.default.createFile(atPath: path, contents: Data(data)))
             let expected = Self.reference(data)
             for chunk in [1, 2, 3, 7, 64, 1 << 20] {
                 let got = CSVSplit.halves(path: path, minimumBytes: 1, chunkBytes: chunk)

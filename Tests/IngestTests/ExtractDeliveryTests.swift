@@ -94,7 +94,7 @@ import Testing
 
     static func inflate(_ data: Data, buffer: Int = 7) throws(ConfigurationError) -> String {
         let path = temporaryFolder("gzip") + "/in.gz"
-        FileManager.default.createFile(atPath: path, contents: data)
+        #expect(FileManager.default.createFile(atPath: path, contents: data))
         let fd = open(path, O_RDONLY)
         defer { close(fd) }
         let input = try GzipInput(fd: fd, name: "in.gz")
@@ -133,7 +133,7 @@ import Testing
         let data = try Self.gzipped(text)
         func open(_ bytes: Data) throws -> (GzipReadAhead, Int32) {
             let path = temporaryFolder("gzip") + "/in.gz"
-            FileManager.default.createFile(atPath: path, contents: bytes)
+            #expect(FileManager.default.createFile(atPath: path, contents: bytes))
             let fd = Glibc.open(path, O_RDONLY)
             return (GzipReadAhead(try GzipInput(fd: fd, name: "in.gz"), size: 100, count: 2), fd)
         }
