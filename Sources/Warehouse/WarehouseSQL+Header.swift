@@ -4,7 +4,7 @@ extension WarehouseSQL {
     func header(_ part: Part = .cases) -> String {
         let first = diagnosisColumnNames.first ?? "diag_01", last = diagnosisColumnNames.last ?? "diag_01"
         var lines = [
-            "casefinder: the \(part == .cases ? "case list" : "rejects") for criteria set \(criteria.id) (\(criteria.title)),",
+            "casefinder: the \(part.title) for criteria set \(criteria.id) (\(criteria.title)),",
             "rendered for \(dialect.rawValue) by `casefind sql`. Source of the criteria: \(criteria.source).",
             "",
             "As-of date: \(asOf.map(\.description) ?? "CURRENT_DATE when the query runs").",
@@ -17,9 +17,7 @@ extension WarehouseSQL {
             "Each row is checked as casefind checks it: a row casefind would reject (an invalid NHS number, an",
             "unreadable, sentinel or missing required date, a missing required field, a duplicate spine or",
             "practice row, a malformed BNF code) plays no part. Rows with the wrong number of fields are the loader's.",
-            part == .cases
-                ? "Returns the cases.csv columns nhs_number ... risk_band, one row per case-found patient."
-                : "Returns one row per rejected row and per field warning, in casefind's words (as rejects.csv).",
+            part.returns,
             "",
         ]
         if part == .cases, let risk, let v = risk.validatedMinAge {
@@ -27,5 +25,25 @@ extension WarehouseSQL {
             lines.append("")
         }
         return lines.map { $0.isEmpty ? "--\n" : comment($0) + "\n" }.joined()
+    }
+}
+
+extension WarehouseSQL.Part {
+    /// What the script is, in its first line.
+    var title: String {
+        switch self {
+        case .cases: "case list"
+        case .attrition: "attrition"
+        case .rejects: "rejects"
+        }
+    }
+
+    /// What the query returns, in the header.
+    var returns: String {
+        switch self {
+        case .cases: "Returns the cases.csv columns nhs_number ... risk_band, one row per case-found patient."
+        case .attrition: "Returns attrition.csv's steps, registered ... any_criterion, as step and patients, in order."
+        case .rejects: "Returns one row per rejected row and per field warning, in casefind's words (as rejects.csv)."
+        }
     }
 }

@@ -7,14 +7,20 @@ extension WarehouseSQL {
     /// The whole script for `part`: a header comment and one query ending in `;`.
     public func render(_ part: Part = .cases) -> String {
         switch part {
-        case .cases: return renderCases()
+        case .cases:
+            let steps = caseSteps(reporting: true)
+            return script(steps.ctes, then: finalSelect(steps.kinds, reportsCodes: steps.reportsCodes))
         case .rejects: return script(checkSteps(tableChecks()), then: rejectsSelect(), part: .rejects)
+        case .attrition:
+            let steps = caseSteps(reporting: false)
+            return script(steps.ctes + attritionCTEs(), then: attritionSelect(), part: .attrition)
         }
     }
 
-    /// The case list: the checked tables it reads, the readings, population, stays, codes,
-    /// the criteria in rank order, report columns, risk, and which criteria each patient meets.
-    private func renderCases() -> String {
+    /// The steps of the case list: the checked tables they read, the readings, population,
+    /// stays, codes, the criteria in rank order, and which criteria each patient meets; with
+    /// `reporting`, the report columns and the risk score too.
+    private func caseSteps(reporting: Bool) -> (ctes: [CTE], kinds: [any CriterionSQL], reportsCodes: Bool) {
         let kinds = criteria.criteria.map { Self.criterionSQL(for: $0.kind) }
         var ctes = readingCTEs() + populationCTEs() + stayCTEs()
         if needsAdmissionCodes(kinds) { ctes += admissionCodeCTEs() }
@@ -31,16 +37,17 @@ extension WarehouseSQL {
         }
 
         let codeSteps = zip(metSteps, kinds).filter { $0.1.reportsCodes }.map(\.0)
-        ctes += reportColumnCTEs(codeSteps: codeSteps)
-        if let risk { ctes += riskCTEs(risk) }
+        if reporting {
+            ctes += reportColumnCTEs(codeSteps: codeSteps)
+            if let risk { ctes += riskCTEs(risk) }
+        }
         ctes.append(evaluatedCTE(metSteps))
 
-        let select = finalSelect(kinds, reportsCodes: !codeSteps.isEmpty)
         // The checked tables the steps read, first (residence only with a care-home register
         // criterion, nominations only with a nomination criterion).
         let read = ctes.map(\.body).joined(separator: "\n")
         ctes = checkSteps(tableChecks().filter { read.contains("FROM checked_\($0.table) ") }) + ctes
-        return script(ctes, then: select)
+        return (ctes, kinds, !codeSteps.isEmpty)
     }
 
     /// The header, the `WITH` list and the final select.

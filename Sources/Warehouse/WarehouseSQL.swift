@@ -26,7 +26,7 @@ import Stratify
 /// `+AdmissionCodes`), the population (`+Population`), spells and continuous stays (`+Stays`),
 /// one type per criterion kind (`Kinds/`, behind `CriterionSQL`), the report columns
 /// (`+ReportColumns`), the risk score (`+Risk`), the expressions they share (`+Expressions`,
-/// `+CodeLists`) and the assembly of the script (`+Query`, `+Header`).
+/// `+CodeLists`), the funnel (`+Attrition`) and the assembly of the script (`+Query`, `+Header`).
 public struct WarehouseSQL: Sendable {
     public var criteria: CriteriaSet
     public var risk: RiskModel?
@@ -47,6 +47,8 @@ public struct WarehouseSQL: Sendable {
     public enum Part: String, CaseIterable, Sendable {
         /// The case list, the cases.csv columns up to risk_band.
         case cases
+        /// The funnel, as attrition.csv's steps from `registered` to `any_criterion`.
+        case attrition
         /// One row per rejected row or field warning, as rejects.csv.
         case rejects
     }

@@ -78,7 +78,10 @@ struct SQLCommand: ParsableCommand {
     @Option(help: "Diagnosis columns in the admissions table: diag_01 ... diag_NN.")
     var diagnosisColumns: Int = 20
 
-    @Option(help: "What the query returns: cases (the case list up to risk_band) or rejects (as rejects.csv).")
+    @Option(
+        help:
+            "What the query returns: cases (the case list up to risk_band), attrition (attrition.csv's steps to any_criterion) or rejects (as rejects.csv)."
+    )
     var part: WarehouseSQL.Part = .cases
 
     @Option(

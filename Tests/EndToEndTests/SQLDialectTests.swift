@@ -2,11 +2,12 @@ import Foundation
 import TestSupport
 import Testing
 
-/// `casefind sql` on three engines: the query for every criteria file, run by DuckDB, a private
-/// PostgreSQL server and Spark (local[2]) on the cleaned extracts, must return casefind's case
-/// list up to risk_band, value for value (Tests/sql/check_sql.py, two seeds at two dates and
-/// sample-extracts/); and DuckDB's Essex query must match the independent Python reference on
-/// freshly generated extracts (a new seed each run, printed for replay). Needs the venv and
+/// `casefind sql` on three engines: the queries for every criteria file, run by DuckDB, a
+/// private PostgreSQL server and Spark (local[2]) on the extracts as they came, must return
+/// casefind's case list up to risk_band value for value, its rejects row for row and its
+/// attrition step for step (Tests/sql/check_sql.py, two seeds at two dates, sample-extracts/
+/// and Tests/sql/edges/); and DuckDB's Essex queries must match the independent Python
+/// reference on freshly generated extracts (a new seed each run, printed for replay). Needs the venv and
 /// packages that `scripts/setup --tests` installs (Tests/sql/setup.sh); it fails, not skips, without
 /// them. CASEFIND_SQL_ENGINES=duckdb (say) leaves engines out explicitly.
 @Suite struct SQLDialectTests {

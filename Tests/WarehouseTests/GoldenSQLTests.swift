@@ -11,7 +11,8 @@ import Testing
 /// `casefind sql --criteria criteria/<set>.yaml --dialect <dialect> --as-of 2026-11-22` prints
 /// (20 diagnosis columns, the default); `evercare-no-risk` is evercare.yaml with its risk table
 /// taken out, which renders neither the code readings nor the risk score; `essex-2005.rejects`
-/// is `--part rejects --line-column line_number`.
+/// is `--part rejects --line-column line_number`, and `essex-2005.attrition` `--part attrition`
+/// with it.
 ///
 /// Any change to the script fails here, naming the first line that differs. When the change is
 /// meant, rewrite the files with `CASEFIND_UPDATE_GOLDEN=1 swift test --filter GoldenSQLTests`,
@@ -24,7 +25,7 @@ import Testing
         var part: WarehouseSQL.Part = .cases
 
         var golden: String {
-            "\(criteria)\(withoutRisk ? "-no-risk" : "")\(part == .rejects ? ".rejects" : "").\(dialect.rawValue).sql"
+            "\(criteria)\(withoutRisk ? "-no-risk" : "")\(part == .cases ? "" : "." + part.rawValue).\(dialect.rawValue).sql"
         }
         var testDescription: String { golden }
     }
@@ -32,7 +33,7 @@ import Testing
     static let cases: [Case] = Dialect.allCases.flatMap { dialect in
         [("essex-2005", false), ("castlefields", false), ("evercare", false), ("evercare", true)].map {
             Case(criteria: $0.0, withoutRisk: $0.1, dialect: dialect)
-        } + [Case(criteria: "essex-2005", withoutRisk: false, dialect: dialect, part: .rejects)]
+        } + [.rejects, .attrition].map { Case(criteria: "essex-2005", withoutRisk: false, dialect: dialect, part: $0) }
     }
 
     static let riskBlock = "risk:\n  table: hfrs-gilbert-2018.yaml\n  window: 24 months\n"
@@ -48,7 +49,7 @@ import Testing
         let risk = try set.risk.map { r throws(ConfigurationError) in try RiskModel.load(path: r.tablePath, window: r.window) }
         return WarehouseSQL(
             criteria: set, risk: risk, dialect: c.dialect, asOf: try WarehouseSQLTests.asOf(),
-            lineColumn: c.part == .rejects ? "line_number" : nil
+            lineColumn: c.part == .cases ? nil : "line_number"
         ).render(c.part)
     }
 
