@@ -72,7 +72,7 @@ let package = Package(
             ]),
         .target(name: "Report", dependencies: ["CaseCore", "CLinux", "Ingest", "Workbook"]),
         .target(name: "Monitoring", dependencies: ["CaseCore", "Facts", "Ingest", "Report", "Rules", "Store"]),
-        .target(name: "Warehouse", dependencies: ["CaseCore", "Rules", "Stratify"]),
+        .target(name: "Warehouse", dependencies: ["CaseCore", "Ingest", "Rules", "Stratify"]),
         .target(name: "Workbook", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(
             name: "CaseFinderKit",
@@ -94,7 +94,7 @@ let package = Package(
         .testTarget(name: "StratifyTests", dependencies: ["Stratify", "Rules", "Facts", "Ingest", "CaseCore", "TestSupport"]),
         .testTarget(name: "AllocateTests", dependencies: ["Allocate", "CaseCore"]),
         .testTarget(
-            name: "WarehouseTests", dependencies: ["Warehouse", "Rules", "Stratify", "CaseCore", "TestSupport"],
+            name: "WarehouseTests", dependencies: ["Warehouse", "Ingest", "Rules", "Stratify", "CaseCore", "TestSupport"],
             resources: [.copy("Golden")]),
         .testTarget(
             name: "StoreTests", dependencies: ["Store", "CaseCore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),

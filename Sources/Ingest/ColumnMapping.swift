@@ -61,6 +61,8 @@ public struct ColumnMapping: Sendable {
     /// overrides the path.
     public var bnfMapPath: String?
     public var bnfMapColumns = BNFMap.Columns()
+    /// The warehouse's table for each extract (`tables:`), for `casefind sql`: `run` reads files.
+    public var tables: [ExtractKind: String] = [:]
 
     /// The contract's own layout.
     public static let contract = ColumnMapping(name: "contract")
@@ -167,6 +169,20 @@ public struct ColumnMapping: Sendable {
             mapping.files[kind] = fm
         }
         try files.finish(allowing: Set(files.keys))
+        if let tables = try root.optionalMap("tables") {
+            for key in tables.keys {
+                guard let kind = ExtractKind(rawValue: key), kind != .screening else {
+                    throw tables.error("unknown extract '\(key)' in tables", at: tables.optional(key))
+                }
+                let name = try tables.string(key)
+                guard Self.isTableName(name) else {
+                    throw tables.error(
+                        "table name '\(name)' must be plain: letters, digits and _, with schema.table allowed", at: tables.optional(key))
+                }
+                mapping.tables[kind] = name
+            }
+            try tables.finish(allowing: Set(tables.keys))
+        }
         try root.finish()
         return mapping
     }
@@ -238,5 +254,18 @@ extension String {
         while s.first == " " || s.first == "\t" { s = s.dropFirst() }
         while s.last == " " || s.last == "\t" { s = s.dropLast() }
         return String(s)
+    }
+}
+
+extension ColumnMapping {
+    /// A table name the SQL may use unquoted: one to three parts joined by `.`, each letters,
+    /// digits and `_`, not starting with a digit.
+    public static func isTableName(_ name: String) -> Bool {
+        let parts = name.split(separator: ".", omittingEmptySubsequences: false)
+        return (1...3).contains(parts.count)
+            && parts.allSatisfy { p in
+                p.first.map { $0 == "_" || ($0.isASCII && $0.isLetter) } == true
+                    && p.allSatisfy { $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) }
+            }
     }
 }

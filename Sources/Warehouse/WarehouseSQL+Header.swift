@@ -1,3 +1,5 @@
+import Ingest
+
 /// The comment block at the top of the script: what it computes, for which engine and date,
 /// and what it expects of the tables.
 extension WarehouseSQL {
@@ -20,6 +22,18 @@ extension WarehouseSQL {
             part.returns,
             "",
         ]
+        if mapping.name != ColumnMapping.contract.name || !tables.isEmpty {
+            let named = tables.sorted { $0.key < $1.key }.map { "\($0.key.rawValue) = \($0.value)" }
+            lines.insert(
+                "Through the column mapping \(mapping.name): its column names, date formats and missing values"
+                    + (named.isEmpty ? "." : "; tables \(named.joined(separator: ", "))."),
+                at: 6)
+        }
+        if appliesClearedList, let at = lines.firstIndex(where: { $0.hasPrefix("And opt_outs") }) {
+            lines.insert(
+                "And \(ndooCleared ?? "") (nhs_number), the national data opt-out's cleared list: a spine patient it lacks is excluded.",
+                at: at + 1)
+        }
         if part == .cases, let risk, let v = risk.validatedMinAge {
             lines.append("Risk: \(risk.id) was validated at \(v) and over; below \(v) it is a ranking aid only.")
             lines.append("")

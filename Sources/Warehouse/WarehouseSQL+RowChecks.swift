@@ -49,84 +49,7 @@ extension WarehouseSQL {
         var excludes: Bool { hasPerson && table != "opt_outs" }
     }
 
-    // MARK: - the rules of each field reader
-
-    func missing(_ c: String) -> RowRule {
-        RowRule(condition: "\(c) IS NULL", reason: lit("missing required field"), field: lit(c), value: "''")
-    }
-
-    /// `RowContext.person`: missing, or not a valid NHS number.
-    func personRules(_ c: String) -> [RowRule] {
-        [
-            missing(c),
-            RowRule(
-                condition: "NOT \(isNHSNumber(digits: "nhs_digits"))",
-                reason: lit("not a valid NHS number (10 digits with a Modulus 11 check digit)"), field: lit(c), value: c),
-        ]
-    }
-
-    /// `RowContext.date(required: true)`: missing, unreadable, or a sentinel.
-    func requiredDateRules(_ c: String) -> [RowRule] {
-        [
-            missing(c),
-            unreadableDate(c),
-            RowRule(
-                condition: isSentinel(c),
-                reason: lit("date before \(criteria.missingBefore) is a sentinel for missing, and this field is required"), field: lit(c),
-                value: c),
-        ]
-    }
-
-    /// `RowContext.date(required: false)`: blank is fine, unreadable rejects.
-    func unreadableDate(_ c: String) -> RowRule {
-        RowRule(
-            condition: "\(c) IS NOT NULL AND \(day(c)) IS NULL", reason: lit("unreadable date (expected YYYY-MM-DD)"), field: lit(c),
-            value: c)
-    }
-
-    /// The warning of an optional date that is a sentinel: read as blank.
-    func sentinelWarning(_ c: String) -> RowRule {
-        RowRule(
-            condition: isSentinel(c), reason: lit("date before \(criteria.missingBefore) is a sentinel for missing: read as blank"),
-            field: lit(c), value: c)
-    }
-
     // MARK: - the tables
-
-    /// The opt-outs' rules (`ExtractReader.readOptOuts`): a row with a valid NHS number is
-    /// honoured whatever else is wrong with it (see `optedOutCTE`); its date and type are
-    /// reported.
-    func optOutsCheck() -> TableCheck {
-        TableCheck(
-            table: "opt_outs", columns: ["nhs_number", "type", "recorded_date"], dates: ["recorded_date"],
-            rules: personRules("nhs_number") + [
-                unreadableDate("recorded_date"), missing("type"),
-                RowRule(
-                    condition: "lower(type) NOT IN ('type1', 'ndoo')",
-                    reason: lit("type must be type1 or ndoo (the opt-out is honoured under every policy but none)"), field: lit("type"),
-                    value: "lower(type)"),
-            ], duplicate: nil, warnings: [sentinelWarning("recorded_date")], rowKey: ["type", "recorded_date"])
-    }
-
-    /// The rules before which an excluded patient's row is dropped: the person's (an invalid
-    /// NHS number cannot be anyone's, so it is a reject).
-    static let personRuleCount = 2
-
-    /// `opted_out`: the patients the policy excludes. A valid NHS number in `opt_outs` whose
-    /// type the policy names, or whose type is missing or unreadable (honoured under every
-    /// policy but none: fail safe), whatever its date.
-    func optedOutCTE() -> CTE {
-        let named = optOuts.types.sorted().map { lit($0.rawValue) }.joined(separator: ", ")
-        return CTE(
-            "opted_out",
-            "Patients excluded under the opt-out policy \(optOuts): their rows play no part and are not listed as rejects.",
-            body: """
-                SELECT DISTINCT nhs_digits AS nhs
-                FROM ruled_opt_outs
-                WHERE coalesce(rule, 99) > \(Self.personRuleCount)
-                  AND (type IS NULL OR lower(type) NOT IN ('type1', 'ndoo') OR lower(type) IN (\(named)))
-                """)
-    }
 
     /// The steps that check `tables`: with a policy that excludes anyone, the opt-outs first
     /// and `opted_out`, which every other table of patients leaves out.
@@ -135,9 +58,15 @@ extension WarehouseSQL {
         var wanted = tables
         if excluding && !wanted.contains(where: { $0.table == "opt_outs" }) { wanted.insert(optOutsCheck(), at: 0) }
         var ctes: [CTE] = []
+        // With a cleared list, opted_out reads the typed spine: it follows typed_patients.
+        let afterSpine = excluding && appliesClearedList && wanted.contains { $0.table == "patients" }
         for check in wanted {
-            ctes += checkedCTEs(check, excluding: excluding)
-            if check.table == "opt_outs" && excluding { ctes.append(optedOutCTE()) }
+            var steps = checkedCTEs(check, excluding: excluding)
+            if excluding && check.table == (afterSpine ? "patients" : "opt_outs") {
+                let opted = afterSpine ? [clearedNumbersCTE(ndooCleared ?? ""), optedOutCTE()] : [optedOutCTE()]
+                steps.insert(contentsOf: opted, at: afterSpine ? 1 : steps.count)
+            }
+            ctes += steps
         }
         return ctes
     }
@@ -151,8 +80,8 @@ extension WarehouseSQL {
             TableCheck(
                 table: "patients", columns: ["nhs_number", "date_of_birth", "gp_practice", "date_of_death"],
                 dates: ["date_of_birth", "date_of_death"],
-                rules: personRules("nhs_number") + requiredDateRules("date_of_birth") + [
-                    missing("gp_practice"), unreadableDate("date_of_death"),
+                rules: personRules("nhs_number", in: "patients") + requiredDateRules("date_of_birth", in: "patients") + [
+                    missing("gp_practice", in: "patients"), unreadableDate("date_of_death", in: "patients"),
                 ],
                 duplicate: DuplicateRule(
                     key: "nhs_digits", order: ["date_of_birth", "gp_practice", "date_of_death"],
@@ -161,7 +90,7 @@ extension WarehouseSQL {
                 warnings: [sentinelWarning("date_of_death")], rowKey: ["nhs_number"]),
             TableCheck(
                 table: "practices", columns: ["practice_code", "pct", "locality"], dates: [],
-                rules: [missing("practice_code"), missing("pct"), missing("locality")],
+                rules: [missing("practice_code", in: "practices"), missing("pct", in: "practices"), missing("locality", in: "practices")],
                 duplicate: DuplicateRule(
                     key: upperASCII("practice_code"), order: ["pct", "locality"],
                     reason: { _ in lit("practice listed twice") }, field: lit("practice_code"), value: upperASCII("practice_code")),
@@ -170,8 +99,9 @@ extension WarehouseSQL {
                 table: "admissions",
                 columns: ["nhs_number", "spell_id", "episode_number", "admission_date", "discharge_date"] + hesColumns + diagnoses,
                 dates: ["admission_date", "discharge_date"],
-                rules: personRules("nhs_number") + [missing("spell_id")] + requiredDateRules("admission_date")
-                    + [unreadableDate("discharge_date")],
+                rules: personRules("nhs_number", in: "admissions") + [missing("spell_id", in: "admissions")]
+                    + requiredDateRules("admission_date", in: "admissions")
+                    + [unreadableDate("discharge_date", in: "admissions")],
                 duplicate: nil,
                 warnings: [sentinelWarning("discharge_date")]
                     + diagnoses.map { c in
@@ -192,8 +122,8 @@ extension WarehouseSQL {
                 rowKey: ["spell_id", "episode_number"]),
             TableCheck(
                 table: "prescriptions", columns: ["nhs_number", "issue_date", "bnf_code"], dates: ["issue_date"],
-                rules: personRules("nhs_number") + requiredDateRules("issue_date") + [
-                    missing("bnf_code"),
+                rules: personRules("nhs_number", in: "prescriptions") + requiredDateRules("issue_date", in: "prescriptions") + [
+                    missing("bnf_code", in: "prescriptions"),
                     RowRule(
                         condition: "NOT \(isBNFCode("bnf_code"))", reason: lit("BNF code must be at least 9 characters, A-Z and 0-9 only"),
                         field: lit("bnf_code"), value: "bnf_code"),
@@ -202,13 +132,15 @@ extension WarehouseSQL {
             TableCheck(
                 table: "residence", columns: ["nhs_number", "care_home_code", "from_date", "to_date"],
                 dates: ["from_date", "to_date"],
-                rules: personRules("nhs_number") + [missing("care_home_code")] + requiredDateRules("from_date") + [
-                    unreadableDate("to_date")
-                ],
+                rules: personRules("nhs_number", in: "residence") + [missing("care_home_code", in: "residence")]
+                    + requiredDateRules("from_date", in: "residence") + [
+                        unreadableDate("to_date", in: "residence")
+                    ],
                 duplicate: nil, warnings: [sentinelWarning("to_date")], rowKey: ["care_home_code", "from_date"]),
             TableCheck(
                 table: "nominations", columns: ["nhs_number", "nominated_on"], dates: ["nominated_on"],
-                rules: personRules("nhs_number") + requiredDateRules("nominated_on"), duplicate: nil, warnings: [],
+                rules: personRules("nhs_number", in: "nominations") + requiredDateRules("nominated_on", in: "nominations"), duplicate: nil,
+                warnings: [],
                 rowKey: ["nominated_on"]),
         ]
     }
@@ -223,10 +155,12 @@ extension WarehouseSQL {
     /// and (for the spine and the practices) `ranked_TABLE` finds the rows listed twice.
     func checkedCTEs(_ check: TableCheck, excluding: Bool) -> [CTE] {
         let t = check.table
-        let fields = check.columns.map { "\(dialect.field($0)) AS \($0)" } + ["\(lineField) AS line_number"]
+        let fields =
+            check.columns.map { "\(read(t, $0)) AS \($0)" } + ["\(lineField) AS line_number"]
+            + check.columns.filter { hasDeclaredValues(t, $0) }.map { "\(declaredGiven(t, $0)) AS \($0)_declared" }
         let values =
-            (check.hasPerson ? ["\(nhsDigits("nhs_number")) AS nhs_digits"] : []) + check.dates.map { "\(dateOf($0)) AS \(day($0))" }
-            + (dialect.computedOnce.map { [$0] } ?? [])
+            (check.hasPerson ? ["\(nhsDigits("nhs_number")) AS nhs_digits"] : [])
+            + check.dates.map { "\(dateOf($0, dateFormat(t))) AS \(day($0))" } + (dialect.computedOnce.map { [$0] } ?? [])
         let rules = check.rules.enumerated()
         func words(_ pick: (RowRule) -> String) -> String {
             "CASE rule " + rules.map { "WHEN \($0.offset + 1) THEN \(pick($0.element))" }.joined(separator: " ") + " END"
@@ -243,7 +177,7 @@ extension WarehouseSQL {
                 body: """
                     SELECT f.*\(values.map { ",\n       " + $0 }.joined())
                     FROM (SELECT \(fields.joined(separator: ",\n             "))
-                          FROM \(t)) f
+                          FROM \(source(t))) f
                     """, materialized: true),
             CTE(
                 "ruled_\(t)",
@@ -297,7 +231,7 @@ extension WarehouseSQL {
     /// Leaves out the rows, whose NHS number passes the person rules, of patients who opted out.
     private var excludedFilter: String {
         """
-        WHERE NOT (coalesce(r.rule, 99) > \(Self.personRuleCount) AND r.nhs_digits IN (SELECT nhs FROM opted_out))
+        WHERE NOT (coalesce(r.rule, 99) > \(personRuleCount) AND r.nhs_digits IN (SELECT nhs FROM opted_out))
         """
     }
 

@@ -1,3 +1,5 @@
+import CaseCore
+
 /// The engine's value readers as SQL conditions that never fail on a bad value: no cast is
 /// made of text that has not been checked first, and a digit is read by its place in
 /// '0123456789', not by a cast. Each takes a trimmed field (NULL when blank) and mirrors one of
@@ -22,8 +24,9 @@ extension WarehouseSQL {
     /// Only the characters of the class `allowed` (a regular-expression class body, `0-9`).
     func only(_ x: String, _ allowed: String) -> String { "NOT \(dialect.matches(x, "[^\(allowed)]"))" }
 
-    /// An NHS number without spaces or hyphens (what the checks and readings compare).
-    func nhsDigits(_ x: String) -> String { "replace(replace(\(x), ' ', ''), '-', '')" }
+    /// An NHS number without spaces or hyphens (what the checks and readings compare); an
+    /// opaque person key as it is.
+    func nhsDigits(_ x: String) -> String { opaquePeople ? x : "replace(replace(\(x), ' ', ''), '-', '')" }
 
     /// A valid NHS number, given without spaces or hyphens (`nhsDigits`): ten digits, the
     /// tenth a Modulus 11 check digit of the other nine (a check of 10 is never valid).
@@ -35,18 +38,49 @@ extension WarehouseSQL {
     }
 
     /// A real date written YYYY-MM-DD (year 1 to 9999).
-    func isISODate(_ x: String) -> String {
-        let y = digits(x, from: 1, count: 4), m = digits(x, from: 6, count: 2), d = digits(x, from: 9, count: 2)
+    func isISODate(_ x: String) -> String { isDate(x, .iso) }
+
+    /// A real date written in `format` (DateFormat.parse: exactly its length, its separators,
+    /// digits elsewhere; year 1 to 9999).
+    func isDate(_ x: String, _ format: DateFormat) -> String {
+        let (y, m, d) = dateParts(x, format)
         let leap = "((\(y) % 4 = 0 AND \(y) % 100 <> 0) OR \(y) % 400 = 0)"
         let days = "CASE WHEN \(m) = 2 THEN CASE WHEN \(leap) THEN 29 ELSE 28 END WHEN \(m) IN (4, 6, 9, 11) THEN 30 ELSE 31 END"
-        let shape =
-            "\(dialect.byteLength(x)) = 10 AND substr(\(x), 5, 1) = '-' AND substr(\(x), 8, 1) = '-'"
-            + " AND \(only("substr(\(x), 1, 4) || substr(\(x), 6, 2) || substr(\(x), 9, 2)", "0-9"))"
+        let shape: String
+        switch format {
+        case .iso:
+            shape =
+                "\(dialect.byteLength(x)) = 10 AND substr(\(x), 5, 1) = '-' AND substr(\(x), 8, 1) = '-'"
+                + " AND \(only("substr(\(x), 1, 4) || substr(\(x), 6, 2) || substr(\(x), 9, 2)", "0-9"))"
+        case .dayMonthYear:
+            shape =
+                "\(dialect.byteLength(x)) = 10 AND substr(\(x), 3, 1) = '/' AND substr(\(x), 6, 1) = '/'"
+                + " AND \(only("substr(\(x), 1, 2) || substr(\(x), 4, 2) || substr(\(x), 7, 4)", "0-9"))"
+        case .compact:
+            shape = "\(dialect.byteLength(x)) = 8 AND \(only(x, "0-9"))"
+        }
         return "(CASE WHEN \(shape) THEN \(y) >= 1 AND \(m) BETWEEN 1 AND 12 AND \(d) BETWEEN 1 AND \(days) ELSE FALSE END)"
     }
 
-    /// The date, or NULL when `x` is blank or not a date.
-    func dateOf(_ x: String) -> String { "CASE WHEN \(isISODate(x)) THEN CAST(\(x) AS DATE) END" }
+    /// The year, month and day of a date written in `format`, as whole numbers read digit by digit.
+    private func dateParts(_ x: String, _ format: DateFormat) -> (String, String, String) {
+        switch format {
+        case .iso: (digits(x, from: 1, count: 4), digits(x, from: 6, count: 2), digits(x, from: 9, count: 2))
+        case .dayMonthYear: (digits(x, from: 7, count: 4), digits(x, from: 4, count: 2), digits(x, from: 1, count: 2))
+        case .compact: (digits(x, from: 1, count: 4), digits(x, from: 5, count: 2), digits(x, from: 7, count: 2))
+        }
+    }
+
+    /// The date, or NULL when `x` is blank or not a date in `format`.
+    func dateOf(_ x: String, _ format: DateFormat = .iso) -> String {
+        let iso: String
+        switch format {
+        case .iso: iso = x
+        case .dayMonthYear: iso = "substr(\(x), 7, 4) || '-' || substr(\(x), 4, 2) || '-' || substr(\(x), 1, 2)"
+        case .compact: iso = "substr(\(x), 1, 4) || '-' || substr(\(x), 5, 2) || '-' || substr(\(x), 7, 2)"
+        }
+        return "CASE WHEN \(isDate(x, format)) THEN CAST(\(iso) AS DATE) END"
+    }
 
     /// The column the checked tables give a date field's date in (NULL: blank or unreadable).
     func day(_ column: String) -> String { column + "_day" }

@@ -1,4 +1,5 @@
 import CaseCore
+import Ingest
 import Rules
 import Stratify
 
@@ -42,6 +43,17 @@ public struct WarehouseSQL: Sendable {
     /// Which opt-outs in the `opt_outs` table exclude a patient (the run's `--opt-outs`): an
     /// excluded patient's rows play no part and are not listed as rejects.
     public var optOuts: OptOutPolicy
+    /// The table holding the national data opt-out service's cleared list (a column
+    /// nhs_number), as `run --ndoo-cleared`: when the policy names ndoo, a spine patient whose
+    /// NHS number it does not hold is excluded. nil: no cleared list.
+    public var ndooCleared: String?
+    /// How the warehouse's tables name and write the contract's columns (`--mapping`, as
+    /// `run`'s): renames, composite keys, date formats, declared missing values, diagnosis
+    /// prefixes, opaque person keys.
+    public var mapping: ColumnMapping
+    /// The warehouse's table for each extract (`--table`, else the mapping's `tables:`, else
+    /// the contract's name).
+    public var tables: [ExtractKind: String]
 
     /// What the query returns.
     public enum Part: String, CaseIterable, Sendable {
@@ -55,7 +67,8 @@ public struct WarehouseSQL: Sendable {
 
     public init(
         criteria: CriteriaSet, risk: RiskModel?, dialect: Dialect, asOf: Day?, diagnosisColumns: Int = 20, lineColumn: String? = nil,
-        optOuts: OptOutPolicy? = nil
+        optOuts: OptOutPolicy? = nil, ndooCleared: String? = nil, mapping: ColumnMapping = .contract,
+        tables: [ExtractKind: String] = [:]
     ) {
         self.criteria = criteria
         self.risk = risk
@@ -64,10 +77,15 @@ public struct WarehouseSQL: Sendable {
         self.diagnosisColumns = diagnosisColumns
         self.lineColumn = lineColumn
         self.optOuts = optOuts ?? criteria.optOuts ?? .default
+        self.ndooCleared = ndooCleared
+        self.mapping = mapping
+        self.tables = mapping.tables.merging(tables) { $1 }
     }
 
-    /// The diagnosis column names: diag_01 ... diag_NN (at least two digits).
+    /// The diagnosis column names: diag_01 ... diag_NN (at least two digits), or the mapping's
+    /// first diagnosis prefix in place of `diag_` (lower case, as the engine names them).
     public var diagnosisColumnNames: [String] {
-        (1...max(1, diagnosisColumns)).map { n in n < 10 ? "diag_0\(n)" : "diag_\(n)" }
+        let prefix = (mapping.file(.admissions).diagnosisPrefixes.first ?? "diag_").lowercased()
+        return (1...max(1, diagnosisColumns)).map { n in n < 10 ? "\(prefix)0\(n)" : "\(prefix)\(n)" }
     }
 }

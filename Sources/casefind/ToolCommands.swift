@@ -2,6 +2,7 @@ import ArgumentParser
 import CaseCore
 import CaseFinderKit
 import Foundation
+import Ingest
 import Rules
 import Stratify
 import Synth
@@ -96,6 +97,22 @@ struct SQLCommand: ParsableCommand {
     )
     var optOuts: String?
 
+    @Option(
+        name: .customLong("ndoo-cleared"),
+        help:
+            "A table holding the national data opt-out service's cleared list (a column nhs_number): under a policy naming ndoo, spine patients it does not hold are excluded, as run's --ndoo-cleared."
+    )
+    var ndooCleared: String?
+
+    @Option(help: "A column mapping (as run's --mapping): the tables' column names, date formats, missing values, person keys.")
+    var mapping: String?
+
+    @Option(
+        name: .customLong("table"),
+        help: "The warehouse's table for an extract, EXTRACT=TABLE (admissions=sus.apcs); repeat for each; overrides the mapping's tables:."
+    )
+    var table: [String] = []
+
     @Option(help: "Write the query to this file instead of standard output.")
     var out: String?
 
@@ -113,13 +130,31 @@ struct SQLCommand: ParsableCommand {
                 && lineColumn.allSatisfy { $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) }
             guard plain else { throw ValidationError("--line-column '\(lineColumn)' must be a plain column name (letters, digits, _)") }
         }
+        if let ndooCleared, !ColumnMapping.isTableName(ndooCleared) {
+            throw ValidationError("--ndoo-cleared '\(ndooCleared)' must be a plain table name (letters, digits, _; schema.table allowed)")
+        }
+        var tables: [ExtractKind: String] = [:]
+        for t in table {
+            let pair = t.split(separator: "=", maxSplits: 1).map(String.init)
+            let sqlTables: [ExtractKind] = [.patients, .practices, .admissions, .prescriptions, .residence, .nominations, .optOuts]
+            guard pair.count == 2, let kind = ExtractKind(rawValue: pair[0]), sqlTables.contains(kind) else {
+                throw ValidationError(
+                    "--table '\(t)' must be EXTRACT=TABLE, EXTRACT one of \(sqlTables.map(\.rawValue).joined(separator: ", "))")
+            }
+            guard ColumnMapping.isTableName(pair[1]) else {
+                throw ValidationError("--table '\(t)': '\(pair[1])' must be a plain table name (letters, digits, _; schema.table allowed)")
+            }
+            tables[kind] = pair[1]
+        }
         let text = try exiting { () throws -> String in
             let set = try CriteriaSet.load(path: criteria)
             let risk = try set.risk.map { r throws(ConfigurationError) in try RiskModel.load(path: r.tablePath, window: r.window) }
-            return WarehouseSQL(
+            let columns = try mapping.map { m throws(ConfigurationError) in try ColumnMapping.load(path: m) } ?? .contract
+            let sql = WarehouseSQL(
                 criteria: set, risk: risk, dialect: dialect, asOf: day, diagnosisColumns: diagnosisColumns, lineColumn: lineColumn,
-                optOuts: policy
-            ).render(part)
+                optOuts: policy, ndooCleared: ndooCleared, mapping: columns, tables: tables)
+            if let unsupported = sql.unsupported { throw ConfigurationError(unsupported) }
+            return sql.render(part)
         }
         if let out {
             do { try Data(text.utf8).write(to: URL(fileURLWithPath: out), options: .atomic) } catch {

@@ -14,14 +14,14 @@ import Testing
 
     static func sql(
         _ dialect: Dialect, _ part: WarehouseSQL.Part, file: String = "essex-2005.yaml", lineColumn: String? = "line_number",
-        optOuts: OptOutPolicy? = nil
+        optOuts: OptOutPolicy? = nil, ndooCleared: String? = nil
     ) throws -> String {
         let path = repositoryRoot() + "/criteria/" + file
         let set = try CriteriaSet.load(path: path)
         let risk = try set.risk.map { r throws(ConfigurationError) in try RiskModel.load(path: r.tablePath, window: r.window) }
         return WarehouseSQL(
             criteria: set, risk: risk, dialect: dialect, asOf: try WarehouseSQLTests.asOf(), diagnosisColumns: 4, lineColumn: lineColumn,
-            optOuts: optOuts
+            optOuts: optOuts, ndooCleared: ndooCleared
         ).render(part)
     }
 
@@ -82,5 +82,26 @@ import Testing
         #expect(!none.contains("opt_outs") && !none.contains("opted_out"))
         let rejects = try Self.sql(.duckdb, .rejects, optOuts: OptOutPolicy([]))
         #expect(rejects.contains("FROM checked_opt_outs c CROSS JOIN") && !rejects.contains("opted_out"))
+    }
+
+    /// The national service's cleared list: under a policy naming ndoo, every spine patient
+    /// with a valid NHS number it lacks is opted out too, read from the typed spine (so the
+    /// step comes between typed_patients and the spine's rules); under type1 it is not read.
+    @Test(arguments: [WarehouseSQL.Part.cases, .rejects, .attrition])
+    func spinePatientsMissingFromTheClearedListAreOptedOut(part: WarehouseSQL.Part) throws {
+        let sql = try Self.sql(.postgres, part, ndooCleared: "nd.cleared")
+        let order = ["\ntyped_patients AS", "\nndoo_cleared_numbers AS", "\nopted_out AS", "\nruled_patients AS"].map {
+            sql.range(of: $0)?.lowerBound
+        }
+        #expect(order.allSatisfy { $0 != nil } && order == order.sorted { ($0 ?? sql.startIndex) < ($1 ?? sql.startIndex) })
+        #expect(
+            sql.contains(
+                "SELECT DISTINCT replace(replace(NULLIF(btrim(CAST(nhs_number AS TEXT), ' ' || chr(9)), ''), ' ', ''), '-', '') AS nhs\n    FROM nd.cleared"
+            ))
+        #expect(sql.contains("AND NOT EXISTS (SELECT 1 FROM ndoo_cleared_numbers c WHERE c.nhs = t.nhs_digits)"))
+        #expect(sql.contains("-- And nd.cleared (nhs_number), the national data opt-out's cleared list"))
+        let type1 = try Self.sql(.postgres, part, optOuts: OptOutPolicy([.type1]), ndooCleared: "nd.cleared")
+        #expect(!type1.contains("nd.cleared") && !type1.contains("ndoo_cleared_numbers"))
+        #expect(type1.contains("\nopted_out AS"))
     }
 }

@@ -8,7 +8,8 @@
                  [--no-independent | --independent-only] [--max-diffs N]
 
 Datasets: Tests/differential/generate.py for every seed x date (LF; an even seed with
---governance: opt_outs.csv, placeholder practices and more), plus sample-extracts/ and
+--governance --ndoo-cleared: opt_outs.csv, placeholder practices, the national service's
+cleared list and more), plus sample-extracts/ and
 Tests/sql/edges/ (one edge of the row rules per row) at 2026-11-22, malformed rows and all. For every dataset and criteria file:
 `casefind run` (fresh --out), then per engine the extracts loaded as text tables as they are,
 except that a row with the wrong number of fields is dropped at load (the loader's business)
@@ -51,7 +52,8 @@ import tempfile
 import time
 import traceback
 
-from comparing import (CONTRACT, compare, compare_attrition, compare_rejects,
+import mapped
+from comparing import (CONTRACT, cleared_numbers, compare, compare_attrition, compare_rejects,
                        expected_attrition, expected_cases, opted_out)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -66,7 +68,6 @@ ALL_ENGINES = ["duckdb", "postgres", "spark"]
 DEFAULT_DIAGNOSIS_COLUMNS = 20
 INDEPENDENT_PATIENTS = 2000
 
-DIAG = re.compile(r"^diag_(\d+)$")
 LINE_COLUMN = "line_number"
 
 
@@ -113,27 +114,30 @@ def header_of(path):
         return [h.strip().lower() for h in next(csv.reader(fh), [])]
 
 
-def layout(folder):
-    """The six tables of a loaded extract folder and the number N of diagnosis columns."""
+def layout(folder, diag_prefix="diag_", names=None):
+    """The tables of a loaded extract folder and the number N of diagnosis columns (named
+    `diag_prefix` and a number); `names` gives a table another name than its file's."""
     tables = {}
     n_diag = DEFAULT_DIAGNOSIS_COLUMNS
+    diag = re.compile(rf"^{re.escape(diag_prefix)}(\d+)$")
     adm = os.path.join(folder, "admissions.csv")
     if os.path.exists(adm):
-        nums = [int(m.group(1)) for m in map(DIAG.match, header_of(adm)) if m]
+        nums = [int(m.group(1)) for m in map(diag.match, header_of(adm)) if m]
         n_diag = max(nums) if nums else DEFAULT_DIAGNOSIS_COLUMNS
     for name, contract in CONTRACT.items():
         path = os.path.join(folder, name + ".csv")
-        want = contract + ([diag_name(i) for i in range(1, n_diag + 1)]
+        want = contract + ([diag_prefix + diag_name(i)[5:] for i in range(1, n_diag + 1)]
                            if name == "admissions" else []) + [LINE_COLUMN]
+        table = (names or {}).get(name, name)
         if os.path.exists(path):
             have = header_of(path)
-            tables[name] = Table(name, path, have, [c for c in want if c not in have])
+            tables[name] = Table(table, path, have, [c for c in want if c not in have])
         else:
-            tables[name] = Table(name, None, [], want)
+            tables[name] = Table(table, None, [], want)
     return tables, n_diag
 
 
-def canonical_copy(src, dst):
+def canonical_copy(src, dst, cleared=None):
     """Writes the tables of src into dst in plain RFC 4180 form (LF, every field quoted, quotes
     doubled), values unchanged as Python's csv module
     reads them, which is how casefind (libcsv) reads them too: a stray quote inside an unquoted
@@ -143,12 +147,18 @@ def canonical_copy(src, dst):
     As a warehouse's loader would: a record with another number of fields than the header is
     dropped, and every table gets a `line_number` column, the line its record starts on in the
     source file (blank lines, and lines of only spaces or tabs, skipped as casefind skips
-    them). Returns the dropped records as {table: {line: the NHS number as given}}."""
+    them). The national service's cleared list (`cleared`, a file outside src) becomes the
+    table ndoo_cleared (nhs_number), its lines without their commas. Returns the dropped
+    records as {table: {line: the NHS number as given}}."""
     os.makedirs(dst, exist_ok=True)
     dropped = {}
+    if cleared:
+        with open(os.path.join(dst, "ndoo_cleared.csv"), "w", newline="", encoding="utf-8") as fh:
+            csv.writer(fh, lineterminator="\n", quoting=csv.QUOTE_ALL).writerows(
+                [["nhs_number", LINE_COLUMN]] + [[n, str(i + 1)] for i, n in enumerate(cleared_numbers(cleared))])
     for name in CONTRACT:
         path = os.path.join(src, name + ".csv")
-        if not os.path.exists(path):
+        if name == "ndoo_cleared" or not os.path.exists(path):
             continue
         out = []
         with open(path, newline="", encoding="utf-8-sig") as fh:
@@ -485,12 +495,16 @@ class Checker:
                               f"{(p.stderr or p.stdout).strip()[-3000:]}")
         return p
 
-    def sql_for(self, criteria, dialect, as_of, n_diag, part="cases"):
-        key = (criteria, dialect, as_of, n_diag, part)
+    def sql_for(self, criteria, dialect, as_of, n_diag, part="cases", cleared=False, mapping=None):
+        key = (criteria, dialect, as_of, n_diag, part, cleared, mapping)
         if key not in self.sql_cache:
             argv = [self.a.casefind, "sql", "--criteria", criteria, "--dialect", dialect,
                     "--as-of", as_of, "--diagnosis-columns", str(n_diag),
                     "--line-column", LINE_COLUMN, "--part", part]
+            if cleared:
+                argv += ["--ndoo-cleared", "ndoo_cleared"]
+            if mapping:
+                argv += ["--mapping", mapping]
             p = subprocess.run(argv, capture_output=True, text=True, cwd=REPO)
             if p.returncode != 0:
                 raise EngineError(f"`{' '.join(argv)}` exited {p.returncode}: "
@@ -517,20 +531,22 @@ class Checker:
             self.results.append((engine, dataset, crit, "OK", f"{n_rows} rows"))
 
     def check_engine(self, engine, dataset, crit, extracts, as_of, expected, crit_path, replay,
-                     out_dir, rejects_csv, source="casefind"):
+                     out_dir, rejects_csv, source="casefind", cleared=None, mapping=None):
         attrition_csv = os.path.join(os.path.dirname(rejects_csv), "attrition.csv")
         t0 = time.monotonic()
         try:
             load_dir = os.path.join(out_dir, "load")
             dropped_file = os.path.join(load_dir, "dropped.json")
             if not os.path.exists(dropped_file):
-                dropped = canonical_copy(extracts, load_dir)
+                dropped = canonical_copy(extracts, load_dir, cleared)
                 with open(dropped_file, "w") as fh:
                     json.dump(dropped, fh)
             with open(dropped_file) as fh:
                 dropped = json.load(fh)
-            tables, n_diag = layout(load_dir)
-            sql = self.sql_for(crit_path, engine, as_of, n_diag)
+            tables, n_diag = (layout(load_dir, mapped.DIAG_PREFIX, mapped.TABLES) if mapping
+                              else layout(load_dir))
+            sql = self.sql_for(crit_path, engine, as_of, n_diag, cleared=bool(cleared),
+                               mapping=mapping)
             eng = self.engines[engine]
             digest = folder_digest(load_dir)
             if self.loaded.get(engine) != digest:
@@ -541,15 +557,17 @@ class Checker:
             cols, rows = eng.run(sql, os.path.join(out_dir, f"{engine}-result.csv"))
             problems = compare(cols, rows, expected, source)
             n = len(rows)
-            rejects_sql = self.sql_for(crit_path, engine, as_of, n_diag, part="rejects")
+            rejects_sql = self.sql_for(crit_path, engine, as_of, n_diag, part="rejects",
+                                       cleared=bool(cleared), mapping=mapping)
             with open(os.path.join(out_dir, f"{engine}-rejects.sql"), "w", encoding="utf-8") as fh:
                 fh.write(rejects_sql)
             rcols, rrows = eng.run(rejects_sql, os.path.join(out_dir, f"{engine}-rejects.csv"))
-            more, counts = compare_rejects(rcols, rrows, rejects_csv, dropped, opted_out(extracts),
-                                           source)
+            more, counts = compare_rejects(rcols, rrows, rejects_csv, dropped,
+                                           opted_out(extracts, cleared), source)
             problems += more
             self.reject_counts.append(f"{engine} {dataset} {crit}: {counts}")
-            attrition_sql = self.sql_for(crit_path, engine, as_of, n_diag, part="attrition")
+            attrition_sql = self.sql_for(crit_path, engine, as_of, n_diag, part="attrition",
+                                         cleared=bool(cleared), mapping=mapping)
             with open(os.path.join(out_dir, f"{engine}-attrition.sql"), "w", encoding="utf-8") as fh:
                 fh.write(attrition_sql)
             acols, arows = eng.run(attrition_sql, os.path.join(out_dir, f"{engine}-attrition.csv"))
@@ -568,12 +586,12 @@ class Checker:
         if dataset in ("sample", "edges"):
             parts += ["--seeds", ""]
         else:
-            m = re.match(r"seed(\d+)@(.*)", dataset)
+            m = re.match(r"(?:seed|mapped)(\d+)@(.*)", dataset)
             parts += ["--no-sample", "--seeds", m.group(1), "--dates", m.group(2),
                       "--patients", str(self.a.patients)]
         return " ".join(shlex.quote(p) for p in parts)
 
-    def dataset(self, name, extracts, as_of):
+    def dataset(self, name, extracts, as_of, cleared=None, mapping=None):
         ddir = os.path.join(self.work, name.replace("@", "-"))
         for crit_path in self.a.criteria:
             crit = os.path.splitext(os.path.basename(crit_path))[0]
@@ -585,7 +603,8 @@ class Checker:
                 self.sh([self.a.casefind, "run", "--extracts", extracts, "--criteria",
                          os.path.join(REPO, crit_path), "--as-of", as_of, "--out", out,
                          # the default opt-out policy, as the query's
-                         "--quiet"], "casefind run")
+                         "--quiet"] + (["--ndoo-cleared", cleared] if cleared else [])
+                        + (["--mapping", mapping] if mapping else []), "casefind run")
                 expected = expected_cases(os.path.join(out, "cases.csv"))
             except EngineError as e:
                 self.dataset_failed(name, crit, str(e), "casefind run failed")
@@ -597,7 +616,8 @@ class Checker:
             for engine in self.engines:
                 self.check_engine(engine, name, crit, extracts, as_of, expected, crit_path,
                                   self.replay(engine, name, crit_path), cdir,
-                                  os.path.join(out, "rejects.csv"))
+                                  os.path.join(out, "rejects.csv"), cleared=cleared,
+                                  mapping=mapping)
 
     def dataset_failed(self, name, crit, detail, summary):
         """A dataset that could not be compared at all (no engine involved): logged, summarised, failed."""
@@ -740,11 +760,22 @@ def main():
             for name, s, d in datasets:
                 ex = os.path.join(work, name.replace("@", "-"), "extracts")
                 shutil.rmtree(ex, ignore_errors=True)
-                # an even seed adds the governance material: opt_outs.csv and more
+                # an even seed adds the governance material: opt_outs.csv and more, and the
+                # national service's cleared list (outside the extracts, as it is delivered)
+                cleared = (os.path.join(work, name.replace("@", "-"), "ndoo-cleared.dat")
+                           if s % 2 == 0 else None)
                 chk.sh([sys.executable, GENERATE, "--seed", str(s), "--patients",
                         str(a.patients), "--as-of", d, "--out", ex]
-                       + (["--governance"] if s % 2 == 0 else []), "generate.py")
-                chk.dataset(name, ex, d)
+                       + (["--governance", "--ndoo-cleared", cleared] if cleared else []),
+                       "generate.py")
+                chk.dataset(name, ex, d, cleared)
+                if s % 2 == 1 and d == dates[0]:
+                    # the same rows warehouse-shaped, read through a column mapping
+                    # (mapped.py): renamed columns, a composite spell key, other date
+                    # formats, declared missing values, another table name
+                    mex = os.path.join(work, f"mapped{s}-{d}", "extracts")
+                    chk.dataset(f"mapped{s}@{d}", mex, d,
+                                mapping=mapped.mapped_copy(ex, mex))
             if not a.no_sample and not a.independent_only and a.criteria:
                 chk.dataset("sample", SAMPLE, SAMPLE_AS_OF)
                 chk.dataset("edges", EDGES, SAMPLE_AS_OF)

@@ -20,6 +20,8 @@ CONTRACT = {
     "residence": ["nhs_number", "care_home_code", "care_home_type", "from_date", "to_date"],
     "nominations": ["nhs_number", "nominated_on", "nominated_by", "reason"],
     "opt_outs": ["nhs_number", "type", "recorded_date"],
+    # the national data opt-out service's cleared list, loaded as a table (see cleared_numbers)
+    "ndoo_cleared": ["nhs_number"],
 }
 REJECT_COLS = ["table_name", "line_number", "nhs_number", "row_key", "severity", "reason", "field",
                "value"]
@@ -65,18 +67,37 @@ def nhs_valid(text):
     return d if check != 10 and check == int(d[9]) else None
 
 
-def opted_out(extracts):
-    """The patients the default policy (type1,ndoo) excludes: every valid NHS number in
-    opt_outs.csv, whatever its type (a missing or unreadable type is honoured too)."""
-    path = os.path.join(extracts, "opt_outs.csv")
+def column_numbers(path, column="nhs_number"):
+    """The valid NHS numbers in a CSV file's column (none when the file is missing)."""
     if not os.path.exists(path):
         return set()
     with open(path, newline="", encoding="utf-8-sig") as fh:
         rows = list(csv.reader(fh))
-    if not rows:
+    if not rows or column not in [h.strip().lower() for h in rows[0]]:
         return set()
-    at = [h.strip().lower() for h in rows[0]].index("nhs_number")
+    at = [h.strip().lower() for h in rows[0]].index(column)
     return {n for n in (nhs_valid(r[at]) for r in rows[1:] if len(r) > at) if n}
+
+
+def cleared_numbers(path):
+    """The cleared list's lines as the service writes them (one NHS number a line, an
+    optional trailing comma, LF or CRLF, blank lines ignored), each without its comma and
+    spaces: what a warehouse loads as the table ndoo_cleared (nhs_number)."""
+    with open(path, newline="", encoding="utf-8-sig") as fh:
+        lines = [ln.rstrip("\r\n").rstrip(" \t\r") for ln in fh]
+    return [ln[:-1].strip(" \t") if ln.endswith(",") else ln.strip(" \t") for ln in lines
+            if ln.strip(" \t,")]
+
+
+def opted_out(extracts, cleared=None):
+    """The patients the default policy (type1,ndoo) excludes: every valid NHS number in
+    opt_outs.csv, whatever its type (a missing or unreadable type is honoured too); with the
+    national service's cleared list, every valid NHS number of patients.csv it lacks too."""
+    out = column_numbers(os.path.join(extracts, "opt_outs.csv"))
+    if cleared:
+        allowed = {nhs_valid(n) for n in cleared_numbers(cleared)}
+        out |= column_numbers(os.path.join(extracts, "patients.csv")) - allowed
+    return out
 
 
 def compare_rejects(cols, rows, rejects_csv, dropped, excluded, source="casefind"):
