@@ -114,6 +114,16 @@ public enum Dialect: String, CaseIterable, Sendable {
         }
     }
 
+    /// One row per piece of `x` split at the matches of the regular expression `pattern`, as
+    /// column `name` (no row for NULL), in a select list.
+    func splitToRows(_ x: String, _ pattern: String, as name: String) -> String {
+        switch self {
+        case .duckdb: return "unnest(string_split_regex(\(x), '\(pattern)')) AS \(name)"
+        case .postgres: return "regexp_split_to_table(\(x), '\(pattern)') AS \(name)"
+        case .spark: return "explode(split(\(x), '\(pattern)')) AS \(name)"
+        }
+    }
+
     /// The distinct values of `x` in a group, sorted bytewise and joined with `;` (the rows
     /// are distinct already).
     func sortedJoin(_ x: String) -> String {

@@ -11,9 +11,12 @@ extension WarehouseSQL {
     func admissionCodeCTEs() -> [CTE] {
         [
             CTE(
-                "diagnosis_fields", "Every diagnosis position of every episode of an admission.",
+                "diagnosis_fields",
+                diagnosisList == nil
+                    ? "Every diagnosis position of every episode of an admission."
+                    : "Every code of the diagnosis list column (split at ',', '|', ' ' and ';') of every episode of an admission.",
                 body: """
-                    SELECT e.nhs, s.adm, \(dialect.unnest(diagnosisColumnNames.map { "e.\($0)" }, as: "raw"))
+                    SELECT e.nhs, s.adm, \(diagnosisSource)
                     FROM episode_rows e
                     JOIN spells s ON s.nhs = e.nhs AND s.spell_id = e.spell_id
                     """),
@@ -43,5 +46,11 @@ extension WarehouseSQL {
                     WHERE \(dialect.matches("code", "^[A-Z][0-9][0-9A-Z][0-9A-Z]{0,4}$"))
                     """),
         ]
+    }
+
+    /// The diagnosis fields of an episode `e` as rows `raw`: its positions, or its list's codes.
+    private var diagnosisSource: String {
+        diagnosisList != nil
+            ? diagnosisCodes("e.\(Self.diagnosisListAlias)", as: "raw") : dialect.unnest(diagnosisColumnNames.map { "e.\($0)" }, as: "raw")
     }
 }

@@ -10,7 +10,8 @@ import Ingest
 /// file's format; person keys as NHS numbers or, with `person_id: opaque`, as any text.
 ///
 /// A mapping's file names, header files and delimiters are the loader's business and play no
-/// part here; a diagnosis list column and a dm+d map are refused (`unsupported`).
+/// part here; a dm+d map is refused (`unsupported`). A diagnosis list column is read as
+/// `diagnosis_list`, its codes split where the engine splits them (`diagnosisCodes`).
 extension WarehouseSQL {
     /// The warehouse's table for a contract table.
     func source(_ table: String) -> String { ExtractKind(rawValue: table).flatMap { tables[$0] } ?? table }
@@ -22,9 +23,6 @@ extension WarehouseSQL {
 
     /// What the mapping asks that the SQL cannot do yet, in words; nil when it can render it.
     public var unsupported: String? {
-        if let list = mapping.file(.admissions).diagnosisListColumn {
-            return "the mapping reads diagnoses from a list column (\(list)), which casefind sql does not render yet"
-        }
         if mapping.bnfMapPath != nil || mapping.file(.prescriptions).columns["dmd_code"] != nil {
             return "the mapping reads prescriptions by dm+d id through a BNF map, which casefind sql does not render yet"
         }
@@ -50,6 +48,7 @@ extension WarehouseSQL {
 
     /// A contract column of `table` as the engine reads it through the mapping (see above).
     func read(_ table: String, _ column: String) -> String {
+        if table == "admissions", column == Self.diagnosisListAlias, let list = diagnosisList { return dialect.field(list) }
         let sources = fileMapping(table).sources(for: column)
         let declared = declaredValues(table, column)
         let parts = sources.map { s -> String in
@@ -82,4 +81,9 @@ extension WarehouseSQL {
 
     /// Whether person keys are NHS numbers (checked by Modulus 11) or opaque text.
     var opaquePeople: Bool { mapping.personID == .opaque }
+
+    /// One row per code of a diagnosis list field `x`, as column `name`: the pieces between
+    /// commas, `|`, spaces and semicolons, as the engine splits them (empty pieces included,
+    /// which read as no code).
+    func diagnosisCodes(_ x: String, as name: String) -> String { dialect.splitToRows(x, "[,| ;]", as: name) }
 }

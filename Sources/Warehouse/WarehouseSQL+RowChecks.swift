@@ -104,7 +104,7 @@ extension WarehouseSQL {
                     + [unreadableDate("discharge_date", in: "admissions")],
                 duplicate: nil,
                 warnings: [sentinelWarning("discharge_date")]
-                    + diagnoses.map { c in
+                    + (diagnosisList != nil ? [] : diagnoses).map { c in
                         RowRule(
                             condition: "\(c) IS NOT NULL AND \(isNotICD10(c))", reason: lit("not an ICD-10 code: ignored"), field: lit(c),
                             value: c)

@@ -83,9 +83,17 @@ public struct WarehouseSQL: Sendable {
     }
 
     /// The diagnosis column names: diag_01 ... diag_NN (at least two digits), or the mapping's
-    /// first diagnosis prefix in place of `diag_` (lower case, as the engine names them).
+    /// first diagnosis prefix in place of `diag_` (lower case, as the engine names them); with
+    /// a list column (`diagnoses: list:`), `diagnosis_list` alone, read from it.
     public var diagnosisColumnNames: [String] {
+        if diagnosisList != nil { return [Self.diagnosisListAlias] }
         let prefix = (mapping.file(.admissions).diagnosisPrefixes.first ?? "diag_").lowercased()
         return (1...max(1, diagnosisColumns)).map { n in n < 10 ? "\(prefix)0\(n)" : "\(prefix)\(n)" }
     }
+
+    /// The mapping's diagnosis list column (SUS `Der_Diagnosis_All`), as the mapping names it.
+    public var diagnosisList: String? { mapping.file(.admissions).diagnosisListColumn }
+
+    /// What the checked admissions call the diagnosis list column.
+    static let diagnosisListAlias = "diagnosis_list"
 }

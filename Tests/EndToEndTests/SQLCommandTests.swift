@@ -28,10 +28,22 @@ import Testing
         #expect(r.stderr.contains(message), "\(r.stderr)")
     }
 
-    /// SUS's diagnosis list column is not rendered yet: exit 65 saying so, nothing on stdout.
+    /// Prescriptions by dm+d id through a BNF map are not rendered yet: exit 65 saying so,
+    /// nothing on stdout.
     @Test func whatCannotBeRenderedIsRefused() throws {
-        let r = try CaseFind.run(Self.base + ["--mapping", "mappings/sus-apcs.yaml"])
+        let folder = temporaryFolder("sql-dmd")
+        let path = folder + "/dmd.yaml"
+        try Data("mapping: d\nversion: 1\nfiles:\n  prescriptions:\n    bnf_map:\n      file: map.csv\n".utf8)
+            .write(to: URL(fileURLWithPath: path))
+        let r = try CaseFind.run(Self.base + ["--mapping", path])
         #expect(r.status == 65 && r.stdout.isEmpty)
-        #expect(r.stderr.contains("diagnoses from a list column (Der_Diagnosis_All)"))
+        #expect(r.stderr.contains("dm+d id through a BNF map"), "\(r.stderr)")
+    }
+
+    /// SUS's mapping, its diagnoses in one list column, is rendered.
+    @Test func theSUSMappingIsRendered() throws {
+        let r = try CaseFind.run(Self.base + ["--mapping", "mappings/sus-apcs.yaml"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("CAST(Der_Diagnosis_All AS VARCHAR)") && r.stdout.contains("FROM admissions) f"))
     }
 }

@@ -111,10 +111,29 @@ import Testing
         #expect(cleared.unsupported?.contains("opaque person keys") == true)
     }
 
+    /// A diagnosis list column (SUS Der_Diagnosis_All): its codes split where the engine splits
+    /// them, one warning per code that is not ICD-10, named by the column as the mapping names it.
+    @Test(arguments: Dialect.allCases)
+    func aDiagnosisListColumn(dialect: Dialect) throws {
+        let text = "mapping: s\nversion: 1\nfiles:\n  admissions:\n    diagnoses:\n      list: Der_Diagnosis_All\n"
+        let set = try CriteriaSet.load(path: repositoryRoot() + "/criteria/essex-2005.yaml")
+        let sql = WarehouseSQL(
+            criteria: set, risk: nil, dialect: dialect, asOf: try WarehouseSQLTests.asOf(), lineColumn: "line_number",
+            mapping: try ColumnMapping.parse(text, path: "s.yaml"))
+        #expect(sql.unsupported == nil && sql.diagnosisColumnNames == ["diagnosis_list"])
+        let rejects = sql.render(.rejects), cases = sql.render(.cases)
+        #expect(rejects.contains("CAST(Der_Diagnosis_All AS \(dialect.text))") && rejects.contains(" AS diagnosis_list"))
+        #expect(!rejects.contains("diag_01") && !cases.contains("diag_01"))
+        let split = dialect.splitToRows("e.diagnosis_list", "[,| ;]", as: "raw")
+        #expect(cases.contains("SELECT e.nhs, s.adm, \(split)"))
+        #expect(rejects.contains("'not an ICD-10 code: ignored' AS reason, 'Der_Diagnosis_All' AS field, x.code AS value"))
+        #expect(rejects.contains(dialect.splitToRows("c.diagnosis_list", "[,| ;]", as: "code")))
+    }
+
     /// What the SQL cannot render yet is said, not rendered wrong.
     @Test func whatIsNotRenderedYetIsRefused() throws {
-        let (_, list) = try Self.sql("mapping: s\nversion: 1\nfiles:\n  admissions:\n    diagnoses:\n      list: Der_Diagnosis_All\n")
-        #expect(list.unsupported?.contains("list column (Der_Diagnosis_All)") == true)
+        let (_, dmd) = try Self.sql("mapping: d\nversion: 1\nfiles:\n  prescriptions:\n    bnf_map:\n      file: map.csv\n")
+        #expect(dmd.unsupported?.contains("dm+d id through a BNF map") == true)
         let (_, plain) = try Self.sql()
         #expect(plain.unsupported == nil)
     }

@@ -9,7 +9,8 @@
 
 Datasets: Tests/differential/generate.py for every seed x date (LF; an even seed with
 --governance --ndoo-cleared: opt_outs.csv, placeholder practices, the national service's
-cleared list and more), plus sample-extracts/ and
+cleared list and more; an odd seed's rows also HES- and SUS-shaped by mapped.py and read
+through a column mapping), plus sample-extracts/ and
 Tests/sql/edges/ (one edge of the row rules per row) at 2026-11-22, malformed rows and all. For every dataset and criteria file:
 `casefind run` (fresh --out), then per engine the extracts loaded as text tables as they are,
 except that a row with the wrong number of fields is dropped at load (the loader's business)
@@ -135,6 +136,14 @@ def layout(folder, diag_prefix="diag_", names=None):
         else:
             tables[name] = Table(table, None, [], want)
     return tables, n_diag
+
+
+def mapped_shape(mapping):
+    """The shape (mapped.py's hes or sus) of a dataset's mapping file; None without one."""
+    if not mapping:
+        return None
+    with open(mapping, encoding="utf-8") as fh:
+        return "sus" if "sql-test-sus" in fh.readline() else "hes"
 
 
 def canonical_copy(src, dst, cleared=None):
@@ -543,8 +552,9 @@ class Checker:
                     json.dump(dropped, fh)
             with open(dropped_file) as fh:
                 dropped = json.load(fh)
-            tables, n_diag = (layout(load_dir, mapped.DIAG_PREFIX, mapped.TABLES) if mapping
-                              else layout(load_dir))
+            shape = mapped_shape(mapping)
+            tables, n_diag = (layout(load_dir, mapped.DIAG_PREFIX[shape], mapped.TABLES[shape])
+                              if shape else layout(load_dir))
             sql = self.sql_for(crit_path, engine, as_of, n_diag, cleared=bool(cleared),
                                mapping=mapping)
             eng = self.engines[engine]
@@ -586,7 +596,7 @@ class Checker:
         if dataset in ("sample", "edges"):
             parts += ["--seeds", ""]
         else:
-            m = re.match(r"(?:seed|mapped)(\d+)@(.*)", dataset)
+            m = re.match(r"(?:seed|hes|sus)(\d+)@(.*)", dataset)
             parts += ["--no-sample", "--seeds", m.group(1), "--dates", m.group(2),
                       "--patients", str(self.a.patients)]
         return " ".join(shlex.quote(p) for p in parts)
@@ -769,13 +779,15 @@ def main():
                        + (["--governance", "--ndoo-cleared", cleared] if cleared else []),
                        "generate.py")
                 chk.dataset(name, ex, d, cleared)
-                if s % 2 == 1 and d == dates[0]:
-                    # the same rows warehouse-shaped, read through a column mapping
-                    # (mapped.py): renamed columns, a composite spell key, other date
-                    # formats, declared missing values, another table name
-                    mex = os.path.join(work, f"mapped{s}-{d}", "extracts")
-                    chk.dataset(f"mapped{s}@{d}", mex, d,
-                                mapping=mapped.mapped_copy(ex, mex))
+                for shape, at in (("hes", dates[0]), ("sus", dates[-1])):
+                    if s % 2 == 1 and d == at:
+                        # the same rows warehouse-shaped, read through a column mapping
+                        # (mapped.py): HES-style (renamed columns, a composite spell key,
+                        # other date formats, declared missing values, another table name)
+                        # or SUS-style (a diagnosis list column, opaque person keys)
+                        mex = os.path.join(work, f"{shape}{s}-{d}", "extracts")
+                        chk.dataset(f"{shape}{s}@{d}", mex, d,
+                                    mapping=mapped.mapped_copy(ex, mex, shape))
             if not a.no_sample and not a.independent_only and a.criteria:
                 chk.dataset("sample", SAMPLE, SAMPLE_AS_OF)
                 chk.dataset("edges", EDGES, SAMPLE_AS_OF)
