@@ -13,11 +13,7 @@ import Testing
 @Suite struct SQLDialectTests {
     @Test func generatedSQLMatchesTheEngineOnEveryDialect() throws {
         let root = repositoryRoot()
-        let python = root + "/Tests/sql/.venv/bin/python"
-        guard FileManager.default.isExecutableFile(atPath: python) else {
-            Issue.record("\(python) is missing: run scripts/setup --tests (it calls Tests/sql/setup.sh) first")
-            return
-        }
+        guard let python = testVenvPython() else { return }
         let work = temporaryFolder("sql-dialects")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)

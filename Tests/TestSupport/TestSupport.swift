@@ -59,6 +59,17 @@ public func runProgram(_ path: String, _ arguments: [String], in directory: Stri
     return (process.terminationStatus, output)
 }
 
+/// The Python of the test venv (`Tests/sql/.venv`, made by `scripts/setup --tests`), with
+/// duckdb, pyspark and openpyxl; nil, with the failure recorded at the caller, when it is missing.
+public func testVenvPython(sourceLocation: Testing.SourceLocation = #_sourceLocation) -> String? {
+    let python = repositoryRoot() + "/Tests/sql/.venv/bin/python"
+    guard FileManager.default.isExecutableFile(atPath: python) else {
+        Issue.record("\(python) is missing: run scripts/setup --tests (it calls Tests/sql/setup.sh) first", sourceLocation: sourceLocation)
+        return nil
+    }
+    return python
+}
+
 /// The repository's root folder (found from the calling source file's path). Without a
 /// Package.swift above it, the failure is recorded at the caller and the file's folder returned.
 public func repositoryRoot(_ file: String = #filePath, sourceLocation: Testing.SourceLocation = #_sourceLocation) -> String {

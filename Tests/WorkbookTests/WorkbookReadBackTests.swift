@@ -52,11 +52,7 @@ import Workbook
 
     @Test func openpyxlReadsBackEveryValueAndType() throws {
         let root = repositoryRoot()
-        let python = root + "/Tests/sql/.venv/bin/python"
-        guard FileManager.default.isExecutableFile(atPath: python) else {
-            Issue.record("\(python) is missing: run scripts/setup --tests (it calls Tests/sql/setup.sh) first")
-            return
-        }
+        guard let python = testVenvPython() else { return }
         let sheet = WorkbookSheet(
             name: "Dr O'Brien: 03/02/2026 [review]", columns: Self.columns, rows: Self.rows.map { $0.map(\.cell) })
         let expected: [String: Any] = [
