@@ -171,7 +171,7 @@ public struct ColumnMapping: Sendable {
         try files.finish(allowing: Set(files.keys))
         if let tables = try root.optionalMap("tables") {
             for key in tables.keys {
-                guard let kind = ExtractKind(rawValue: key), kind != .screening else {
+                guard let kind = ExtractKind(rawValue: key), ExtractKind.warehouseTables.contains(kind) else {
                     throw tables.error("unknown extract '\(key)' in tables", at: tables.optional(key))
                 }
                 let name = try tables.string(key)
@@ -258,14 +258,15 @@ extension String {
 }
 
 extension ColumnMapping {
-    /// A table name the SQL may use unquoted: one to three parts joined by `.`, each letters,
-    /// digits and `_`, not starting with a digit.
+    /// A table name the SQL may use unquoted: one to three plain names joined by `.`.
     public static func isTableName(_ name: String) -> Bool {
         let parts = name.split(separator: ".", omittingEmptySubsequences: false)
-        return (1...3).contains(parts.count)
-            && parts.allSatisfy { p in
-                p.first.map { $0 == "_" || ($0.isASCII && $0.isLetter) } == true
-                    && p.allSatisfy { $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) }
-            }
+        return (1...3).contains(parts.count) && parts.allSatisfy { isPlainName($0) }
+    }
+
+    /// A name the SQL may use unquoted: letters, digits and `_`, not starting with a digit.
+    public static func isPlainName(_ name: some StringProtocol) -> Bool {
+        name.first.map { $0 == "_" || ($0.isASCII && $0.isLetter) } == true
+            && name.allSatisfy { $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) }
     }
 }

@@ -15,6 +15,11 @@ public enum ExtractKind: String, CaseIterable, Sendable, Hashable, Comparable {
     /// Case managers' screening outcomes (`casefind screening import`), not an extract.
     case screening
 
+    /// The extracts `casefind sql` reads as tables (a mapping's `tables:`, `--table`).
+    public static let warehouseTables: [ExtractKind] = [
+        .patients, .practices, .admissions, .prescriptions, .residence, .nominations, .optOuts,
+    ]
+
     /// The contract's file name.
     public var defaultFileName: String { rawValue + ".csv" }
 

@@ -33,12 +33,12 @@ public final class FileDigest: @unchecked Sendable {
     public static func sequence(_ paths: [String]) -> [FileDigest] {
         let digests = paths.map { _ in FileDigest() }
         Thread.detachNewThread {
-            for (d, path) in zip(digests, paths) { d.compute(path) }
+            for (d, path) in zip(digests, paths) { d.compute(path, bufferBytes: 1 << 20) }
         }
         return digests
     }
 
-    private func compute(_ path: String, bufferBytes: Int = 1 << 20) {
+    private func compute(_ path: String, bufferBytes: Int) {
         let hasher = SHA256Digest()
         let fd = open(path, O_RDONLY)
         if fd >= 0 {

@@ -27,7 +27,7 @@ extension WarehouseSQL {
             lines.insert(
                 "Through the column mapping \(mapping.name): its column names, date formats and missing values"
                     + (named.isEmpty ? "." : "; tables \(named.joined(separator: ", "))."),
-                at: 6)
+                at: (lines.firstIndex { $0.hasPrefix("residence and nominations") } ?? 5) + 1)
         }
         if appliesClearedList, let at = lines.firstIndex(where: { $0.hasPrefix("And opt_outs") }) {
             lines.insert(

@@ -9,7 +9,8 @@
 extension WarehouseSQL {
     func rejectsSelect() -> String {
         var parts: [String] = []
-        for check in tableChecks() {
+        let checks = tableChecks()
+        for check in checks {
             let person = check.hasPerson ? "c.nhs_number" : "CAST(NULL AS \(dialect.text))"
             let key = rowKeyExpression(check)
             let warnings = check.warnings.enumerated().map { (n: $0.offset + 1, rule: $0.element) }
@@ -28,7 +29,7 @@ extension WarehouseSQL {
                 WHERE CASE w.n WHEN 0 THEN c.reject_reason IS NOT NULL\(warnings.map { " WHEN \($0.n) THEN c.reject_reason IS NULL AND (\($0.rule.condition))" }.joined()) END
                 """)
         }
-        if let list = diagnosisList, let admissions = tableChecks().first(where: { $0.table == "admissions" }) {
+        if let list = diagnosisList, let admissions = checks.first(where: { $0.table == "admissions" }) {
             // One warning per code of the list that is not an ICD-10 code, named by the list column.
             let key = rowKeyExpression(admissions)
             parts.append(

@@ -125,10 +125,9 @@ struct SQLCommand: ParsableCommand {
         }
         guard (1...99).contains(diagnosisColumns) else { throw ValidationError("--diagnosis-columns must be 1 to 99") }
         if let lineColumn {
-            let plain =
-                lineColumn.first.map { $0 == "_" || ($0.isASCII && $0.isLetter) } == true
-                && lineColumn.allSatisfy { $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) }
-            guard plain else { throw ValidationError("--line-column '\(lineColumn)' must be a plain column name (letters, digits, _)") }
+            guard ColumnMapping.isPlainName(lineColumn) else {
+                throw ValidationError("--line-column '\(lineColumn)' must be a plain column name (letters, digits, _)")
+            }
         }
         if let ndooCleared, !ColumnMapping.isTableName(ndooCleared) {
             throw ValidationError("--ndoo-cleared '\(ndooCleared)' must be a plain table name (letters, digits, _; schema.table allowed)")
@@ -136,7 +135,7 @@ struct SQLCommand: ParsableCommand {
         var tables: [ExtractKind: String] = [:]
         for t in table {
             let pair = t.split(separator: "=", maxSplits: 1).map(String.init)
-            let sqlTables: [ExtractKind] = [.patients, .practices, .admissions, .prescriptions, .residence, .nominations, .optOuts]
+            let sqlTables = ExtractKind.warehouseTables
             guard pair.count == 2, let kind = ExtractKind(rawValue: pair[0]), sqlTables.contains(kind) else {
                 throw ValidationError(
                     "--table '\(t)' must be EXTRACT=TABLE, EXTRACT one of \(sqlTables.map(\.rawValue).joined(separator: ", "))")
